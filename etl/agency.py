@@ -1,0 +1,161 @@
+"""Who published a report: its name and year from the title, its region from the name.
+
+Regions come from the ``cpca`` package, which resolves 宁波市镇海区… to
+330211; special zones it does not know (平潭综合实验区) come from
+``data/region_overrides.csv``. ``data/agency_aliases.csv`` maps printed name
+variants to one canonical name, so the agency keeps one id across years.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from etl.model import Agency
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+
+_TITLE = re.compile(
+    r"(?P<name>[^\s\d，。：:、]{0,40}?)\s*(?P<year>(?:19|20)\d{2})\s*年度?\s*(?:的)?\s*"
+    r"政府信息公开(?:工作)?\s*(?:年度)?\s*(?:工作)?\s*报告"
+)
+_TITLE_PREFIX = re.compile(r"^(?:标题|题目)\s*[:：]\s*")
+_NAME_LINE = re.compile(r"^[\u4e00-\u9fff（）()]{2,40}$")
+# How many lines from the top a title may start on (metadata headers of saved pages come first).
+_TITLE_SEARCH_LINES = 40
+_GOVERNMENT = re.compile(r"(?:政府|管委会|管理委员会)(?:办公室|办公厅)?$")
+_DEPARTMENT = re.compile(r"(?:局|厅|委员会|委|办公室|办|部|署|室|处|所|队|站)$")
+_TOWNSHIP = re.compile(r"^\S{1,8}?(?:(?:镇|乡)人民政府|街道办事处)")
+_CENTRAL = re.compile(r"^(?:国务院|中华人民共和国|国家)")
+
+
+@dataclass(frozen=True)
+class Title:
+    name: str | None
+    year: int
+    line: int
+
+
+def find_title(lines: list[str]) -> Title | None:
+    """The agency name and year of 《…2021年度政府信息公开工作年度报告》.
+
+    The name stands before the year on the title line, or alone on the line
+    above it (Word and PDF reports often break the title there).
+    """
+    previous = ""
+    for number, line in enumerate(lines[:_TITLE_SEARCH_LINES], start=1):
+        text = _TITLE_PREFIX.sub("", line.strip())
+        match = _TITLE.search(text)
+        if match:
+            name = match.group("name").strip("《》 ") or None
+            if name is None and _NAME_LINE.match(previous):
+                name = previous
+            return Title(name=name, year=int(match.group("year")), line=number)
+        if text and not re.fullmatch(r"[-—–－\s\d]*", text):
+            previous = text
+    return None
+
+
+@dataclass(frozen=True)
+class Region:
+    province: str | None
+    city: str | None
+    county: str | None
+    adcode: str | None
+    rest: str  # the name without its region part
+
+
+def resolve_agency(name: str) -> Agency:
+    canonical = _aliases().get(name, name)
+    region = _resolve_region(canonical)
+    rest = region.rest or canonical
+    return Agency(
+        name=name,
+        id=f"{region.adcode or '000000'}-{rest}",
+        province=region.province,
+        city=region.city,
+        county=region.county,
+        adcode=region.adcode,
+        level=_level(canonical, region),
+        kind=_kind(canonical),
+    )
+
+
+@cache
+def _resolve_region(name: str) -> Region:
+    for prefix, row in _overrides().items():
+        if name.startswith(prefix):
+            return Region(
+                province=row["province"] or None,
+                city=row["city"] or None,
+                county=row["county"] or None,
+                adcode=row["adcode"] or None,
+                rest=name[len(prefix) :],
+            )
+    return _cpca_region(name)
+
+
+def _cpca_region(name: str) -> Region:
+    import cpca  # loading its dictionaries takes a moment: only when a name needs it
+
+    row = cpca.transform([name]).iloc[0]
+    parts = [None if _missing(row[key]) else str(row[key]) for key in ("省", "市", "区")]
+    province, city, county = parts
+    adcode = None if _missing(row["adcode"]) else str(row["adcode"])
+    most_specific = county or city or province
+    # cpca guesses from fragments (沐阳县 → 重庆市·县): keep only what the name really says.
+    if most_specific is None or not _named_in(most_specific, name):
+        return Region(None, None, None, None, name)
+    if province == city:  # municipalities: 上海市 is the province
+        city = None
+    rest = row["地址"] if not _missing(row["地址"]) else ""
+    return Region(province, city, county, adcode, str(rest))
+
+
+def _named_in(region: str, name: str) -> bool:
+    stem = re.sub(r"(?:省|市|自治区|自治州|地区|盟|区|县|自治县|旗)$", "", region)
+    return len(stem) >= 2 and stem in name
+
+
+def _missing(value: object) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def _level(name: str, region: Region) -> str | None:
+    if _CENTRAL.match(name):
+        return "central"
+    if region.adcode is None:
+        return None
+    if _TOWNSHIP.match(region.rest):
+        return "township"
+    if region.county:
+        return "county"
+    if region.city:
+        return "city"
+    return "province"
+
+
+def _kind(name: str) -> str:
+    if _GOVERNMENT.search(name):
+        return "government"
+    if _DEPARTMENT.search(name):
+        return "department"
+    return "other"
+
+
+@cache
+def _overrides() -> dict[str, dict[str, str]]:
+    with (DATA_DIR / "region_overrides.csv").open(encoding="utf-8") as handle:
+        rows = {row["prefix"]: row for row in csv.DictReader(handle)}
+    # Longest prefix first, so a zone's district wins over the zone.
+    return dict(sorted(rows.items(), key=lambda item: -len(item[0])))
+
+
+@cache
+def _aliases() -> dict[str, str]:
+    with (DATA_DIR / "agency_aliases.csv").open(encoding="utf-8") as handle:
+        return {row["alias"]: row["name"] for row in csv.DictReader(handle)}

@@ -1,0 +1,95 @@
+"""``python -m etl``: parse raw reports, validate canonical JSON, keep the schema current."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from etl.errors import ExtractionError
+from etl.extract import extract_path
+from etl.model import Finding, Report, report_json_schema
+from etl.reports import load_report
+from etl.validate import revalidate
+
+SCHEMA_PATH = Path(__file__).resolve().parent / "report.schema.json"
+EXIT_OK, EXIT_DRIFT, EXIT_UNREADABLE = 0, 1, 2
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return args.command(args)
+    except ExtractionError as error:
+        print(error, file=sys.stderr)
+        return EXIT_UNREADABLE
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m etl", description="政府信息公开工作年度报告：抽取、校验"
+    )
+    commands = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    parse = commands.add_parser("parse", help="read a raw report, print its canonical JSON")
+    parse.add_argument("file", type=Path)
+    parse.add_argument("--out", type=Path, help="write the JSON to this file instead of stdout")
+    parse.set_defaults(command=_parse)
+
+    validate = commands.add_parser("validate", help="check a canonical report JSON, print findings")
+    validate.add_argument("file", type=Path)
+    validate.add_argument("--json", action="store_true", help="print the findings as JSON")
+    validate.set_defaults(command=_validate)
+
+    schema = commands.add_parser("schema", help="write the JSON Schema of the canonical report")
+    schema.add_argument(
+        "--check", action="store_true", help="fail if the checked-in schema is stale"
+    )
+    schema.set_defaults(command=_schema)
+    return parser
+
+
+def _parse(args: argparse.Namespace) -> int:
+    report = extract_path(args.file)
+    if args.out:
+        args.out.write_text(report.to_json() + "\n", encoding="utf-8")
+    else:
+        sys.stdout.write(report.to_json() + "\n")
+    return EXIT_OK
+
+
+def _validate(args: argparse.Namespace) -> int:
+    report = load_report(args.file)
+    findings = revalidate(report)
+    if args.json:
+        print(json.dumps([f.model_dump() for f in findings], ensure_ascii=False, indent=2))
+    else:
+        print(_summary(report, findings))
+    return EXIT_OK
+
+
+def _summary(report: Report, findings: list[Finding]) -> str:
+    errors = sum(1 for f in findings if f.severity == "error")
+    lines = [
+        f"{report.agency.name} {report.year} 年度（{report.format} 格式）："
+        f"{errors} 个错误，{len(findings) - errors} 个提示"
+    ]
+    lines += [f"  [{f.severity}] {f.rule}: {f.message}" for f in findings]
+    return "\n".join(lines)
+
+
+def _schema(args: argparse.Namespace) -> int:
+    current = json.dumps(report_json_schema(), ensure_ascii=False, indent=2) + "\n"
+    if args.check:
+        if not SCHEMA_PATH.exists() or SCHEMA_PATH.read_text(encoding="utf-8") != current:
+            print(
+                f"{SCHEMA_PATH.name} is stale: run `python -m etl schema` and commit it",
+                file=sys.stderr,
+            )
+            return EXIT_DRIFT
+        print(f"{SCHEMA_PATH.name} is current")
+        return EXIT_OK
+    SCHEMA_PATH.write_text(current, encoding="utf-8")
+    print(f"wrote {SCHEMA_PATH.name}")
+    return EXIT_OK

@@ -1,0 +1,200 @@
+"""A raw report file to a canonical report: decode, tokenize, find the title
+and the six sections, read the three tables, then validate."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from etl import __version__, template
+from etl.agency import Title, find_title, resolve_agency
+from etl.decode import decode_text
+from etl.errors import ExtractionError
+from etl.labels import label_pattern
+from etl.model import Cell, Finding, Narrative, Parser, Report, Source
+from etl.narrative import fee_yuan, proactive_items, section_text
+from etl.tables import (
+    Region,
+    detect_format,
+    read_applications,
+    read_proactive,
+    read_review_litigation,
+)
+from etl.tokens import TokenStream, tokenize
+from etl.validate import validate
+
+PARSER = Parser(name="xxgk-etl", version=__version__)
+TABLE_SECTIONS = ("proactive", "applications", "review_litigation")
+# A section laid out with fewer tokens than half its cells has its figures run together.
+_CELLS_PER_SECTION = {"proactive": 10, "applications": 175, "review_litigation": 15}
+_SOURCE_URL = re.compile(r"^(?:原文链接|来源链接|网址|URL)\s*[:：]\s*(https?://\S+)", re.IGNORECASE)
+_PUBLISHED_ON = re.compile(r"^(?:发布时间|发布日期|成文日期)\s*[:：]\s*(\d{4}-\d{2}-\d{2})")
+_METADATA_LINES = 20
+
+
+@dataclass(frozen=True)
+class SourceText:
+    """What the parser works on: the decoded text and where it came from."""
+
+    text: str
+    file: str
+    sha256: str
+    media_type: str
+
+
+def extract_path(path: Path) -> Report:
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise ExtractionError(str(path), f"无法读取文件（{error.strerror or error}）") from error
+    return extract_bytes(data, path.name)
+
+
+def extract_bytes(data: bytes, file: str) -> Report:
+    text, _ = decode_text(data, file)
+    digest = hashlib.sha256(data).hexdigest()
+    return extract_text(SourceText(text=text, file=file, sha256=digest, media_type="text/plain"))
+
+
+def extract_text(source: SourceText) -> Report:
+    lines = source.text.split("\n")
+    stream = tokenize(lines)
+    title = find_title(lines)
+    sections = find_sections(stream)
+    _require_a_report(source, title, sections)
+    assert title is not None and title.name is not None  # checked just above
+
+    report_format = detect_format(sections.get("proactive"), title.year)
+    findings: list[Finding] = []
+    tables: dict[str, dict] = {}
+    for key in TABLE_SECTIONS:
+        region = sections.get(key)
+        if region is None:
+            tables[key] = {}
+            continue
+        flat = region.token_count() < _CELLS_PER_SECTION[key] / 2
+        if key == "proactive":
+            rows, row_findings = read_proactive(region, report_format, flat)
+        elif key == "applications":
+            rows, row_findings = read_applications(region, flat)
+        else:
+            rows, row_findings = read_review_litigation(region, flat)
+        tables[key] = rows
+        findings.extend(row_findings)
+
+    narrative = Narrative(
+        overview=_section_text(stream, sections.get("overview")),
+        problems=_section_text(stream, sections.get("problems")),
+        other=_section_text(stream, sections.get("other")),
+    )
+    report = Report(
+        agency=resolve_agency(title.name),
+        year=title.year,
+        format=report_format,  # type: ignore[arg-type]
+        source=_source(source, lines),
+        narrative=narrative,
+        headline=_headline(stream, sections),
+        proactive=tables["proactive"],
+        applications=tables["applications"],
+        review_litigation=tables["review_litigation"],
+    )
+    report.findings = findings + validate(report)
+    return report
+
+
+def find_sections(stream: TokenStream) -> dict[str, Region]:
+    """The six sections, by their headings in order; a section runs to the
+    next heading found. Headings that begin a line are preferred over the
+    same words inside a paragraph."""
+    text = stream.text
+    starts: list[tuple[str, int, int]] = []  # key, heading start, heading end
+    position = 0
+    for key in template.SECTION_KEYS:
+        # The whole heading when it is printed as such, else its anchor: a
+        # heading's words run straight into the table on flattened pages.
+        matches = []
+        for heading in template.SECTION_HEADINGS[key]:
+            matches = list(label_pattern(heading, tail=False).finditer(text, position))
+            if matches:
+                break
+        if not matches:
+            continue
+        at_line_start = [m for m in matches if m.start() == 0 or text[m.start() - 1] == "\n"]
+        match = (at_line_start or matches)[0]
+        starts.append((key, match.start(), match.end()))
+        position = match.end()
+    sections = {}
+    for index, (key, _, heading_end) in enumerate(starts):
+        end = starts[index + 1][1] if index + 1 < len(starts) else len(text)
+        sections[key] = Region(stream, heading_end, end)
+    return sections
+
+
+def _require_a_report(source: SourceText, title: Title | None, sections: dict[str, Region]) -> None:
+    """Stop with one clear line when the file holds no report that can be read."""
+    has_tables = any(key in sections for key in TABLE_SECTIONS)
+    if title is not None and title.year < 2019 and "applications" not in sections:
+        raise ExtractionError(
+            source.file,
+            f"这是 {title.year} 年度的报告，早于 2019 年的全国统一格式"
+            "（国办公开办函〔2019〕60号），其统计表与现行模板不同，不能按现行表格读取",
+        )
+    if title is None and not has_tables:
+        raise ExtractionError(
+            source.file,
+            "不是政府信息公开工作年度报告：没有找到标题（“××年度政府信息公开工作年度报告”）"
+            "和“二、主动公开政府信息情况”等章节",
+        )
+    if title is None:
+        raise ExtractionError(
+            source.file, "没有找到报告标题（“××年度政府信息公开工作年度报告”），无法确定年度和机关"
+        )
+    if title.name is None:
+        raise ExtractionError(source.file, f"第 {title.line} 行的标题前后没有机关名称")
+    if not has_tables:
+        raise ExtractionError(
+            source.file,
+            "没有找到任何表格章节（二、主动公开政府信息情况；三、收到和处理政府信息公开申请情况；"
+            "四、政府信息公开行政复议、行政诉讼情况）",
+        )
+
+
+def _section_text(stream: TokenStream, region: Region | None) -> str | None:
+    if region is None:
+        return None
+    return section_text(stream.text[region.start : region.end])
+
+
+def _headline(stream: TokenStream, sections: dict[str, Region]) -> dict[str, Cell]:
+    headline: dict[str, Cell] = {}
+    for key, section, reader in (
+        ("proactive_items", "overview", proactive_items),
+        ("fee_yuan", "other", fee_yuan),
+    ):
+        region = sections.get(section)
+        if region is None:
+            continue
+        text = stream.text[region.start : region.end]
+        cell = reader(text, lambda offset, base=region.start: stream.line_at(base + offset))
+        if cell is not None:
+            headline[key] = cell
+    return headline
+
+
+def _source(source: SourceText, lines: list[str]) -> Source:
+    url = published_on = None
+    for line in lines[:_METADATA_LINES]:
+        if url is None and (match := _SOURCE_URL.match(line.strip())):
+            url = match.group(1)
+        if published_on is None and (match := _PUBLISHED_ON.match(line.strip())):
+            published_on = match.group(1)
+    return Source(
+        file=source.file,
+        sha256=source.sha256,
+        media_type=source.media_type,
+        url=url,
+        published_on=published_on,
+        parser=PARSER,
+    )

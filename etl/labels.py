@@ -1,0 +1,111 @@
+"""Tolerant matching of printed labels.
+
+Real reports break labels across lines, put spaces inside them, swap
+full-width and half-width punctuation, use different quote styles and write
+合计 for 总计. A label is compiled once into a regular expression that accepts
+all of these; the data rows themselves are then found by these anchors, never
+by counting numbers.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+# Characters that real reports print interchangeably.
+_EQUIVALENT: dict[str, str] = {
+    "、": "[、.．,，]",
+    ".": "[、.．,，]",
+    "（": "[（(]",
+    "(": "[（(]",
+    "）": "[）)]",
+    ")": "[）)]",
+    "：": "[：:]",
+    "，": "[，,]",
+    "总": "[总合]",
+    "/": "[/／]",
+}
+_QUOTES = "“”\"'‘’「」『』"
+_DIGIT_VARIANTS = {str(d): f"[{d}{chr(0xFF10 + d)}]" for d in range(10)}
+# Whitespace that may stand inside a label; row breaks (\x1e) and blank-cell
+# markers (\x1f) of the token stream never do.
+_GAP = r"[^\S\x1e\x1f]*"
+# Layout text that can trail an anchor on the same line: letters and
+# punctuation, but never a figure, a dash, or a cell boundary.
+LABEL_TAIL = r"[^\s\d\x1e\x1f/／\-－—–─]*"
+
+
+def _char_pattern(char: str) -> str:
+    if char in _QUOTES:
+        return f"[{re.escape(_QUOTES)}]?"
+    if char in _EQUIVALENT:
+        return _EQUIVALENT[char]
+    if char in _DIGIT_VARIANTS:
+        return _DIGIT_VARIANTS[char]
+    return re.escape(char)
+
+
+@cache
+def label_pattern(anchor: str, tail: bool = True) -> re.Pattern[str]:
+    """A regex matching ``anchor`` with any whitespace between its characters;
+    with ``tail`` it also swallows the rest of the label up to the next figure."""
+    chars = [c for c in anchor if not c.isspace()]
+    body = _GAP.join(_char_pattern(c) for c in chars)
+    return re.compile(body + (LABEL_TAIL if tail else ""))
+
+
+def compact(text: str) -> str:
+    """The text without whitespace or quote marks, for substring comparisons."""
+    return "".join(c for c in text if not c.isspace() and c not in _QUOTES)
+
+
+class LayoutVocabulary:
+    """Recognises printed layout text (headers, merged group cells, broken
+    label tails) that stands between figures and carries no data.
+
+    A piece of text is layout when it is a run of whole labels, possibly
+    starting inside one label and ending inside another: flattened web pages
+    run several header cells together (第二十条第（五）项信息内容本年处理决定数量).
+    """
+
+    def __init__(self, labels: tuple[str, ...]) -> None:
+        self._labels = frozenset(_normalise(label) for label in labels)
+        self._joined = "\x00".join(self._labels)
+
+    def is_layout(self, text: str) -> bool:
+        piece = _normalise(text)
+        if not piece or piece in self._joined:
+            return True
+        # reachable[i]: piece[:i] is a run of labels (the first may be a label's tail).
+        reachable = [True] + [False] * len(piece)
+        for start in range(len(piece)):
+            if not reachable[start]:
+                continue
+            for end in range(len(piece), start, -1):
+                if reachable[end]:
+                    continue
+                part = piece[start:end]
+                if (
+                    part in self._labels
+                    or (start == 0 and self._is_label_tail(part))
+                    or (end == len(piece) and self._is_label_head(part))
+                ):
+                    reachable[end] = True
+        return reachable[-1]
+
+    def _is_label_tail(self, part: str) -> bool:
+        return any(label.endswith(part) for label in self._labels)
+
+    def _is_label_head(self, part: str) -> bool:
+        return any(label.startswith(part) for label in self._labels)
+
+
+def _normalise(text: str) -> str:
+    return _normalise_punctuation(compact(text))
+
+
+_PUNCTUATION_TABLE = str.maketrans("(),.:，．", "（），、：，、")
+
+
+def _normalise_punctuation(text: str) -> str:
+    return text.translate(_PUNCTUATION_TABLE).replace("合计", "总计")

@@ -1,0 +1,175 @@
+"""The canonical report (canonical-report.md, version 1) as typed models.
+
+pydantic v2 rather than msgspec: it generates the JSON Schema we check in,
+and its validation errors carry the path of the offending key, which the
+loader quotes when it rejects a file. Parsing speed is dominated by text
+matching, not by model construction, so msgspec's speed would not show.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_serializer, model_validator
+
+from etl import template
+
+SCHEMA_VERSION = "1"
+
+CellStatus = Literal["number", "blank", "dash", "text"]
+Severity = Literal["error", "warning"]
+Level = Literal["central", "province", "city", "county", "township"]
+Kind = Literal["government", "department", "other"]
+ReportFormat = Literal["2021", "2019"]
+
+ApplicantColumn = Literal[
+    "natural_person", "commercial", "research", "public_interest", "legal_service", "other_org",
+    "total",
+]  # fmt: skip
+ApplicationRow = Literal[
+    "new_received", "carried_over", "granted", "partially_granted",
+    "withheld_state_secret", "withheld_prohibited_by_law", "withheld_security_stability",
+    "withheld_third_party", "withheld_internal_affairs", "withheld_process_info",
+    "withheld_enforcement_file", "withheld_admin_query",
+    "unavailable_not_held", "unavailable_needs_creation", "unavailable_unclear",
+    "declined_petition", "declined_duplicate", "declined_publication", "declined_excessive",
+    "declined_confirmation",
+    "other_no_correction", "other_fee_unpaid", "other_other", "other_handling",
+    "total_processed", "carried_forward",
+]  # fmt: skip
+ReviewGroup = Literal["administrative_review", "litigation_direct", "litigation_after_review"]
+ReviewColumn = Literal["upheld", "corrected", "other", "pending", "total"]
+ProactiveItemKey = Literal[
+    "regulations", "normative_documents", "licensing", "other_services", "penalty", "coercion",
+    "fees", "procurement",
+]  # fmt: skip
+ProactiveColumn = Literal[
+    "issued", "repealed", "in_force", "decisions", "amount_10k_yuan",
+    "new_made", "new_published", "total_published", "prev_items", "change", "items", "amount",
+]  # fmt: skip
+HeadlineKey = Literal["proactive_items", "fee_yuan"]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Location(_Strict):
+    """Where a figure was read: enough for a person to find it in the original."""
+
+    line: Annotated[int, Field(ge=1)] | None = None
+    page: Annotated[int, Field(ge=1)] | None = None
+    table: Annotated[int, Field(ge=1)] | None = None
+    row: Annotated[int, Field(ge=1)] | None = None
+    col: Annotated[int, Field(ge=1)] | None = None
+
+    @model_serializer(mode="wrap")
+    def _omit_unknown(self, handler) -> dict:
+        # A text input has lines but no pages: leave out what the input did not have.
+        return {key: value for key, value in handler(self).items() if value is not None}
+
+
+class Cell(_Strict):
+    """One table cell: the value, the text it was read from, and where."""
+
+    value: int | float | None
+    raw: str
+    status: CellStatus
+    at: Location
+
+    @model_validator(mode="after")
+    def _value_matches_status(self) -> Cell:
+        if (self.status == "number") != (self.value is not None):
+            raise ValueError(f"status {self.status!r} does not fit value {self.value!r}")
+        return self
+
+
+class Parser(_Strict):
+    name: str
+    version: str
+
+
+class Source(_Strict):
+    file: str
+    sha256: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
+    media_type: str
+    url: str | None = None
+    published_on: str | None = None
+    parser: Parser
+
+
+class Agency(_Strict):
+    name: Annotated[str, Field(min_length=1)]
+    id: Annotated[str, Field(min_length=1)]
+    province: str | None
+    city: str | None
+    county: str | None
+    adcode: Annotated[str, Field(pattern=r"^\d{6}$")] | None
+    level: Level | None
+    kind: Kind
+
+
+class Narrative(_Strict):
+    overview: str | None
+    problems: str | None
+    other: str | None
+
+
+class Finding(_Strict):
+    rule: str
+    severity: Severity
+    message: str
+    cells: list[str]
+    expected: int | float | str | None = None
+    actual: int | float | str | None = None
+
+
+ApplicantCells = dict[ApplicantColumn, Cell]
+ReviewCells = dict[ReviewColumn, Cell]
+
+
+class Report(_Strict):
+    schema_version: Literal["1"] = SCHEMA_VERSION
+    agency: Agency
+    year: Annotated[int, Field(ge=1990, le=2100)]
+    format: ReportFormat
+    scope: Literal["self", "region"] | None = None
+    source: Source
+    synthetic: bool = False
+    narrative: Narrative
+    headline: dict[HeadlineKey, Cell] = Field(default_factory=dict)
+    proactive: dict[ProactiveItemKey, dict[ProactiveColumn, Cell]] = Field(default_factory=dict)
+    applications: dict[ApplicationRow, ApplicantCells] = Field(default_factory=dict)
+    review_litigation: dict[ReviewGroup, ReviewCells] = Field(default_factory=dict)
+    findings: list[Finding] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _tables_fit_template(self) -> Report:
+        items = {item.key: item.columns for item in template.PROACTIVE_ITEMS[self.format]}
+        for key, cells in self.proactive.items():
+            if key not in items:
+                raise ValueError(f"proactive.{key} is not in the {self.format} template")
+            if set(cells) != set(items[key]):
+                raise ValueError(f"proactive.{key} must have the columns {list(items[key])}")
+        for key, cells in self.applications.items():
+            if set(cells) != set(template.APPLICANT_COLUMNS):
+                raise ValueError(f"applications.{key} must have all seven applicant columns")
+        if "other_handling" in self.applications and any(
+            key in self.applications for key in template.OTHER_SUB_ROWS
+        ):
+            raise ValueError("applications has both other_handling and the other_* sub-rows")
+        for key, cells in self.review_litigation.items():
+            if set(cells) != set(template.REVIEW_COLUMNS):
+                raise ValueError(f"review_litigation.{key} must have all five columns")
+        return self
+
+    def to_json(self) -> str:
+        return self.model_dump_json(indent=2)
+
+
+def report_json_schema() -> dict:
+    """The JSON Schema of the canonical report, as checked in under etl/."""
+    schema = Report.model_json_schema(mode="validation")
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "Canonical government information disclosure annual report, version 1"
+    return schema

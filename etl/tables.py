@@ -1,0 +1,260 @@
+"""Reading the tables of sections 二, 三 and 四 from a token stream.
+
+Rows are found by their label anchors, in template order; a row's figures
+are whatever stands between its label and the next label. Layout text in
+between (merged group cells, broken label tails, headers) is recognised and
+skipped. A row whose figures cannot be placed in its columns with certainty
+is left out and reported as a finding; nothing is guessed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from etl import template
+from etl.cells import Piece, make_cell, pieces_between
+from etl.labels import LayoutVocabulary, label_pattern
+from etl.model import Cell, Finding
+from etl.runsplit import Check, unique_split
+from etl.tokens import TokenStream
+
+
+@dataclass(frozen=True)
+class RowSpec:
+    """A data row to read: where to store it, how to find it, what it holds."""
+
+    path: str  # e.g. "applications.granted"
+    label: str  # as printed, for messages
+    anchor: str
+    columns: tuple[str, ...]
+    check: Check | None = None  # the identity that can split run-together figures
+
+
+@dataclass(frozen=True)
+class Region:
+    """A span of the token stream: one section of the report."""
+
+    stream: TokenStream
+    start: int
+    end: int
+
+    def token_count(self) -> int:
+        return self.stream.tokens_between(self.start, self.end)
+
+
+Rows = dict[str, dict[str, Cell]]
+
+
+def row_total_check(values: list[int]) -> bool:
+    return values[-1] == sum(values[:-1])
+
+
+def review_groups_check(values: list[int]) -> bool:
+    width = len(template.REVIEW_COLUMNS)
+    groups = (values[i : i + width] for i in range(0, len(values), width))
+    return all(row_total_check(group) for group in groups)
+
+
+# --- Section 三 -------------------------------------------------------------
+
+_APPLICATION_VOCABULARY = LayoutVocabulary(
+    template.APPLICATION_LAYOUT_LABELS + tuple(row.label for row in template.APPLICATION_ROWS)
+)
+_SUB_ROW_ANCHOR = template.APPLICATION_ROW_BY_KEY["other_no_correction"].anchor
+
+
+def read_applications(region: Region, flat: bool) -> tuple[Rows, list[Finding]]:
+    """The application table, with the （六） rows of whichever template variant it uses."""
+    has_sub_rows = bool(
+        label_pattern(_SUB_ROW_ANCHOR, tail=False).search(
+            region.stream.text, region.start, region.end
+        )
+    )
+    skip = {"other_handling"} if has_sub_rows else set(template.OTHER_SUB_ROWS)
+    specs = [
+        RowSpec(
+            path=f"applications.{row.key}",
+            label=row.label,
+            anchor=row.anchor,
+            columns=template.APPLICANT_COLUMNS,
+            check=row_total_check,
+        )
+        for row in template.APPLICATION_ROWS
+        if row.key not in skip
+    ]
+    return read_rows(region, specs, _APPLICATION_VOCABULARY, flat)
+
+
+# --- Section 二 -------------------------------------------------------------
+
+_PROACTIVE_VOCABULARY = LayoutVocabulary(
+    template.PROACTIVE_LAYOUT_LABELS
+    + tuple(item.label for items in template.PROACTIVE_ITEMS.values() for item in items)
+)
+
+
+def detect_format(region: Region | None, year: int) -> str:
+    """Which template section 二 follows, by its column headers; by year if it has none."""
+    if region is not None:
+        text = region.stream.text[region.start : region.end]
+        for report_format, markers in (
+            ("2021", template.FORMAT_2021_MARKERS),
+            ("2019", template.FORMAT_2019_MARKERS),
+        ):
+            if any(label_pattern(marker, tail=False).search(text) for marker in markers):
+                return report_format
+    return "2021" if year >= 2021 else "2019"
+
+
+def read_proactive(region: Region, report_format: str, flat: bool) -> tuple[Rows, list[Finding]]:
+    specs = []
+    for item in template.PROACTIVE_ITEMS[report_format]:
+        # 规范性文件 is also the tail of 行政规范性文件: accept either printed form.
+        anchor = item.label if item.key != "normative_documents" else "规范性文件"
+        specs.append(RowSpec(f"proactive.{item.key}", item.label, anchor, item.columns))
+    return read_rows(region, specs, _PROACTIVE_VOCABULARY, flat)
+
+
+# --- Section 四 -------------------------------------------------------------
+
+_REVIEW_HEADER = tuple(label_pattern(word, tail=False) for word in template.REVIEW_HEADER_WORDS)
+_REVIEW_VOCABULARY = LayoutVocabulary(template.REVIEW_HEADER_WORDS)
+_REVIEW_PATH = "review_litigation"
+
+
+def read_review_litigation(region: Region, flat: bool) -> tuple[Rows, list[Finding]]:
+    """The 15 figures of the one data row, after the last header label."""
+    text = region.stream.text
+    header_end = region.start
+    for pattern in _REVIEW_HEADER:
+        for match in pattern.finditer(text, region.start, region.end):
+            header_end = max(header_end, match.end())
+    columns = tuple(
+        f"{group}.{column}"
+        for group in template.REVIEW_GROUPS
+        for column in template.REVIEW_COLUMNS
+    )
+    spec = RowSpec(_REVIEW_PATH, "行政复议、行政诉讼情况", "", columns, review_groups_check)
+    cells, findings = _read_row_values(
+        region.stream, header_end, region.end, spec, _REVIEW_VOCABULARY, flat
+    )
+    rows: Rows = {}
+    if cells is not None:
+        for dotted, cell in cells.items():
+            group, column = dotted.split(".")
+            rows.setdefault(group, {})[column] = cell
+    return rows, findings
+
+
+# --- Shared row reading -----------------------------------------------------
+
+
+def read_rows(
+    region: Region, specs: Sequence[RowSpec], vocabulary: LayoutVocabulary, flat: bool
+) -> tuple[Rows, list[Finding]]:
+    text = region.stream.text
+    found: list[tuple[RowSpec, int, int]] = []  # spec, label start, label end
+    findings: list[Finding] = []
+    position = region.start
+    for spec in specs:
+        match = label_pattern(spec.anchor).search(text, position, region.end)
+        if match is None:
+            findings.append(_missing_row(spec))
+            continue
+        found.append((spec, match.start(), match.end()))
+        position = match.end()
+    rows: Rows = {}
+    for index, (spec, _, label_end) in enumerate(found):
+        value_end = found[index + 1][1] if index + 1 < len(found) else region.end
+        cells, row_findings = _read_row_values(
+            region.stream, label_end, value_end, spec, vocabulary, flat
+        )
+        findings.extend(row_findings)
+        if cells is not None:
+            rows[spec.path.rsplit(".", 1)[-1]] = cells
+    return rows, findings
+
+
+def _read_row_values(
+    stream: TokenStream,
+    start: int,
+    end: int,
+    spec: RowSpec,
+    vocabulary: LayoutVocabulary,
+    flat: bool,
+) -> tuple[dict[str, Cell] | None, list[Finding]]:
+    pieces = _value_pieces(pieces_between(stream.text, start, end), vocabulary)
+    wanted = len(spec.columns)
+    if len(pieces) == wanted:
+        cells = [make_cell(piece, stream.line_at(piece.offset)) for piece in pieces]
+        return dict(zip(spec.columns, cells, strict=True)), []
+    runs = [piece.raw for piece in pieces]
+    if flat and 0 < len(pieces) < wanted and all(run.isascii() and run.isdigit() for run in runs):
+        split = unique_split(runs, wanted, spec.check)
+        if split is not None:
+            return _split_cells(stream, pieces, split, spec)
+        why = f"数字连在一起（“{' '.join(runs)}”），无法唯一拆分为 {wanted} 个数" + (
+            "（按行合计也不能唯一确定）" if spec.check else ""
+        )
+    elif not pieces:
+        why = f"没有读到数值，模板有 {wanted} 列"
+    else:
+        printed = " ".join(piece.raw or "空" for piece in pieces)
+        why = f"读到 {len(pieces)} 个值（{printed}），模板有 {wanted} 列，无法确定各值所在的列"
+    line = stream.line_at(pieces[0].offset if pieces else start)
+    return None, [
+        Finding(
+            rule="extract.row_unreadable",
+            severity="error",
+            message=f"第 {line} 行「{spec.label}」：{why}；该行未读入。",
+            cells=[f"{spec.path}.{column}" for column in spec.columns],
+            expected=wanted,
+            actual=len(pieces),
+        )
+    ]
+
+
+def _value_pieces(pieces: list[Piece], vocabulary: LayoutVocabulary) -> list[Piece]:
+    """The pieces that are cells of this row: layout text skipped, and nothing
+    past the end of the row where the layout marks rows (Word tables)."""
+    values: list[Piece] = []
+    for piece in pieces:
+        if piece.kind == "row_break":
+            if values:
+                break
+            continue
+        if piece.kind == "text" and vocabulary.is_layout(piece.raw):
+            continue
+        values.append(piece)
+    return values
+
+
+def _split_cells(
+    stream: TokenStream, pieces: list[Piece], split: list[list[str]], spec: RowSpec
+) -> tuple[dict[str, Cell], list[Finding]]:
+    cells: list[Cell] = []
+    for piece, parts in zip(pieces, split, strict=True):
+        line = stream.line_at(piece.offset)
+        cells.extend(make_cell(Piece("number", part, piece.offset), line) for part in parts)
+    values = "、".join(cell.raw for cell in cells)
+    runs = " ".join(piece.raw for piece in pieces)
+    finding = Finding(
+        rule="extract.split_by_total",
+        severity="warning",
+        message=(
+            f"第 {cells[0].at.line} 行「{spec.label}」：数字连在一起（“{runs}”），"
+            f"依据合计关系唯一拆分为 {values}。"
+        ),
+        cells=[f"{spec.path}.{column}" for column in spec.columns],
+    )
+    return dict(zip(spec.columns, cells, strict=True)), [finding]
+
+
+def _missing_row(spec: RowSpec) -> Finding:
+    return Finding(
+        rule="extract.row_missing",
+        severity="error",
+        message=f"未找到「{spec.label}」一行。",
+        cells=[f"{spec.path}.{column}" for column in spec.columns],
+    )

@@ -1,0 +1,102 @@
+"""Lines of text to a stream of cell tokens, for the layouts reports come in.
+
+- Word converted to text: each table cell on its own tab-indented line, a cell
+  running on over untabbed lines (``商业`` / ``企业``), rows separated by blank
+  lines, empty cells as tab-only lines.
+- PDF converted to text: one cell per line, no blank cells, page markers
+  (``- 3 -``) in the middle of tables.
+- Web pages flattened to text: many cells run together on one line.
+
+The stream is one string, tokens joined by newlines, so that labels can be
+matched across line breaks; ROW_BREAK and BLANK_CELL stand for the row
+structure of the Word layout. Every offset maps back to a source line.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+
+ROW_BREAK = "\x1e"
+BLANK_CELL = "\x1f"
+
+_PAGE_MARKER = re.compile(
+    r"^\s*(?:[-—–－]\s*\d{1,3}\s*[-—–－]|第\s*\d{1,3}\s*页(?:\s*[,，/／]?\s*共\s*\d{1,3}\s*页)?)\s*$"
+)
+_WORD_BOOKMARK = re.compile(r"\[bookmark: [^\]]*\]")
+# A text whose table cells are tab-indented lines came from a Word document.
+_MIN_TABBED_LINES = 20
+
+
+@dataclass(frozen=True)
+class TokenStream:
+    """Tokens joined by newlines, with the source line of every token."""
+
+    text: str
+    starts: tuple[int, ...]
+    lines: tuple[int, ...]
+
+    def line_at(self, offset: int) -> int:
+        """The 1-based source line of the character at ``offset``."""
+        index = bisect_right(self.starts, offset) - 1
+        return self.lines[max(index, 0)] if self.lines else 1
+
+    def tokens_between(self, start: int, end: int) -> int:
+        """How many tokens begin in ``[start, end)``."""
+        return bisect_right(self.starts, end - 1) - bisect_right(self.starts, start - 1)
+
+
+def is_page_marker(line: str) -> bool:
+    return bool(_PAGE_MARKER.match(line))
+
+
+def clean_line(line: str) -> str:
+    return _WORD_BOOKMARK.sub("", line).strip()
+
+
+def tokenize(lines: list[str]) -> TokenStream:
+    """The token stream of a text, choosing the Word layout when cells are tabbed."""
+    tabbed = sum(1 for line in lines if line.startswith("\t"))
+    pairs = _word_tokens(lines) if tabbed >= _MIN_TABBED_LINES else _line_tokens(lines)
+    starts: list[int] = []
+    offset = 0
+    for text, _ in pairs:
+        starts.append(offset)
+        offset += len(text) + 1
+    return TokenStream(
+        text="\n".join(text for text, _ in pairs),
+        starts=tuple(starts),
+        lines=tuple(line for _, line in pairs),
+    )
+
+
+def _line_tokens(lines: list[str]) -> list[tuple[str, int]]:
+    pairs = []
+    for number, line in enumerate(lines, start=1):
+        text = clean_line(line)
+        if text and not is_page_marker(text):
+            pairs.append((text, number))
+    return pairs
+
+
+def _word_tokens(lines: list[str]) -> list[tuple[str, int]]:
+    pairs: list[tuple[str, int]] = []
+    in_cell = False  # the previous line was a table cell, so an untabbed line continues it
+    for number, line in enumerate(lines, start=1):
+        text = clean_line(line)
+        if line.startswith("\t"):
+            pairs.append((text or BLANK_CELL, number))
+            in_cell = True
+        elif not text:
+            if pairs and pairs[-1][0] != ROW_BREAK:
+                pairs.append((ROW_BREAK, number))
+            in_cell = False
+        elif is_page_marker(text):
+            continue
+        elif in_cell and pairs:
+            previous, first_line = pairs[-1]
+            pairs[-1] = (text if previous == BLANK_CELL else previous + text, first_line)
+        else:
+            pairs.append((text, number))
+    return pairs

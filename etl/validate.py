@@ -1,0 +1,232 @@
+"""Single-report rules: the template's identities, checked, never enforced.
+
+A report that breaks an identity is still a report: the finding records the
+cells involved, what the identity expects and what was printed. Blank, dash
+and text cells count as 0 in sums, as the dashboard's aggregates do.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from etl import template
+from etl.model import Cell, Finding, Report
+
+EXTRACTION_RULE_PREFIX = "extract."
+_STATUS_WORDS = {"blank": "空白", "dash": "短横或“无”", "text": "文字"}
+
+
+def validate(report: Report) -> list[Finding]:
+    """Every single-report rule of the spec, in a stable order."""
+    return [
+        *_complete(report),
+        *_cells(report),
+        *_row_totals(report),
+        *_balance(report),
+        *_outcomes_sum(report),
+        *_review_totals(report),
+    ]
+
+
+def revalidate(report: Report) -> list[Finding]:
+    """The findings of a stored report brought up to date: extraction findings
+    kept (they cannot be recomputed from the JSON), validation recomputed."""
+    kept = [f for f in report.findings if f.rule.startswith(EXTRACTION_RULE_PREFIX)]
+    return kept + validate(report)
+
+
+def amount(cell: Cell | None) -> int | float:
+    return cell.value if cell is not None and cell.value is not None else 0
+
+
+def _number(total: int | float) -> int | float:
+    return round(total, 6) if isinstance(total, float) else total
+
+
+# --- labels for messages ----------------------------------------------------
+
+
+def _application_label(row: str, column: str | None = None) -> str:
+    label = template.APPLICATION_ROW_BY_KEY[row].label
+    return label if column is None else f"{label}·{template.APPLICANT_COLUMN_LABELS[column]}"
+
+
+def _iter_cells(report: Report) -> Iterator[tuple[str, str, str, Cell]]:
+    """Every table cell with its JSON path, printed label and column key."""
+    items = {item.key: item for item in template.PROACTIVE_ITEMS[report.format]}
+    for key, cells in report.proactive.items():
+        for column, cell in cells.items():
+            label = f"{items[key].label}·{template.PROACTIVE_COLUMN_LABELS[column]}"
+            yield f"proactive.{key}.{column}", label, column, cell
+    for row, cells in report.applications.items():
+        for column, cell in cells.items():
+            yield f"applications.{row}.{column}", _application_label(row, column), column, cell
+    for group, cells in report.review_litigation.items():
+        for column, cell in cells.items():
+            label = f"{template.REVIEW_GROUP_LABELS[group]}·{template.REVIEW_COLUMN_LABELS[column]}"
+            yield f"review_litigation.{group}.{column}", label, column, cell
+
+
+# --- rules ------------------------------------------------------------------
+
+
+def _complete(report: Report) -> Iterator[Finding]:
+    missing = [
+        template.SECTION_HEADINGS[key][0]
+        for key in ("overview", "problems", "other")
+        if getattr(report.narrative, key) is None
+    ]
+    items = template.PROACTIVE_ITEMS[report.format]
+    missing += [f"第二部分「{i.label}」" for i in items if i.key not in report.proactive]
+    missing += [
+        f"第三部分「{_application_label(key)}」"
+        for key in _expected_rows(report)
+        if key not in report.applications
+    ]
+    missing += [
+        f"第四部分「{template.REVIEW_GROUP_LABELS[group]}」"
+        for group in template.REVIEW_GROUPS
+        if group not in report.review_litigation
+    ]
+    if missing:
+        yield Finding(
+            rule="report.complete",
+            severity="error",
+            message="报告不完整，缺少：" + "；".join(missing) + "。",
+            cells=[],
+            expected=None,
+            actual=len(missing),
+        )
+
+
+def _cells(report: Report) -> Iterator[Finding]:
+    for path, label, column, cell in _iter_cells(report):
+        if cell.status != "number":
+            yield Finding(
+                rule="cells.not_a_number",
+                severity="warning",
+                message=(
+                    f"「{label}」填写为{_STATUS_WORDS[cell.status]}（“{cell.raw}”），"
+                    "不是数字；汇总时按 0 计。"
+                ),
+                cells=[path],
+                actual=cell.raw,
+            )
+            continue
+        value = cell.value
+        assert value is not None
+        if column in template.DECIMAL_COLUMNS:
+            valid = value >= 0
+            wanted = "非负数"
+        elif column in template.SIGNED_COLUMNS:
+            valid = float(value).is_integer()
+            wanted = "整数"
+        else:
+            valid = isinstance(value, int) and value >= 0
+            wanted = "非负整数"
+        if not valid:
+            yield Finding(
+                rule="cells.non_negative_integer",
+                severity="error",
+                message=f"「{label}」为 {cell.raw}，应为{wanted}。",
+                cells=[path],
+                actual=value,
+            )
+
+
+def _row_totals(report: Report) -> Iterator[Finding]:
+    parts = template.APPLICANT_COLUMNS[:-1]
+    for row, cells in report.applications.items():
+        expected = _number(sum(amount(cells[column]) for column in parts))
+        actual = amount(cells["total"])
+        if expected != actual:
+            yield Finding(
+                rule="applications.row_total",
+                severity="error",
+                message=(
+                    f"「{_application_label(row)}」：六类申请人之和为 {expected}，"
+                    f"总计栏为 {actual}。"
+                ),
+                cells=[f"applications.{row}.{column}" for column in template.APPLICANT_COLUMNS],
+                expected=expected,
+                actual=actual,
+            )
+
+
+def _balance(report: Report) -> Iterator[Finding]:
+    rows = ("new_received", "carried_over", "total_processed", "carried_forward")
+    if not all(row in report.applications for row in rows):
+        return
+    table = report.applications
+    for column in template.APPLICANT_COLUMNS:
+        new, carried, processed, forward = (amount(table[row][column]) for row in rows)
+        expected, actual = _number(new + carried), _number(processed + forward)
+        if expected != actual:
+            yield Finding(
+                rule="applications.balance",
+                severity="error",
+                message=(
+                    f"「{template.APPLICANT_COLUMN_LABELS[column]}」列：本年新收 {new} + 上年结转 "
+                    f"{carried} = {expected}，而办理结果总计 {processed} + 结转下年度 {forward} = "
+                    f"{actual}；模板要求第一项加第二项之和等于第三项加第四项之和。"
+                ),
+                cells=[f"applications.{row}.{column}" for row in rows],
+                expected=expected,
+                actual=actual,
+            )
+
+
+def _expected_rows(report: Report) -> tuple[str, ...]:
+    return template.application_row_keys("other_handling" in report.applications)
+
+
+def _outcome_rows(report: Report) -> list[str] | None:
+    """The outcome rows the report uses, or None when some are missing."""
+    outcomes = set(template.OUTCOME_ROWS)
+    rows = [key for key in _expected_rows(report) if key in outcomes]
+    return rows if all(key in report.applications for key in rows) else None
+
+
+def _outcomes_sum(report: Report) -> Iterator[Finding]:
+    rows = _outcome_rows(report)
+    if rows is None or "total_processed" not in report.applications:
+        return
+    table = report.applications
+    for column in template.APPLICANT_COLUMNS:
+        expected = _number(sum(amount(table[row][column]) for row in rows))
+        actual = amount(table["total_processed"][column])
+        if expected != actual:
+            yield Finding(
+                rule="applications.outcomes_sum",
+                severity="error",
+                message=(
+                    f"「{template.APPLICANT_COLUMN_LABELS[column]}」列：各项办理结果之和为 "
+                    f"{expected}，（七）总计为 {actual}。"
+                ),
+                cells=[f"applications.{row}.{column}" for row in [*rows, "total_processed"]],
+                expected=expected,
+                actual=actual,
+            )
+
+
+def _review_totals(report: Report) -> Iterator[Finding]:
+    parts = template.REVIEW_COLUMNS[:-1]
+    for group, cells in report.review_litigation.items():
+        expected = _number(sum(amount(cells[column]) for column in parts))
+        actual = amount(cells["total"])
+        if expected != actual:
+            terms = " + ".join(
+                f"{template.REVIEW_COLUMN_LABELS[column]} {amount(cells[column])}"
+                for column in parts
+            )
+            yield Finding(
+                rule="review_litigation.total",
+                severity="error",
+                message=(
+                    f"「{template.REVIEW_GROUP_LABELS[group]}」：{terms} = {expected}，"
+                    f"总计栏为 {actual}。"
+                ),
+                cells=[f"review_litigation.{group}.{column}" for column in template.REVIEW_COLUMNS],
+                expected=expected,
+                actual=actual,
+            )
