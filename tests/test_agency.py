@@ -1,0 +1,49 @@
+"""Agency names to regions: cpca for ordinary names, the override table for
+special zones, and nothing invented for names it cannot place."""
+
+from __future__ import annotations
+
+from etl.agency import find_title, resolve_agency
+
+
+def test_special_zone_comes_from_the_override_table() -> None:
+    agency = resolve_agency("平潭综合实验区")
+    assert (agency.province, agency.adcode, agency.level, agency.kind) == (
+        "福建省",
+        "350128",
+        "city",
+        "government",
+    )
+    assert agency.id == resolve_agency("平潭综合实验区管委会").id
+
+
+def test_municipality_is_a_province() -> None:
+    agency = resolve_agency("上海市科学技术委员会")
+    assert (agency.province, agency.city, agency.adcode, agency.level, agency.kind) == (
+        "上海市",
+        None,
+        "310000",
+        "province",
+        "department",
+    )
+
+
+def test_unknown_place_is_not_guessed() -> None:
+    agency = resolve_agency("沐阳县人民政府")  # an OCR error for 沭阳县
+    assert (agency.adcode, agency.province, agency.level) == (None, None, None)
+    assert agency.kind == "government"
+
+
+def test_township() -> None:
+    assert resolve_agency("宁波市镇海区招宝山街道办事处").level == "township"
+    assert resolve_agency("宁波市镇海区城镇化工作领导小组办公室").level == "county"
+
+
+def test_title_forms() -> None:
+    assert (
+        find_title(["标题: 平潭综合实验区2021年度政府信息公开工作年度报告"]).name
+        == "平潭综合实验区"
+    )
+    title = find_title(["- 1 -", "洪泽区人民政府", "2023 年政府信息公开工作年度报告"])
+    assert (title.name, title.year, title.line) == ("洪泽区人民政府", 2023, 3)
+    assert find_title(["没有标题的一段话。"]) is None

@@ -1,0 +1,113 @@
+"""Flattened web pages whose table cells ran together (平潭 reports): every row
+is read exactly where its row total makes the split unique, and named in a
+finding where it does not. A figure is never guessed."""
+
+from __future__ import annotations
+
+import pytest
+
+from etl import template
+from tests.conftest import PARTIAL_TEXT_REPORTS, parsed
+
+UNREADABLE_ROWS = {
+    "2019_fujian_pingtan": {
+        "proactive.normative_documents",
+        "proactive.licensing",
+        "proactive.other_services",
+        "proactive.penalty",
+        "proactive.coercion",
+        "proactive.fees",
+        "proactive.procurement",
+    },
+    "2021_fujian_pingtan": {
+        "proactive.normative_documents",
+        "applications.granted",
+        "applications.unavailable_not_held",
+    },
+    "2023_fujian_pingtan": {
+        "proactive.normative_documents",
+        "applications.granted",
+        "applications.partially_granted",
+    },
+    "2024_fujian_pingtan": {"proactive.normative_documents"},
+}
+
+
+def _row_of(path: str) -> str:
+    return path.rsplit(".", 1)[0]
+
+
+@pytest.mark.parametrize("stem", PARTIAL_TEXT_REPORTS)
+def test_every_row_is_read_or_named(stem: str) -> None:
+    report = parsed(stem)
+    unreadable = {
+        _row_of(f.cells[0])
+        for f in report.findings
+        if f.rule in {"extract.row_unreadable", "extract.row_missing"}
+    }
+    assert unreadable == UNREADABLE_ROWS[stem]
+    single_other = "other_handling" in report.applications
+    for key in template.application_row_keys(single_other):
+        path = f"applications.{key}"
+        assert (key in report.applications) != (path in unreadable), path
+    for item in template.PROACTIVE_ITEMS[report.format]:
+        path = f"proactive.{item.key}"
+        assert (item.key in report.proactive) != (path in unreadable), path
+
+
+@pytest.mark.parametrize("stem", PARTIAL_TEXT_REPORTS)
+def test_split_rows_are_flagged_and_keep_their_digits(stem: str) -> None:
+    report = parsed(stem)
+    split = [f for f in report.findings if f.rule == "extract.split_by_total"]
+    assert split and all(f.severity == "warning" for f in split)
+    for finding in split:
+        section, row = finding.cells[0].split(".")[:2]
+        if section != "applications":
+            continue
+        cells = report.applications[row]
+        assert all(cell.raw.isdigit() and cell.status == "number" for cell in cells.values())
+        assert "、".join(cell.raw for cell in cells.values()) in finding.message
+
+
+def test_pingtan_2021_figures() -> None:
+    report = parsed("2021_fujian_pingtan")
+    values = {row: [c.value for c in cells.values()] for row, cells in report.applications.items()}
+    # 640020470 can only be 64+0+0+2+0+4 = 70 under a row total.
+    assert values["new_received"] == [64, 0, 0, 2, 0, 4, 70]
+    assert values["total_processed"] == [63, 0, 0, 2, 0, 4, 69]
+    assert values["carried_forward"] == [1, 0, 0, 0, 0, 0, 1]
+    # 500000 5: the space is a cell boundary the split must respect.
+    assert values["partially_granted"] == [5, 0, 0, 0, 0, 0, 5]
+    review = {g: [c.value for c in cells.values()] for g, cells in report.review_litigation.items()}
+    assert review == {
+        "administrative_review": [1, 0, 2, 0, 3],
+        "litigation_direct": [12, 0, 0, 0, 12],
+        "litigation_after_review": [0, 0, 0, 0, 0],
+    }
+    # Single-cell rows need no split; 规章 000 has only one.
+    assert report.proactive["licensing"]["decisions"].value == 2293
+    assert report.proactive["fees"]["amount_10k_yuan"].raw == "24252.311082"
+    assert [c.value for c in report.proactive["regulations"].values()] == [0, 0, 0]
+    granted = next(
+        f for f in report.findings if f.cells[0] == "applications.granted.natural_person"
+    )
+    assert "270020130" in granted.message and "无法唯一拆分" in granted.message
+
+
+def test_pingtan_2019_is_read_with_the_2019_template() -> None:
+    report = parsed("2019_fujian_pingtan")
+    assert report.format == "2019"
+    assert "other_handling" in report.applications
+    assert report.applications["new_received"]["total"].value == 23
+    assert list(report.proactive["regulations"]) == ["new_made", "new_published", "total_published"]
+
+
+def test_pingtan_2024_review_split_by_group_totals() -> None:
+    report = parsed("2024_fujian_pingtan")
+    review = {g: [c.value for c in cells.values()] for g, cells in report.review_litigation.items()}
+    assert review == {
+        "administrative_review": [2, 1, 3, 1, 7],
+        "litigation_direct": [0, 0, 0, 0, 0],
+        "litigation_after_review": [13, 2, 4, 0, 19],
+    }
+    assert report.applications["new_received"]["natural_person"].value == 217
