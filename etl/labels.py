@@ -10,7 +10,7 @@ by counting numbers.
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 
 # Characters that real reports print interchangeably.
 _EQUIVALENT: dict[str, str] = {
@@ -69,10 +69,15 @@ class LayoutVocabulary:
     """
 
     def __init__(self, labels: tuple[str, ...]) -> None:
-        self._labels = frozenset(_normalise(label) for label in labels)
-        self._joined = "\x00".join(self._labels)
+        normalised = {_normalise(label) for label in labels}
+        self._labels = frozenset(normalised)
+        self._joined = "\x00".join(normalised)
+        self._tails = frozenset(label[i:] for label in normalised for i in range(len(label)))
+        self._heads = frozenset(label[:i] for label in normalised for i in range(1, len(label) + 1))
+        # The same layout texts recur in every report: remember the answers.
+        self.is_layout = lru_cache(maxsize=8192)(self._is_layout)
 
-    def is_layout(self, text: str) -> bool:
+    def _is_layout(self, text: str) -> bool:
         piece = _normalise(text)
         if not piece or piece in self._joined:
             return True
@@ -81,23 +86,15 @@ class LayoutVocabulary:
         for start in range(len(piece)):
             if not reachable[start]:
                 continue
-            for end in range(len(piece), start, -1):
-                if reachable[end]:
-                    continue
+            for end in range(start + 1, len(piece) + 1):
                 part = piece[start:end]
                 if (
                     part in self._labels
-                    or (start == 0 and self._is_label_tail(part))
-                    or (end == len(piece) and self._is_label_head(part))
+                    or (start == 0 and part in self._tails)
+                    or (end == len(piece) and part in self._heads)
                 ):
                     reachable[end] = True
         return reachable[-1]
-
-    def _is_label_tail(self, part: str) -> bool:
-        return any(label.endswith(part) for label in self._labels)
-
-    def _is_label_head(self, part: str) -> bool:
-        return any(label.startswith(part) for label in self._labels)
 
 
 def _normalise(text: str) -> str:
