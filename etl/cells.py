@@ -6,7 +6,9 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from etl.model import Cell, Location
+# A cell as plain data, validated into a model with the whole report at once:
+# one validation pass instead of one per cell, as cells are the bulk of a report.
+CellData = dict
 from etl.tokens import BLANK_CELL, ROW_BREAK
 
 PieceKind = Literal["number", "dash", "blank", "text", "row_break"]
@@ -62,14 +64,13 @@ def number_value(raw: str) -> int | float | None:
         return None
 
 
-def make_cell(piece: Piece, line: int) -> Cell:
-    # Built without re-validation: every field here is correct by construction,
-    # and cells are the bulk of a report (model checks cost a third of parsing).
-    at = Location.model_construct(line=line)
-    if piece.kind == "number":
-        value = number_value(piece.raw)
-        status = "number" if value is not None else "text"
-        return Cell.model_construct(value=value, raw=piece.raw, status=status, at=at)
+def make_cell(piece: Piece, line: int) -> CellData:
+    value = number_value(piece.raw) if piece.kind == "number" else None
+    if value is not None:
+        status = "number"
+    elif piece.kind in ("dash", "blank"):
+        status = piece.kind
+    else:
+        status = "text"
     raw = "" if piece.kind == "blank" else piece.raw
-    status = piece.kind if piece.kind in ("dash", "blank") else "text"
-    return Cell.model_construct(value=None, raw=raw, status=status, at=at)
+    return {"value": value, "raw": raw, "status": status, "at": {"line": line}}

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import codecs
+import re
 
 from etl.errors import ExtractionError
 
 # Control characters other than tab, newline, carriage return and form feed
 # mean the bytes are not a text document.
 _CONTROL = {chr(c) for c in range(32) if chr(c) not in "\t\n\r\f"} | {"\x7f"}
-_TO_SPACE = str.maketrans(dict.fromkeys(_CONTROL, " "))
-_DELETE_CONTROL = str.maketrans(dict.fromkeys(_CONTROL))
+_CONTROL_PATTERN = re.compile("[" + re.escape("".join(sorted(_CONTROL))) + "]")
 _MAX_CONTROL_SHARE = 0.01
 _BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF8, "utf-8-sig"),
@@ -43,10 +43,10 @@ def decode_text(data: bytes, file: str) -> tuple[str, str]:
 
 
 def _checked(text: str, file: str) -> str:
-    controls = len(text) - len(text.translate(_DELETE_CONTROL))
+    controls = len(_CONTROL_PATTERN.findall(text))
     if controls > _MAX_CONTROL_SHARE * len(text):
         raise ExtractionError(
             file, "这是二进制文件，不是文本；请提供文本、网页、Word 或 PDF 格式的年度报告"
         )
     # The parser uses two control characters as cell markers: none may remain.
-    return text.replace("\r\n", "\n").replace("\r", "\n").translate(_TO_SPACE)
+    return _CONTROL_PATTERN.sub(" ", text.replace("\r\n", "\n").replace("\r", "\n"))

@@ -13,7 +13,8 @@ from etl.agency import Title, find_title, resolve_agency
 from etl.decode import decode_text
 from etl.errors import ExtractionError
 from etl.labels import label_pattern
-from etl.model import Cell, Finding, Narrative, Parser, Report, Source
+from etl.cells import CellData
+from etl.model import Finding, Narrative, Parser, Report, Source
 from etl.narrative import fee_yuan, proactive_items, section_text
 from etl.tables import (
     Region,
@@ -89,16 +90,18 @@ def extract_text(source: SourceText) -> Report:
         problems=_section_text(stream, sections.get("problems")),
         other=_section_text(stream, sections.get("other")),
     )
-    report = Report(
-        agency=resolve_agency(title.name),
-        year=title.year,
-        format=report_format,  # type: ignore[arg-type]
-        source=_source(source, lines),
-        narrative=narrative,
-        headline=_headline(stream, sections),
-        proactive=tables["proactive"],
-        applications=tables["applications"],
-        review_litigation=tables["review_litigation"],
+    report = Report.model_validate(
+        {
+            "agency": resolve_agency(title.name),
+            "year": title.year,
+            "format": report_format,
+            "source": _source(source, lines),
+            "narrative": narrative,
+            "headline": _headline(stream, sections),
+            "proactive": tables["proactive"],
+            "applications": tables["applications"],
+            "review_litigation": tables["review_litigation"],
+        }
     )
     report.findings = findings + validate(report)
     return report
@@ -167,8 +170,8 @@ def _section_text(stream: TokenStream, region: Region | None) -> str | None:
     return section_text(stream.text[region.start : region.end])
 
 
-def _headline(stream: TokenStream, sections: dict[str, Region]) -> dict[str, Cell]:
-    headline: dict[str, Cell] = {}
+def _headline(stream: TokenStream, sections: dict[str, Region]) -> dict[str, CellData]:
+    headline: dict[str, CellData] = {}
     for key, section, reader in (
         ("proactive_items", "overview", proactive_items),
         ("fee_yuan", "other", fee_yuan),

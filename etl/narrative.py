@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import re
 
-from etl.cells import number_value
-from etl.model import Cell, Location
+from etl.cells import CellData, number_value
 from etl.tokens import BLANK_CELL, ROW_BREAK
 
 # 主动公开政府信息304条 / 主动发布各类政府信息2428 条 / 主动公开…5500 余条
@@ -30,7 +29,7 @@ def section_text(text: str) -> str:
     return "\n".join(lines)
 
 
-def headline_cell(pattern: re.Pattern[str], text: str, line_of) -> Cell | None:
+def headline_cell(pattern: re.Pattern[str], text: str, line_of) -> CellData | None:
     """The first figure ``pattern`` finds in ``text``, as a cell; ``line_of``
     maps an offset in ``text`` to its source line."""
     match = pattern.search(text)
@@ -42,14 +41,13 @@ def headline_cell(pattern: re.Pattern[str], text: str, line_of) -> Cell | None:
         return None
     if "万" in (match.groupdict().get("unit") or ""):
         value = round(value * 10_000, 2)
-    return Cell(
-        value=value, raw=raw, status="number", at=Location(line=line_of(match.start("number")))
-    )
+    line = line_of(match.start("number"))
+    return {"value": value, "raw": raw, "status": "number", "at": {"line": line}}
 
 
-def proactive_items(text: str, line_of) -> Cell | None:
+def proactive_items(text: str, line_of) -> CellData | None:
     return headline_cell(_PROACTIVE_ITEMS, text, line_of)
 
 
-def fee_yuan(text: str, line_of) -> Cell | None:
+def fee_yuan(text: str, line_of) -> CellData | None:
     return headline_cell(_FEE, text, line_of)

@@ -13,9 +13,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from etl import template
-from etl.cells import Piece, make_cell, pieces_between
+from etl.cells import CellData, Piece, make_cell, pieces_between
 from etl.labels import LayoutVocabulary, label_pattern
-from etl.model import Cell, Finding
+from etl.model import Finding
 from etl.runsplit import Check, unique_split
 from etl.tokens import TokenStream
 
@@ -43,7 +43,7 @@ class Region:
         return self.stream.tokens_between(self.start, self.end)
 
 
-Rows = dict[str, dict[str, Cell]]
+Rows = dict[str, dict[str, CellData]]
 
 
 def row_total_check(values: list[int]) -> bool:
@@ -183,7 +183,7 @@ def _read_row_values(
     spec: RowSpec,
     vocabulary: LayoutVocabulary,
     flat: bool,
-) -> tuple[dict[str, Cell] | None, list[Finding]]:
+) -> tuple[dict[str, CellData] | None, list[Finding]]:
     pieces = _value_pieces(pieces_between(stream.text, start, end), vocabulary)
     wanted = len(spec.columns)
     if len(pieces) == wanted:
@@ -232,18 +232,18 @@ def _value_pieces(pieces: list[Piece], vocabulary: LayoutVocabulary) -> list[Pie
 
 def _split_cells(
     stream: TokenStream, pieces: list[Piece], split: list[list[str]], spec: RowSpec
-) -> tuple[dict[str, Cell], list[Finding]]:
-    cells: list[Cell] = []
+) -> tuple[dict[str, CellData], list[Finding]]:
+    cells: list[CellData] = []
     for piece, parts in zip(pieces, split, strict=True):
         line = stream.line_at(piece.offset)
         cells.extend(make_cell(Piece("number", part, piece.offset), line) for part in parts)
-    values = "、".join(cell.raw for cell in cells)
+    values = "、".join(cell["raw"] for cell in cells)
     runs = " ".join(piece.raw for piece in pieces)
     finding = Finding(
         rule="extract.split_by_total",
         severity="warning",
         message=(
-            f"第 {cells[0].at.line} 行「{spec.label}」：数字连在一起（“{runs}”），"
+            f"第 {cells[0]['at']['line']} 行「{spec.label}」：数字连在一起（“{runs}”），"
             f"依据合计关系唯一拆分为 {values}。"
         ),
         cells=[f"{spec.path}.{column}" for column in spec.columns],

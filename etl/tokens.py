@@ -24,6 +24,7 @@ BLANK_CELL = "\x1f"
 _PAGE_MARKER = re.compile(
     r"^\s*(?:[-—–－]\s*\d{1,3}\s*[-—–－]|第\s*\d{1,3}\s*页(?:\s*[,，/／]?\s*共\s*\d{1,3}\s*页)?)\s*$"
 )
+_PAGE_MARKER_STARTS = frozenset("-—–－第 \t\u3000")
 _WORD_BOOKMARK = re.compile(r"\[bookmark: [^\]]*\]")
 # A text whose table cells are tab-indented lines came from a Word document.
 _MIN_TABBED_LINES = 20
@@ -48,11 +49,13 @@ class TokenStream:
 
 
 def is_page_marker(line: str) -> bool:
-    return bool(_PAGE_MARKER.match(line))
+    return len(line) <= 20 and line[:1] in _PAGE_MARKER_STARTS and bool(_PAGE_MARKER.match(line))
 
 
 def clean_line(line: str) -> str:
-    return _WORD_BOOKMARK.sub("", line).strip()
+    if "[bookmark:" in line:
+        line = _WORD_BOOKMARK.sub("", line)
+    return line.strip()
 
 
 def tokenize(lines: list[str]) -> TokenStream:

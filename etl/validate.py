@@ -51,20 +51,22 @@ def _application_label(row: str, column: str | None = None) -> str:
     return label if column is None else f"{label}·{template.APPLICANT_COLUMN_LABELS[column]}"
 
 
+def _cell_label(report: Report, section: str, row: str, column: str) -> str:
+    """A cell's printed row and column labels, for messages."""
+    if section == "proactive":
+        items = {item.key: item.label for item in template.PROACTIVE_ITEMS[report.format]}
+        return f"{items[row]}·{template.PROACTIVE_COLUMN_LABELS[column]}"
+    if section == "applications":
+        return _application_label(row, column)
+    return f"{template.REVIEW_GROUP_LABELS[row]}·{template.REVIEW_COLUMN_LABELS[column]}"
+
+
 def _iter_cells(report: Report) -> Iterator[tuple[str, str, str, Cell]]:
-    """Every table cell with its JSON path, printed label and column key."""
-    items = {item.key: item for item in template.PROACTIVE_ITEMS[report.format]}
-    for key, cells in report.proactive.items():
-        for column, cell in cells.items():
-            label = f"{items[key].label}·{template.PROACTIVE_COLUMN_LABELS[column]}"
-            yield f"proactive.{key}.{column}", label, column, cell
-    for row, cells in report.applications.items():
-        for column, cell in cells.items():
-            yield f"applications.{row}.{column}", _application_label(row, column), column, cell
-    for group, cells in report.review_litigation.items():
-        for column, cell in cells.items():
-            label = f"{template.REVIEW_GROUP_LABELS[group]}·{template.REVIEW_COLUMN_LABELS[column]}"
-            yield f"review_litigation.{group}.{column}", label, column, cell
+    """Every table cell with its section, row and column keys."""
+    for section in ("proactive", "applications", "review_litigation"):
+        for row, cells in getattr(report, section).items():
+            for column, cell in cells.items():
+                yield section, row, column, cell
 
 
 # --- rules ------------------------------------------------------------------
@@ -100,8 +102,9 @@ def _complete(report: Report) -> Iterator[Finding]:
 
 
 def _cells(report: Report) -> Iterator[Finding]:
-    for path, label, column, cell in _iter_cells(report):
+    for section, row, column, cell in _iter_cells(report):
         if cell.status != "number":
+            path, label = f"{section}.{row}.{column}", _cell_label(report, section, row, column)
             yield Finding(
                 rule="cells.not_a_number",
                 severity="warning",
@@ -125,6 +128,7 @@ def _cells(report: Report) -> Iterator[Finding]:
             valid = isinstance(value, int) and value >= 0
             wanted = "非负整数"
         if not valid:
+            path, label = f"{section}.{row}.{column}", _cell_label(report, section, row, column)
             yield Finding(
                 rule="cells.non_negative_integer",
                 severity="error",
