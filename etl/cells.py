@@ -6,10 +6,11 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from etl.tokens import BLANK_CELL, ROW_BREAK
+
 # A cell as plain data, validated into a model with the whole report at once:
 # one validation pass instead of one per cell, as cells are the bulk of a report.
 CellData = dict
-from etl.tokens import BLANK_CELL, ROW_BREAK
 
 PieceKind = Literal["number", "dash", "blank", "text", "row_break"]
 

@@ -10,10 +10,10 @@ from pathlib import Path
 
 from etl import __version__, template
 from etl.agency import Title, find_title, resolve_agency
+from etl.cells import CellData
 from etl.decode import decode_text
 from etl.errors import ExtractionError
 from etl.labels import label_pattern
-from etl.cells import CellData
 from etl.model import Finding, Narrative, Parser, Report, Source
 from etl.narrative import fee_yuan, proactive_items, section_text
 from etl.tables import (
