@@ -71,6 +71,7 @@ class LayoutVocabulary:
     def __init__(self, labels: tuple[str, ...]) -> None:
         normalised = {_normalise(label) for label in labels}
         self._labels = frozenset(normalised)
+        self._longest = max(map(len, normalised), default=0)
         self._joined = "\x00".join(normalised)
         self._tails = frozenset(label[i:] for label in normalised for i in range(len(label)))
         self._heads = frozenset(label[:i] for label in normalised for i in range(1, len(label) + 1))
@@ -86,7 +87,8 @@ class LayoutVocabulary:
         for start in range(len(piece)):
             if not reachable[start]:
                 continue
-            for end in range(start + 1, len(piece) + 1):
+            # No part longer than the longest label can match: bounds the work on long text.
+            for end in range(start + 1, min(len(piece), start + self._longest) + 1):
                 part = piece[start:end]
                 if (
                     part in self._labels
