@@ -16,7 +16,6 @@ from etl import template
 
 SCHEMA_VERSION = "1"
 
-CellStatus = Literal["number", "blank", "dash", "text"]
 Severity = Literal["error", "warning"]
 Level = Literal["central", "province", "city", "county", "township"]
 Kind = Literal["government", "department", "other"]
@@ -69,19 +68,27 @@ class Location(_Strict):
         return {key: value for key, value in handler(self).items() if value is not None}
 
 
-class Cell(_Strict):
-    """One table cell: the value, the text it was read from, and where."""
+class NumberCell(_Strict):
+    """A cell where a figure was printed: its value, the text it was read from, and where."""
 
-    value: int | float | None
+    value: int | float
     raw: str
-    status: CellStatus
+    status: Literal["number"]
     at: Location
 
-    @model_validator(mode="after")
-    def _value_matches_status(self) -> Cell:
-        if (self.status == "number") != (self.value is not None):
-            raise ValueError(f"status {self.status!r} does not fit value {self.value!r}")
-        return self
+
+class EmptyCell(_Strict):
+    """A cell without a figure — blank, a dash, or text — kept apart from a printed 0."""
+
+    value: None
+    raw: str
+    status: Literal["blank", "dash", "text"]
+    at: Location
+
+
+# One table cell. The status decides which shape applies, so a value can never
+# stand beside a non-number status (checked by the validator's core, per cell).
+Cell = Annotated[NumberCell | EmptyCell, Field(discriminator="status")]
 
 
 class Parser(_Strict):

@@ -75,12 +75,8 @@ def tokenize(lines: list[str]) -> TokenStream:
 
 
 def _line_tokens(lines: list[str]) -> list[tuple[str, int]]:
-    pairs = []
-    for number, line in enumerate(lines, start=1):
-        text = clean_line(line)
-        if text and not is_page_marker(text):
-            pairs.append((text, number))
-    return pairs
+    stripped = ((clean_line(line), number) for number, line in enumerate(lines, start=1))
+    return [(text, number) for text, number in stripped if text and not is_page_marker(text)]
 
 
 def _word_tokens(lines: list[str]) -> list[tuple[str, int]]:
