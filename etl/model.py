@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_serializer, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+from typing_extensions import TypedDict  # pydantic needs this one before Python 3.12
 
 from etl import template
 
@@ -53,19 +54,21 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-class Location(_Strict):
-    """Where a figure was read: enough for a person to find it in the original."""
+PositiveInt = Annotated[int, Field(ge=1)]
 
-    line: Annotated[int, Field(ge=1)] | None = None
-    page: Annotated[int, Field(ge=1)] | None = None
-    table: Annotated[int, Field(ge=1)] | None = None
-    row: Annotated[int, Field(ge=1)] | None = None
-    col: Annotated[int, Field(ge=1)] | None = None
 
-    @model_serializer(mode="wrap")
-    def _omit_unknown(self, handler) -> dict:
-        # A text input has lines but no pages: leave out what the input did not have.
-        return {key: value for key, value in handler(self).items() if value is not None}
+class Location(TypedDict, total=False):
+    """Where a figure was read: enough for a person to find it in the original.
+    Only the keys the input has are present (a text has lines, no pages); a
+    plain mapping rather than a model, since every cell carries one."""
+
+    __pydantic_config__ = ConfigDict(extra="forbid")  # type: ignore[misc]
+
+    line: PositiveInt
+    page: PositiveInt
+    table: PositiveInt
+    row: PositiveInt
+    col: PositiveInt
 
 
 class NumberCell(_Strict):

@@ -114,7 +114,7 @@ def test_word_layout_dash_blank_text_and_unit_cells() -> None:
     new = report.applications["new_received"]
     assert (new["natural_person"].status, new["natural_person"].raw) == ("blank", "")
     assert (new["commercial"].status, new["commercial"].raw) == ("text", "见附件")
-    assert new["natural_person"].at.line == 83
+    assert new["natural_person"].at["line"] == 83
 
     flagged = {f.cells[0] for f in report.findings if f.rule == "cells.not_a_number"}
     assert flagged == {

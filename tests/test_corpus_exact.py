@@ -86,7 +86,7 @@ def test_zhenhai_acceptance() -> None:
         *(c for cells in report.review_litigation.values() for c in cells.values()),
     ]
     assert len(cells) == 10 + 175 + 15
-    assert all(cell.status == "number" and cell.at.line for cell in cells)
+    assert all(cell.status == "number" and cell.at["line"] for cell in cells)
 
 
 def test_cells_keep_raw_text_and_source_line() -> None:
@@ -94,19 +94,19 @@ def test_cells_keep_raw_text_and_source_line() -> None:
     # 规章 row: "　0　", "\xa00　", "0\xa0" on lines 25-27 — trimmed raw, value 0.
     regulations = report.proactive["regulations"]
     assert [c.raw for c in regulations.values()] == ["0", "0", "0"]
-    assert [c.at.line for c in regulations.values()] == [25, 26, 27]
+    assert [c.at["line"] for c in regulations.values()] == [25, 26, 27]
     shi = parsed("2024_huaian_shi")
-    assert shi.applications["new_received"]["natural_person"].at.line == 110
+    assert shi.applications["new_received"]["natural_person"].at["line"] == 110
     assert shi.proactive["fees"]["amount_10k_yuan"].raw == "96171.6"
-    assert shi.review_litigation["litigation_after_review"]["total"].at.line == 378
+    assert shi.review_litigation["litigation_after_review"]["total"].at["line"] == 378
 
 
 def test_headline_cells_point_at_the_sentence() -> None:
     shi = parsed("2024_huaian_shi")
     assert shi.headline["proactive_items"].raw == "5500 余条"
-    assert shi.headline["proactive_items"].at.line == 17
+    assert shi.headline["proactive_items"].at["line"] == 17
     assert shi.headline["fee_yuan"].raw == "3940 元"
-    assert shi.headline["fee_yuan"].at.line == 394
+    assert shi.headline["fee_yuan"].at["line"] == 394
 
 
 def test_regions_and_agency_ids() -> None:

@@ -136,9 +136,7 @@ def test_validate_command_rejects_invalid_json_naming_the_key(tmp_path) -> None:
     )
     assert result.returncode == 2
     assert result.stderr.count("\n") == 1
-    assert result.stderr.startswith(
-        f"{bad}: 不是有效的报告 JSON：applications.granted.total："
-    )
+    assert result.stderr.startswith(f"{bad}: 不是有效的报告 JSON：applications.granted.total：")
     assert "'maybe'" in result.stderr
     broken = tmp_path / "broken.json"
     broken.write_text("{not json")
