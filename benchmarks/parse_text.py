@@ -57,7 +57,8 @@ def main() -> None:
         elapsed = time.perf_counter() - started
         rate = len(reports) * args.repeat / elapsed
         rates.append(rate)
-        print(f"round {round_number}: {len(reports) * args.repeat} reports in {elapsed:.2f} s = {rate:,.0f}/s")
+        count = len(reports) * args.repeat
+        print(f"round {round_number}: {count} reports in {elapsed:.2f} s = {rate:,.0f}/s")
     print(f"median: {statistics.median(rates):,.0f} reports per second on one core")
 
 
