@@ -57,7 +57,9 @@ def report_summary(reports: list[Report]) -> pd.DataFrame:
                 "提示": len(report.findings) - errors,
             }
         )
-    return pd.DataFrame(rows, columns=["机关", "年度", "格式", *DEFINITIONS])
+    frame = pd.DataFrame(rows, columns=["机关", "年度", "格式", *DEFINITIONS])
+    # A rate without a denominator is missing (NaN, shown blank), not zero.
+    return frame.astype({"公开率": "float64", "结转率": "float64"})
 
 
 def application_table(report: Report) -> pd.DataFrame:

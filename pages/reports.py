@@ -23,15 +23,14 @@ if not reports:
 st.caption(f"共 {len(reports):,} 份报告，来自 data/reports。")
 summary = report_summary(reports)
 number = st.column_config.NumberColumn
-rate = st.column_config.NumberColumn
 st.dataframe(
     summary,
     hide_index=True,
     column_config={
         **{name: number(name, help=DEFINITIONS[name], format="localized") for name in DEFINITIONS},
-        "公开率": rate("公开率", help=DEFINITIONS["公开率"], format="percent"),
-        "结转率": rate("结转率", help=DEFINITIONS["结转率"], format="percent"),
-        "年度": st.column_config.NumberColumn("年度", format="plain"),
+        "公开率": number("公开率", help=DEFINITIONS["公开率"], format="percent"),
+        "结转率": number("结转率", help=DEFINITIONS["结转率"], format="percent"),
+        "年度": st.column_config.NumberColumn("年度", format="%d"),
     },
 )
 
