@@ -8,6 +8,11 @@ from typing import Literal
 
 from etl.tokens import BLANK_CELL, ROW_BREAK
 
+# More digits than this are not a count or amount anyone reported (the largest
+# real figures are city-wide totals of eight digits); they stay text, exactly as
+# printed, rather than becoming numbers that lose precision or overflow.
+MAX_FIGURE_DIGITS = 15
+
 # A cell as plain data, validated into a model with the whole report at once:
 # one validation pass instead of one per cell, as cells are the bulk of a report.
 CellData = dict
@@ -54,11 +59,14 @@ def pieces_between(text: str, start: int, end: int) -> list[Piece]:
 
 
 def number_value(raw: str) -> int | float | None:
-    """The value of a printed figure, units and thousands separators removed."""
+    """The value of a printed figure, units and thousands separators removed;
+    None when it is no figure, or longer than any real count or amount."""
     if raw.isascii() and raw.isdigit():  # the common case, first
-        return int(raw)
+        return int(raw) if len(raw) <= MAX_FIGURE_DIGITS else None
     digits = raw.translate(_FULL_WIDTH_DIGITS).replace("−", "-").replace(",", "")
     digits = re.sub(rf"\s*(?:{_UNITS})$", "", digits)
+    if sum(char.isdigit() for char in digits) > MAX_FIGURE_DIGITS:
+        return None
     try:
         return float(digits) if "." in digits else int(digits)
     except ValueError:

@@ -14,7 +14,7 @@ from etl.reports import load_report
 from etl.validate import revalidate
 
 SCHEMA_PATH = Path(__file__).resolve().parent / "report.schema.json"
-EXIT_OK, EXIT_DRIFT, EXIT_UNREADABLE = 0, 1, 2
+EXIT_OK, EXIT_DRIFT, EXIT_UNREADABLE, EXIT_BUG = 0, 1, 2, 3
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -24,6 +24,12 @@ def main(argv: list[str] | None = None) -> int:
     except ExtractionError as error:
         print(error, file=sys.stderr)
         return EXIT_UNREADABLE
+    except Exception as error:  # a bug of ours: still one line, never a traceback
+        where = getattr(args, "file", "python -m etl")
+        print(
+            f"{where}: 内部错误（{type(error).__name__}: {error}），请报告此问题", file=sys.stderr
+        )
+        return EXIT_BUG
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -14,7 +14,7 @@ from etl.cells import CellData
 from etl.decode import decode_text
 from etl.errors import ExtractionError
 from etl.labels import label_pattern
-from etl.model import Finding, Narrative, Parser, Report, Source
+from etl.model import FIRST_REPORT_YEAR, Finding, Narrative, Parser, Report, Source
 from etl.narrative import fee_yuan, proactive_items, section_text
 from etl.tables import (
     Region,
@@ -33,6 +33,7 @@ _CELLS_PER_SECTION = {"proactive": 10, "applications": 175, "review_litigation":
 _SOURCE_URL = re.compile(r"^(?:原文链接|来源链接|网址|URL)\s*[:：]\s*(https?://\S+)", re.IGNORECASE)
 _PUBLISHED_ON = re.compile(r"^(?:发布时间|发布日期|成文日期)\s*[:：]\s*(\d{4}-\d{2}-\d{2})")
 _METADATA_LINES = 20
+_LAST_PLAUSIBLE_YEAR = 2100
 
 
 @dataclass(frozen=True)
@@ -138,6 +139,12 @@ def find_sections(stream: TokenStream) -> dict[str, Region]:
 def _require_a_report(source: SourceText, title: Title | None, sections: dict[str, Region]) -> None:
     """Stop with one clear line when the file holds no report that can be read."""
     has_tables = any(key in sections for key in TABLE_SECTIONS)
+    if title is not None and not FIRST_REPORT_YEAR <= title.year <= _LAST_PLAUSIBLE_YEAR:
+        raise ExtractionError(
+            source.file,
+            f"第 {title.line} 行标题中的年度 {title.year} 不可能："
+            f"年度报告始于 {FIRST_REPORT_YEAR} 年（《政府信息公开条例》施行）",
+        )
     if title is not None and title.year < 2019 and "applications" not in sections:
         raise ExtractionError(
             source.file,

@@ -16,6 +16,8 @@ from typing_extensions import TypedDict  # pydantic needs this one before Python
 from etl import template
 
 SCHEMA_VERSION = "1"
+# The first reports were for 2008, when the 政府信息公开条例 took effect.
+FIRST_REPORT_YEAR = 2008
 
 Severity = Literal["error", "warning"]
 Level = Literal["central", "province", "city", "county", "township"]
@@ -141,7 +143,7 @@ ReviewCells = dict[ReviewColumn, Cell]
 class Report(_Strict):
     schema_version: Literal["1"] = SCHEMA_VERSION
     agency: Agency
-    year: Annotated[int, Field(ge=1990, le=2100)]
+    year: Annotated[int, Field(ge=FIRST_REPORT_YEAR, le=2100)]
     format: ReportFormat
     scope: Literal["self", "region"] | None = None
     source: Source

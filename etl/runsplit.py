@@ -13,8 +13,11 @@ from collections.abc import Callable, Iterator, Sequence
 
 Check = Callable[[list[int]], bool]
 # Enumeration is cut short beyond this many partial cuts: such a run is
-# reported as ambiguous rather than searched for minutes.
-_MAX_STEPS = 200_000
+# reported as ambiguous rather than searched at length. Real rows (7 cells of
+# up to a few digits, or section 四's 15) need a few hundred steps.
+_MAX_STEPS = 20_000
+# Runs averaging more digits per cell than this are not table figures.
+_MAX_DIGITS_PER_FIGURE = 8
 
 
 class _Budget:
@@ -30,7 +33,8 @@ def unique_split(runs: Sequence[str], count: int, check: Check | None) -> list[l
     """The one way to cut ``runs`` (digit strings) into ``count`` figures that
     passes ``check``, as the digit strings of each run; None when there is no
     such way or more than one."""
-    if sum(len(run) for run in runs) < count or len(runs) > count:
+    digits = sum(len(run) for run in runs)
+    if count == 0 or digits < count or len(runs) > count or digits > count * _MAX_DIGITS_PER_FIGURE:
         return None
     found: list[list[list[str]]] = []
     budget = _Budget()

@@ -152,3 +152,20 @@ def test_pdf_layout_row_with_a_missing_cell_is_not_shifted() -> None:
     assert finding.cells[0] == "applications.new_received.natural_person"
     assert (finding.expected, finding.actual) == (7, 6)
     assert report.applications["carried_over"]["total"].value == 34
+
+
+def test_impossible_title_year() -> None:
+    text = "淮安市人民政府1900年度政府信息公开工作年度报告\n三、收到和处理政府信息公开申请情况\n"
+    with pytest.raises(ExtractionError) as raised:
+        extract_bytes(text.encode(), "old.txt")
+    assert "1900" in raised.value.problem and "2008" in raised.value.problem
+
+
+def test_absurdly_long_figure_stays_text() -> None:
+    lines = _lines("2024_huaian_shi")
+    assert lines[109] == "3001"
+    lines[109] = "1" * 400 + ".5"
+    report = extract_bytes("\n".join(lines).encode(), "long.txt")
+    cell = report.applications["new_received"]["natural_person"]
+    assert (cell.status, cell.value, cell.raw) == ("text", None, "1" * 400 + ".5")
+    assert any(f.rule == "cells.not_a_number" for f in report.findings)

@@ -1,0 +1,371 @@
+"""Property tests of the extractor's contract: for any bytes at all it returns a
+report that survives a JSON round trip, or raises one clean ExtractionError
+naming the file; it never raises anything else and never hangs. The inputs are
+random text, random bytes, report-shaped text and damaged copies of the real
+reports; the splitter of run-together figures is fuzzed on its own."""
+
+from __future__ import annotations
+
+import codecs
+import re
+import signal
+import traceback
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from functools import cache
+from pathlib import Path
+from types import FrameType
+
+import pytest
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
+
+from etl import template
+from etl.errors import ExtractionError
+from etl.extract import extract_bytes
+from etl.model import Report
+from etl.runsplit import Check, unique_split
+from etl.tables import review_groups_check, row_total_check
+from tests.conftest import RAW
+
+CORPUS = sorted(RAW.glob("*.txt"))
+FILE = "fuzz.txt"
+# One extraction takes milliseconds: this long (1000 times that) means it hangs.
+HANG_SECONDS = 5.0
+
+
+def fuzz_settings(max_examples: int, shrink: bool = True) -> settings:
+    """Reproducible settings: a fixed seed, no example database, no deadline.
+    No explain phase: its tracing slows the code tenfold, which makes time limits
+    flaky. Tests whose inputs are whole reports may skip shrinking, which would
+    spend minutes on each failure without making the input much shorter."""
+    phases = [Phase.explicit, Phase.reuse, Phase.generate, Phase.target]
+    if shrink:
+        phases.append(Phase.shrink)
+    return settings(
+        max_examples=max_examples,
+        deadline=None,
+        derandomize=True,
+        database=None,
+        phases=phases,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    )
+
+
+# --- The contract ------------------------------------------------------------
+
+
+class Hang(Exception):
+    """A call ran past its time limit."""
+
+
+@contextmanager
+def time_limit(seconds: float) -> Iterator[None]:
+    """Raise Hang in the body once ``seconds`` have passed (SIGALRM, main thread);
+    its message says where the body was busy."""
+
+    def on_alarm(signum: int, frame: FrameType | None) -> None:
+        where = "".join(traceback.format_stack(frame, limit=6))
+        raise Hang(f"no answer within {seconds:g} s; busy in:\n{where}")
+
+    previous = signal.signal(signal.SIGALRM, on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    except Hang as hang:
+        # Raised anew: pytest cannot render the traceback of a signal handler's exception.
+        raise Hang(str(hang)) from None
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def assert_contract(data: bytes, file: str = FILE) -> None:
+    """A report that round-trips through JSON, or one clean ExtractionError."""
+    try:
+        with time_limit(HANG_SECONDS):
+            report = extract_bytes(data, file)
+    except ExtractionError as error:
+        message = str(error)
+        assert message.startswith(f"{file}: "), message
+        assert error.problem.strip(), "an ExtractionError without a problem"
+        assert "\n" not in message, f"a multi-line error: {message!r}"
+        return
+    assert isinstance(report, Report)
+    report.model_dump_json()
+    assert Report.model_validate_json(report.to_json()) == report
+
+
+# --- Random input ------------------------------------------------------------
+
+# Characters reports are made of, and those the parser treats specially.
+SPECIAL = "0123456789０１２３٣३\t\n\r \u3000（）()、。，：:“”《》/／-—–－\x00\x1e\x1f\x7f\ufeff"
+cjk = st.characters(min_codepoint=0x4E00, max_codepoint=0x9FFF)
+any_chars = st.one_of(st.sampled_from(SPECIAL), cjk, st.characters(codec="utf-8"))
+
+
+@fuzz_settings(800)
+@given(st.text(any_chars, max_size=400))
+def test_random_text(text: str) -> None:
+    """Random unicode text, as UTF-8, is extracted or refused cleanly."""
+    assert_contract(text.encode("utf-8"))
+
+
+@fuzz_settings(500)
+@given(st.sampled_from([b"", codecs.BOM_UTF8, codecs.BOM_UTF16_LE]), st.binary(max_size=400))
+def test_random_bytes(bom: bytes, data: bytes) -> None:
+    """Random bytes, with or without a byte order mark, are extracted or refused cleanly."""
+    assert_contract(bom + data)
+
+
+# --- Report-shaped input -----------------------------------------------------
+
+# The printed words of the template: headings, row and column labels.
+VOCABULARY = sorted(
+    {heading for pair in template.SECTION_HEADINGS.values() for heading in pair}
+    | {row.label for row in template.APPLICATION_ROWS}
+    | {row.anchor for row in template.APPLICATION_ROWS}
+    | set(template.APPLICATION_LAYOUT_LABELS)
+    | set(template.PROACTIVE_LAYOUT_LABELS)
+    | {item.label for items in template.PROACTIVE_ITEMS.values() for item in items}
+    | set(template.REVIEW_HEADER_WORDS)
+    | set(template.FORMAT_2019_MARKERS + template.FORMAT_2021_MARKERS)
+    | {"- 3 -", "第 2 页 共 9 页", "[bookmark: _Toc1]", "万元", "件", "无", "/", "—", "增/减"}
+    | {
+        "主动公开政府信息",
+        "信息处理费",
+        "原文链接：https://a.gov.cn/1.html",
+        "发布时间：2024-01-31",
+    }
+)
+AGENCIES = ["淮安市人民政府", "宁波市镇海区经济和信息化局", "平潭综合实验区管委会", "国务院办公厅"]
+SEPARATORS = ["\n", "\t", " ", "\n\t", "\n\n", "\r\n", ""]
+# Figures as printed, and figures too long for int() (4300 digits) or a float (308).
+long_figures = st.builds(
+    lambda digit, length, fraction: digit * length + fraction,
+    st.sampled_from("19"),
+    st.sampled_from([300, 309, 400, 4300, 4301, 5000]),
+    st.sampled_from(["", ".5"]),
+)
+figures = st.one_of(
+    st.integers(min_value=-10, max_value=10**6).map(str),
+    st.text("0123456789", min_size=1, max_size=12),
+    st.from_regex(r"[-－]?\d{1,6}[.．]\d{1,3}(万元|件)?", fullmatch=True),
+    long_figures,
+)
+fragments = st.lists(
+    st.one_of(st.sampled_from(VOCABULARY), st.sampled_from(SEPARATORS), figures),
+    max_size=40,
+).map("".join)
+ENCODINGS = ["utf-8", "utf-8-sig", "gb18030", "utf-16"]
+
+
+@st.composite
+def report_shaped(draw: st.DrawFn) -> str:
+    """A title of any year, then the six section headings (some left out),
+    each followed by template words, figures and separators in any order."""
+    name = draw(st.one_of(st.sampled_from(AGENCIES), st.text(cjk, min_size=1, max_size=8)))
+    year = draw(st.integers(min_value=1900, max_value=2099))
+    parts = [f"{name}{year}年度政府信息公开工作年度报告"]
+    for key in template.SECTION_KEYS:
+        if draw(st.integers(0, 4)):
+            parts.append(draw(st.sampled_from(template.SECTION_HEADINGS[key])))
+        parts.append(draw(fragments))
+    return "\n".join(parts)
+
+
+@fuzz_settings(500)
+@given(report_shaped(), st.sampled_from(ENCODINGS))
+def test_report_shaped_text(text: str, encoding: str) -> None:
+    """A title and headings with template words and figures between them, in any encoding."""
+    assert_contract(text.encode(encoding))
+
+
+# --- Damaged copies of the real reports --------------------------------------
+
+DIGIT = re.compile(r"\d")
+Mutation = Callable[[st.DrawFn, str], str]
+
+
+def span(draw: st.DrawFn, size: int, longest: int | None = None) -> tuple[int, int]:
+    """A random ``[start, end)`` slice of ``range(size)``, at most ``longest`` long."""
+    start = draw(st.integers(0, size))
+    end = size if longest is None else min(size, start + longest)
+    return start, draw(st.integers(start, end))
+
+
+def delete_lines(draw: st.DrawFn, text: str) -> str:
+    lines = text.split("\n")
+    start, end = span(draw, len(lines))
+    return "\n".join(lines[:start] + lines[end:])
+
+
+def duplicate_lines(draw: st.DrawFn, text: str) -> str:
+    lines = text.split("\n")
+    start, end = span(draw, len(lines))
+    at = draw(st.integers(0, len(lines)))
+    return "\n".join(lines[:at] + lines[start:end] + lines[at:])
+
+
+def shuffle_lines(draw: st.DrawFn, text: str) -> str:
+    lines = text.split("\n")
+    start, end = span(draw, len(lines), longest=20)
+    lines[start:end] = draw(st.permutations(lines[start:end]))
+    return "\n".join(lines)
+
+
+def join_lines(draw: st.DrawFn, text: str) -> str:
+    """Run a block of lines together, as a web page flattened to text does."""
+    lines = text.split("\n")
+    start, end = span(draw, len(lines), longest=60)
+    lines[start:end] = [draw(st.sampled_from(["", " "])).join(lines[start:end])]
+    return "\n".join(lines)
+
+
+def insert_text(draw: st.DrawFn, text: str) -> str:
+    at = draw(st.integers(0, len(text)))
+    inserted = draw(st.one_of(st.text(any_chars, max_size=20), figures, fragments))
+    return text[:at] + inserted + text[at:]
+
+
+def replace_digits(draw: st.DrawFn, text: str) -> str:
+    positions = [match.start() for match in DIGIT.finditer(text)]
+    if not positions:
+        return text
+    chosen = draw(st.lists(st.sampled_from(positions), min_size=1, max_size=20, unique=True))
+    replacement = st.one_of(st.sampled_from(["/", "—", "无", "0件", "", "３", "٣"]), figures)
+    chars = list(text)
+    for position in chosen:
+        chars[position] = draw(replacement)
+    return "".join(chars)
+
+
+def truncate(draw: st.DrawFn, text: str) -> str:
+    return text[: draw(st.integers(0, len(text)))]
+
+
+def swap_whitespace(draw: st.DrawFn, text: str) -> str:
+    mode = draw(st.sampled_from(["tabs to spaces", "spaces to tabs", "indent", "unindent"]))
+    if mode == "tabs to spaces":
+        return text.replace("\t", " ")
+    if mode == "spaces to tabs":
+        return text.replace(" ", "\t")
+    lines = text.split("\n")
+    start, end = span(draw, len(lines))
+    for index in range(start, end):
+        lines[index] = "\t" + lines[index] if mode == "indent" else lines[index].lstrip()
+    return "\n".join(lines)
+
+
+MUTATIONS: list[Mutation] = [
+    delete_lines,
+    duplicate_lines,
+    shuffle_lines,
+    join_lines,
+    insert_text,
+    replace_digits,
+    truncate,
+    swap_whitespace,
+]
+
+
+@st.composite
+def damaged(draw: st.DrawFn, text: str) -> str:
+    """``text`` after one to four random mutations."""
+    for mutation in draw(st.lists(st.sampled_from(MUTATIONS), min_size=1, max_size=4)):
+        text = mutation(draw, text)
+    return text
+
+
+@cache
+def corpus_text(path: Path) -> str:
+    return path.read_text(encoding="utf-8")
+
+
+def test_corpus_is_there() -> None:
+    """The damaged-report tests below have real reports to work on."""
+    assert len(CORPUS) >= 5, f"too few reports in {RAW}"
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=lambda path: path.stem)
+@fuzz_settings(200, shrink=False)
+@given(data=st.data())
+def test_damaged_report(path: Path, data: st.DataObject) -> None:
+    """Every real report, damaged at random, in UTF-8 or GB18030, is read or refused cleanly."""
+    text = data.draw(damaged(corpus_text(path)), label="damaged text")
+    encoding = data.draw(st.sampled_from(["utf-8", "gb18030"]), label="encoding")
+    assert_contract(text.encode(encoding), path.name)
+
+
+# --- Long lines --------------------------------------------------------------
+
+TITLE = "某某市人民政府2024年度政府信息公开工作年度报告"
+APPLICATIONS = template.SECTION_HEADINGS["applications"][0]
+LAYOUT_WORDS = sorted(set(template.APPLICATION_LAYOUT_LABELS + template.REVIEW_HEADER_WORDS))
+
+
+@fuzz_settings(12, shrink=False)
+@given(st.lists(st.sampled_from(LAYOUT_WORDS), min_size=1, max_size=3), st.integers(1, 4000))
+def test_long_line_of_headers(words: list[str], repeats: int) -> None:
+    """A table row followed by one long line of header words (tens of KB) is read in time."""
+    rows = template.APPLICATION_ROWS
+    lines = [TITLE, APPLICATIONS, rows[0].label, "".join(words) * repeats, rows[1].label]
+    assert_contract("\n".join(lines).encode())
+
+
+@fuzz_settings(12, shrink=False)
+@given(st.lists(st.text("0123456789", min_size=40, max_size=80), min_size=1, max_size=26))
+def test_flattened_table_of_long_runs(runs: list[str]) -> None:
+    """A flattened table whose rows are each one run of figures (a few KB) is read in time."""
+    rows = template.APPLICATION_ROWS
+    lines = [TITLE, APPLICATIONS]
+    lines += [row.label + runs[index % len(runs)] for index, row in enumerate(rows)]
+    assert_contract("\n".join(lines).encode())
+
+
+# --- Splitting run-together figures ------------------------------------------
+
+digit_runs = st.lists(st.text("0123456789", min_size=1, max_size=6), max_size=5)
+# A run thousands of digits long: a flattened page whose figures have no gaps at all.
+long_run = st.builds(
+    lambda head, digit, length, tail: head + digit * length + tail,
+    st.text("0123456789", max_size=4),
+    st.sampled_from("0123456789"),
+    st.sampled_from([1, 10, 300, 4300, 4301, 5000]),
+    st.text("0123456789", max_size=4),
+)
+checks = st.sampled_from([None, row_total_check, review_groups_check])
+
+
+def assert_split(runs: list[str], count: int, check: Check | None) -> None:
+    """unique_split answers None or a valid cut of the runs into ``count`` figures."""
+    with time_limit(HANG_SECONDS):
+        split = unique_split(runs, count, check)
+    if split is None:
+        return
+    assert ["".join(parts) for parts in split] == runs
+    cut = [part for parts in split for part in parts]
+    assert len(cut) == count
+    assert all(part == "0" or not part.startswith("0") for part in cut)
+    assert check is None or check([int(part) for part in cut])
+
+
+@fuzz_settings(600)
+@given(digit_runs, st.integers(min_value=1, max_value=15), checks)
+def test_unique_split(runs: list[str], count: int, check: Check | None) -> None:
+    """Short digit runs cut into 1 to 15 figures, with or without a total check."""
+    assert_split(runs, count, check)
+
+
+@fuzz_settings(100)
+@given(st.lists(long_run, min_size=1, max_size=2), st.integers(min_value=1, max_value=7), checks)
+def test_unique_split_long_runs(runs: list[str], count: int, check: Check | None) -> None:
+    """Digit runs up to thousands of digits long, as on a flattened page."""
+    assert_split(runs, count, check)
+
+
+@fuzz_settings(50)
+@given(st.lists(st.text("0123456789", min_size=1, max_size=3), max_size=2), checks)
+def test_unique_split_no_figures(runs: list[str], check: Check | None) -> None:
+    """Asked for no figures at all, the splitter answers None or the empty cut."""
+    assert_split(runs, 0, check)
