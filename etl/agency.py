@@ -9,7 +9,6 @@ variants to one canonical name, so the agency keeps one id across years.
 from __future__ import annotations
 
 import csv
-import math
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -85,6 +84,10 @@ def resolve_agency(name: str) -> Agency:
     )
 
 
+def clear_region_cache() -> None:
+    _resolve_region.cache_clear()
+
+
 @cache
 def _resolve_region(name: str) -> Region:
     for prefix, row in _overrides().items():
@@ -102,27 +105,22 @@ def _resolve_region(name: str) -> Region:
 def _cpca_region(name: str) -> Region:
     import cpca  # loading its dictionaries takes a moment: only when a name needs it
 
-    row = cpca.transform([name]).iloc[0]
-    parts = [None if _missing(row[key]) else str(row[key]) for key in ("省", "市", "区")]
-    province, city, county = parts
-    adcode = None if _missing(row["adcode"]) else str(row["adcode"])
+    # cpca.transform wraps this per-name matcher in a DataFrame, which costs a
+    # thousand times the match itself; the version is pinned in pyproject.toml.
+    row = cpca._get_one_addr(name, False, {})
+    province, city, county, adcode = (row[key] or None for key in ("省", "市", "区", "adcode"))
     most_specific = county or city or province
     # cpca guesses from fragments (沐阳县 → 重庆市·县): keep only what the name really says.
     if most_specific is None or not _named_in(most_specific, name):
         return Region(None, None, None, None, name)
     if province == city:  # municipalities: 上海市 is the province
         city = None
-    rest = row["地址"] if not _missing(row["地址"]) else ""
-    return Region(province, city, county, adcode, str(rest))
+    return Region(province, city, county, adcode, row["地址"] or "")
 
 
 def _named_in(region: str, name: str) -> bool:
     stem = re.sub(r"(?:省|市|自治区|自治州|地区|盟|区|县|自治县|旗)$", "", region)
     return len(stem) >= 2 and stem in name
-
-
-def _missing(value: object) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value))
 
 
 def _level(name: str, region: Region) -> str | None:

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from etl.tokens import BLANK_CELL, ROW_BREAK
 
@@ -27,7 +26,7 @@ _PIECE = re.compile(
     |(?P<dash>[/／\\\-－—–─]+)
     |(?P<blank>{BLANK_CELL})
     |(?P<row_break>{ROW_BREAK})
-    |(?P<text>(?:增\s*[/／]\s*减|[^\s\d{BLANK_CELL}{ROW_BREAK}/／\\\-－—–─])+)
+    |(?P<text>[^\s\d{BLANK_CELL}{ROW_BREAK}/／\\\-－—–─]+)
     """,
     re.VERBOSE,
 )
@@ -35,8 +34,7 @@ _PIECE = re.compile(
 _DASH_WORDS = frozenset({"无", "暂无", "空"})
 
 
-@dataclass(frozen=True)
-class Piece:
+class Piece(NamedTuple):
     """A stretch of a table region: one printed figure, dash, blank cell, row
     break or run of text, with its offset in the token stream."""
 
@@ -46,16 +44,36 @@ class Piece:
 
 
 def pieces_between(text: str, start: int, end: int) -> list[Piece]:
-    pieces = []
+    pieces: list[Piece] = []
     for match in _PIECE.finditer(text, start, end):
         kind = match.lastgroup
+        raw = match.group()
         if kind == "unit":
             kind = "number"
-        raw = match.group(0).strip()
-        if kind == "text" and raw in _DASH_WORDS:
-            kind = "dash"
-        pieces.append(Piece(kind, raw, match.start()))  # type: ignore[arg-type]
+        elif kind == "text":
+            if raw in _DASH_WORDS:
+                kind = "dash"
+            elif raw[0] == "减" and _joins_increase(pieces, match.start()):
+                # 本年增/减 is a header, not a dash between two words: rejoin it.
+                pieces[-2:] = [
+                    Piece("text", pieces[-2].raw + pieces[-1].raw + raw, pieces[-2].offset)
+                ]
+                continue
+        pieces.append(Piece(kind, raw.rstrip(), match.start()))  # type: ignore[arg-type]
     return pieces
+
+
+def _joins_increase(pieces: list[Piece], offset: int) -> bool:
+    """Whether the pieces before ``offset`` are 增 then a single slash, adjacent."""
+    if len(pieces) < 2:
+        return False
+    before, slash = pieces[-2], pieces[-1]
+    return (
+        slash.raw in ("/", "／")
+        and slash.offset + 1 == offset
+        and before.raw.endswith("增")
+        and before.offset + len(before.raw) == slash.offset
+    )
 
 
 def number_value(raw: str) -> int | float | None:

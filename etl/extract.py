@@ -9,13 +9,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from etl import __version__, template
-from etl.agency import Title, find_title, resolve_agency
+from etl.agency import Title, clear_region_cache, find_title, resolve_agency
 from etl.cells import CellData
 from etl.decode import decode_text
 from etl.errors import ExtractionError
-from etl.labels import label_pattern
+from etl.labels import clear_layout_caches, label_pattern
 from etl.model import FIRST_REPORT_YEAR, Finding, Narrative, Parser, Report, Source
 from etl.narrative import fee_yuan, proactive_items, section_text
+from etl.runsplit import clear_split_cache
 from etl.tables import (
     Region,
     detect_format,
@@ -106,6 +107,14 @@ def extract_text(source: SourceText) -> Report:
     )
     report.findings = findings + validate(report)
     return report
+
+
+def clear_caches() -> None:
+    """Forget every remembered answer (region lookups, layout text, run splits),
+    so a benchmark can measure reports that share nothing with earlier ones."""
+    clear_region_cache()
+    clear_layout_caches()
+    clear_split_cache()
 
 
 def find_sections(stream: TokenStream) -> dict[str, Region]:

@@ -59,6 +59,14 @@ def compact(text: str) -> str:
     return "".join(c for c in text if not c.isspace() and c not in _QUOTES)
 
 
+_VOCABULARIES: list[LayoutVocabulary] = []
+
+
+def clear_layout_caches() -> None:
+    for vocabulary in _VOCABULARIES:
+        vocabulary.is_layout.cache_clear()
+
+
 class LayoutVocabulary:
     """Recognises printed layout text (headers, merged group cells, broken
     label tails) that stands between figures and carries no data.
@@ -77,6 +85,7 @@ class LayoutVocabulary:
         self._heads = frozenset(label[:i] for label in normalised for i in range(1, len(label) + 1))
         # The same layout texts recur in every report: remember the answers.
         self.is_layout = lru_cache(maxsize=8192)(self._is_layout)
+        _VOCABULARIES.append(self)
 
     def _is_layout(self, text: str) -> bool:
         piece = _normalise(text)

@@ -10,6 +10,7 @@ when exactly one cut does: a figure is never guessed.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
+from functools import lru_cache
 
 Check = Callable[[list[int]], bool]
 # Enumeration is cut short beyond this many partial cuts: such a run is
@@ -33,6 +34,19 @@ def unique_split(runs: Sequence[str], count: int, check: Check | None) -> list[l
     """The one way to cut ``runs`` (digit strings) into ``count`` figures that
     passes ``check``, as the digit strings of each run; None when there is no
     such way or more than one."""
+    found = _unique_split(tuple(runs), count, check)
+    return None if found is None else [list(parts) for parts in found]
+
+
+def clear_split_cache() -> None:
+    _unique_split.cache_clear()
+
+
+# Rows like 0000000 and 1000001 recur in every flattened report: remember them.
+@lru_cache(maxsize=4096)
+def _unique_split(
+    runs: tuple[str, ...], count: int, check: Check | None
+) -> tuple[tuple[str, ...], ...] | None:
     digits = sum(len(run) for run in runs)
     if count == 0 or digits < count or len(runs) > count or digits > count * _MAX_DIGITS_PER_FIGURE:
         return None
@@ -44,9 +58,9 @@ def unique_split(runs: Sequence[str], count: int, check: Check | None) -> list[l
             found.append(parts)
             if len(found) > 1:
                 return None
-    if budget.steps > _MAX_STEPS:
+    if budget.steps > _MAX_STEPS or not found:
         return None
-    return found[0] if found else None
+    return tuple(tuple(parts) for parts in found[0])
 
 
 def _cuts(

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
+from itertools import accumulate
 
 ROW_BREAK = "\x1e"
 BLANK_CELL = "\x1f"
@@ -60,23 +61,24 @@ def clean_line(line: str) -> str:
 
 def tokenize(lines: list[str]) -> TokenStream:
     """The token stream of a text, choosing the Word layout when cells are tabbed."""
-    tabbed = sum(1 for line in lines if line.startswith("\t"))
+    tabbed = sum(1 for line in lines if line[:1] == "\t")
     pairs = _word_tokens(lines) if tabbed >= _MIN_TABBED_LINES else _line_tokens(lines)
-    starts: list[int] = []
-    offset = 0
-    for text, _ in pairs:
-        starts.append(offset)
-        offset += len(text) + 1
+    texts = [text for text, _ in pairs]
+    starts = [0, *accumulate(len(text) + 1 for text in texts)][:-1] if texts else []
     return TokenStream(
-        text="\n".join(text for text, _ in pairs),
-        starts=tuple(starts),
-        lines=tuple(line for _, line in pairs),
+        text="\n".join(texts), starts=tuple(starts), lines=tuple(line for _, line in pairs)
     )
 
 
 def _line_tokens(lines: list[str]) -> list[tuple[str, int]]:
-    stripped = ((clean_line(line), number) for number, line in enumerate(lines, start=1))
-    return [(text, number) for text, number in stripped if text and not is_page_marker(text)]
+    if any("[bookmark:" in line for line in lines):
+        lines = [_WORD_BOOKMARK.sub("", line) for line in lines]
+    pairs = []
+    for number, line in enumerate(lines, start=1):
+        text = line.strip()
+        if text and not is_page_marker(text):
+            pairs.append((text, number))
+    return pairs
 
 
 def _word_tokens(lines: list[str]) -> list[tuple[str, int]]:
