@@ -91,6 +91,15 @@ def number_value(raw: str) -> int | float | None:
         return None
 
 
+_UNIT_SUFFIX = re.compile(rf"(?:{_UNITS})$")
+
+
+def unit_of(raw: str) -> str | None:
+    """The unit printed after a figure (件, 万元, …), if any."""
+    match = _UNIT_SUFFIX.search(raw)
+    return match.group() if match else None
+
+
 def make_cell(piece: Piece, line: int) -> CellData:
     value = number_value(piece.raw) if piece.kind == "number" else None
     if value is not None:

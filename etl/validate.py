@@ -7,9 +7,11 @@ and text cells count as 0 in sums, as the dashboard's aggregates do.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from functools import partial
 
 from etl import template
+from etl.cells import unit_of
 from etl.model import Cell, Finding, Report
 
 EXTRACTION_RULE_PREFIX = "extract."
@@ -102,59 +104,107 @@ def _complete(report: Report) -> Iterator[Finding]:
 
 
 def _cells(report: Report) -> Iterator[Finding]:
+    """Per cell: not a number, a number of the wrong kind, a unit beside a figure."""
+    with_units: list[str] = []
     for section, row, column, cell in _iter_cells(report):
+        path = f"{section}.{row}.{column}"
+        label = partial(_cell_label, report, section, row, column)  # only built when needed
         if cell.status != "number":
-            path, label = f"{section}.{row}.{column}", _cell_label(report, section, row, column)
             yield Finding(
                 rule="cells.not_a_number",
                 severity="warning",
                 message=(
-                    f"「{label}」填写为{_STATUS_WORDS[cell.status]}（“{cell.raw}”），"
+                    f"「{label()}」填写为{_STATUS_WORDS[cell.status]}（“{cell.raw}”），"
                     "不是数字；汇总时按 0 计。"
                 ),
                 cells=[path],
                 actual=cell.raw,
             )
             continue
-        value = cell.value
-        assert value is not None
-        if column in template.DECIMAL_COLUMNS:
-            valid = value >= 0
-            wanted = "非负数"
-        elif column in template.SIGNED_COLUMNS:
-            valid = float(value).is_integer()
-            wanted = "整数"
-        else:
-            valid = isinstance(value, int) and value >= 0
-            wanted = "非负整数"
-        if not valid:
-            path, label = f"{section}.{row}.{column}", _cell_label(report, section, row, column)
+        wanted = _kind_of_number(column, cell.value)
+        if wanted is not None:
             yield Finding(
                 rule="cells.non_negative_integer",
                 severity="error",
-                message=f"「{label}」为 {cell.raw}，应为{wanted}。",
+                message=f"「{label()}」为 {cell.raw}，应为{wanted}。",
                 cells=[path],
-                actual=value,
+                actual=cell.value,
             )
+        unit = unit_of(cell.raw)
+        if unit is None:
+            continue
+        with_units.append(path)
+        if column == "amount_10k_yuan" and unit != "万元":
+            yield Finding(
+                rule="cells.unit_mismatch",
+                severity="warning",
+                message=(
+                    f"「{label()}」写作“{cell.raw}”，单位与表头（万元）不符；"
+                    f"数值按原样读作 {cell.value}，未换算。"
+                ),
+                cells=[path],
+                expected="万元",
+                actual=unit,
+            )
+    if with_units:
+        yield Finding(
+            rule="cells.unit",
+            severity="warning",
+            message=(
+                f"{len(with_units)} 个单元格在数字后写了单位（如“0件”），按去掉单位后的数值读取。"
+            ),
+            cells=with_units,
+            actual=len(with_units),
+        )
 
 
-def _row_totals(report: Report) -> Iterator[Finding]:
-    parts = template.APPLICANT_COLUMNS[:-1]
-    for row, cells in report.applications.items():
+def _kind_of_number(column: str, value: int | float) -> str | None:
+    """What the column's figures must be, when ``value`` is not that; else None."""
+    if column in template.DECIMAL_COLUMNS:
+        return None if value >= 0 else "非负数"
+    if column in template.SIGNED_COLUMNS:
+        return None if float(value).is_integer() else "整数"
+    return None if isinstance(value, int) and value >= 0 else "非负整数"
+
+
+def _totals_of_rows(
+    report: Report, section: str, describe: Callable[[str, dict[str, Cell], object], str]
+) -> Iterator[Finding]:
+    """Each row's 总计 against the sum of the row's other cells."""
+    rule = f"{section}.row_total" if section == "applications" else f"{section}.total"
+    for row, cells in getattr(report, section).items():
+        parts = [column for column in cells if column != "total"]
         expected = _number(sum(amount(cells[column]) for column in parts))
         actual = amount(cells["total"])
         if expected != actual:
             yield Finding(
-                rule="applications.row_total",
+                rule=rule,
                 severity="error",
-                message=(
-                    f"「{_application_label(row)}」：六类申请人之和为 {expected}，"
-                    f"总计栏为 {actual}。"
-                ),
-                cells=[f"applications.{row}.{column}" for column in template.APPLICANT_COLUMNS],
+                message=f"{describe(row, cells, expected)}，总计栏为 {actual}。",
+                cells=[f"{section}.{row}.{column}" for column in cells],
                 expected=expected,
                 actual=actual,
             )
+
+
+def _row_totals(report: Report) -> Iterator[Finding]:
+    return _totals_of_rows(
+        report,
+        "applications",
+        lambda row, cells, expected: f"「{_application_label(row)}」：六类申请人之和为 {expected}",
+    )
+
+
+def _review_totals(report: Report) -> Iterator[Finding]:
+    def describe(group: str, cells: dict[str, Cell], expected: object) -> str:
+        terms = " + ".join(
+            f"{template.REVIEW_COLUMN_LABELS[column]} {amount(cell)}"
+            for column, cell in cells.items()
+            if column != "total"
+        )
+        return f"「{template.REVIEW_GROUP_LABELS[group]}」：{terms} = {expected}"
+
+    return _totals_of_rows(report, "review_litigation", describe)
 
 
 def _balance(report: Report) -> Iterator[Finding]:
@@ -208,29 +258,6 @@ def _outcomes_sum(report: Report) -> Iterator[Finding]:
                     f"{expected}，（七）总计为 {actual}。"
                 ),
                 cells=[f"applications.{row}.{column}" for row in [*rows, "total_processed"]],
-                expected=expected,
-                actual=actual,
-            )
-
-
-def _review_totals(report: Report) -> Iterator[Finding]:
-    parts = template.REVIEW_COLUMNS[:-1]
-    for group, cells in report.review_litigation.items():
-        expected = _number(sum(amount(cells[column]) for column in parts))
-        actual = amount(cells["total"])
-        if expected != actual:
-            terms = " + ".join(
-                f"{template.REVIEW_COLUMN_LABELS[column]} {amount(cells[column])}"
-                for column in parts
-            )
-            yield Finding(
-                rule="review_litigation.total",
-                severity="error",
-                message=(
-                    f"「{template.REVIEW_GROUP_LABELS[group]}」：{terms} = {expected}，"
-                    f"总计栏为 {actual}。"
-                ),
-                cells=[f"review_litigation.{group}.{column}" for column in template.REVIEW_COLUMNS],
                 expected=expected,
                 actual=actual,
             )

@@ -124,7 +124,21 @@ def test_word_layout_dash_blank_text_and_unit_cells() -> None:
         "applications.new_received.natural_person",
         "applications.new_received.commercial",
     }
+    units = next(f for f in report.findings if f.rule == "cells.unit")
+    assert units.cells == ["proactive.licensing.decisions"]
     assert all(f.severity == "warning" for f in report.findings)
+
+
+def test_fee_in_yuan_under_a_10k_yuan_header_is_flagged_not_converted() -> None:
+    lines = _lines("2024_huaian_shi")
+    assert lines[91] == "96171.6"
+    lines[91] = "961716000元"
+    report = extract_bytes("\n".join(lines).encode(), "yuan.txt")
+    fee = report.proactive["fees"]["amount_10k_yuan"]
+    assert (fee.value, fee.raw) == (961716000, "961716000元")
+    mismatch = next(f for f in report.findings if f.rule == "cells.unit_mismatch")
+    assert (mismatch.expected, mismatch.actual) == ("万元", "元")
+    assert mismatch.cells == ["proactive.fees.amount_10k_yuan"]
 
 
 def test_pdf_layout_dash_cell_and_too_few_values() -> None:
