@@ -18,9 +18,15 @@ from etl.model import Agency
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 
-_TITLE = re.compile(
+_REPORT_WORDS = r"政府信息公开(?:工作)?\s*(?:年度)?\s*(?:工作)?\s*报告"
+# 宁波市镇海区经济和信息化局2021年度政府信息公开工作年度报告
+_NAME_THEN_YEAR = re.compile(
     r"(?P<name>[^\s\d，。：:、]{0,40}?)\s*(?P<year>(?:19|20)\d{2})\s*年度?\s*(?:的)?\s*"
-    r"政府信息公开(?:工作)?\s*(?:年度)?\s*(?:工作)?\s*报告"
+    + _REPORT_WORDS
+)
+# 2024年上海市科委政府信息公开工作年度报告 (the Shanghai style)
+_YEAR_THEN_NAME = re.compile(
+    r"(?P<year>(?:19|20)\d{2})\s*年度?\s*(?P<name>[^\s\d，。：:、]{2,40}?)\s*" + _REPORT_WORDS
 )
 _TITLE_PREFIX = re.compile(r"^(?:标题|题目)\s*[:：]\s*")
 _NAME_LINE = re.compile(r"^[\u4e00-\u9fff（）()]{2,40}$")
@@ -42,21 +48,31 @@ class Title:
 def find_title(lines: list[str]) -> Title | None:
     """The agency name and year of 《…2021年度政府信息公开工作年度报告》.
 
-    The name stands before the year on the title line, or alone on the line
-    above it (Word and PDF reports often break the title there).
+    The name stands before the year on the title line, alone on the line above
+    it (Word and PDF reports often break the title there), or after the year
+    (2024年上海市科委…); a title may run on to the next line.
     """
+    head = [_TITLE_PREFIX.sub("", line.strip()) for line in lines[:_TITLE_SEARCH_LINES]]
     previous = ""
-    for number, line in enumerate(lines[:_TITLE_SEARCH_LINES], start=1):
-        text = _TITLE_PREFIX.sub("", line.strip())
-        match = _TITLE.search(text)
+    for index, text in enumerate(head):
+        match = _match_title(text)
         if match:
             name = match.group("name").strip("《》 ") or None
             if name is None and _NAME_LINE.match(previous):
                 name = previous
-            return Title(name=name, year=int(match.group("year")), line=number)
+            return Title(name=name, year=int(match.group("year")), line=index + 1)
         if text and not re.fullmatch(r"[-—–－\s\d]*", text):
             previous = text
+    # A title broken across two lines: …政府信息公开工作 / 年度报告.
+    for index, text in enumerate(head[:-1]):
+        match = _match_title(text + head[index + 1])
+        if match and match.group("name"):
+            return Title(name=match.group("name"), year=int(match.group("year")), line=index + 1)
     return None
+
+
+def _match_title(text: str) -> re.Match[str] | None:
+    return _YEAR_THEN_NAME.search(text) or _NAME_THEN_YEAR.search(text)
 
 
 @dataclass(frozen=True)

@@ -47,3 +47,8 @@ def test_title_forms() -> None:
     title = find_title(["- 1 -", "洪泽区人民政府", "2023 年政府信息公开工作年度报告"])
     assert (title.name, title.year, title.line) == ("洪泽区人民政府", 2023, 3)
     assert find_title(["没有标题的一段话。"]) is None
+
+
+def test_year_first_title_broken_across_lines() -> None:
+    title = find_title(["正文", "2024 年上海市科委政府信息公开工作", "年度报告", "根据……"])
+    assert (title.name, title.year, title.line) == ("上海市科委", 2024, 2)
