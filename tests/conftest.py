@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -37,6 +39,13 @@ PARTIAL_TEXT_REPORTS = (
 
 def raw_path(stem: str) -> Path:
     return RAW / f"{stem}.txt"
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    """``python -m etl ARGS`` in a fresh process, as a user runs it."""
+    return subprocess.run(
+        [sys.executable, "-m", "etl", *args], capture_output=True, text=True, cwd=ROOT
+    )
 
 
 def expected(stem: str) -> dict:

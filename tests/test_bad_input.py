@@ -3,24 +3,15 @@ say exactly what was printed — never a traceback, never a silent fix."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import pytest
 
 from etl.errors import ExtractionError
 from etl.extract import extract_bytes, extract_path
-from tests.conftest import ROOT, parsed, raw_path
+from tests.conftest import parsed, raw_path, run_cli
 
 
 def _lines(stem: str) -> list[str]:
     return raw_path(stem).read_text(encoding="utf-8").split("\n")
-
-
-def _run_cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "etl", *args], capture_output=True, text=True, cwd=ROOT
-    )
 
 
 @pytest.mark.parametrize(
@@ -42,7 +33,7 @@ def test_unreadable_files_exit_2_with_one_line(tmp_report, content: bytes, probl
     with pytest.raises(ExtractionError) as raised:
         extract_path(path)
     assert problem in raised.value.problem
-    result = _run_cli("parse", str(path))
+    result = run_cli("parse", str(path))
     assert result.returncode == 2
     assert result.stdout == ""
     lines = result.stderr.strip().split("\n")
@@ -52,7 +43,7 @@ def test_unreadable_files_exit_2_with_one_line(tmp_report, content: bytes, probl
 
 
 def test_missing_file_names_it() -> None:
-    result = _run_cli("parse", "no/such/report.txt")
+    result = run_cli("parse", "no/such/report.txt")
     assert result.returncode == 2
     assert result.stderr.startswith("no/such/report.txt: 无法读取文件")
 
@@ -62,7 +53,7 @@ def test_pre_2019_report_is_recognised_not_poured_into_modern_tables() -> None:
         extract_path(raw_path("2017_fujian_pingtan"))
     assert "2017 年度" in raised.value.problem
     assert "〔2019〕60号" in raised.value.problem
-    result = _run_cli("parse", str(raw_path("2017_fujian_pingtan")))
+    result = run_cli("parse", str(raw_path("2017_fujian_pingtan")))
     assert result.returncode == 2 and result.stdout == ""
 
 

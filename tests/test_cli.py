@@ -3,21 +3,13 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
-from tests.conftest import ROOT, parsed, raw_path
-
-
-def _run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "etl", *args], capture_output=True, text=True, cwd=ROOT
-    )
+from tests.conftest import parsed, raw_path, run_cli
 
 
 def test_parse_prints_the_canonical_json() -> None:
-    result = _run("parse", str(raw_path("2023_huaian_hongzequ")))
+    result = run_cli("parse", str(raw_path("2023_huaian_hongzequ")))
     assert result.returncode == 0, result.stderr
     document = json.loads(result.stdout)
     assert document["schema_version"] == "1"
@@ -34,12 +26,12 @@ def test_parse_prints_the_canonical_json() -> None:
 
 def test_parse_out_writes_the_same_json(tmp_path: Path) -> None:
     out = tmp_path / "report.json"
-    result = _run("parse", str(raw_path("2024_huaian_shi")), "--out", str(out))
+    result = run_cli("parse", str(raw_path("2024_huaian_shi")), "--out", str(out))
     assert result.returncode == 0 and result.stdout == ""
     assert out.read_text(encoding="utf-8") == parsed("2024_huaian_shi").to_json() + "\n"
 
 
 def test_schema_check_passes_on_the_checked_in_schema() -> None:
-    result = _run("schema", "--check")
+    result = run_cli("schema", "--check")
     assert result.returncode == 0
     assert result.stdout.strip() == "report.schema.json is current"

@@ -4,15 +4,13 @@ the cells involved, expected and actual — and no value ever altered."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
 import pytest
 from pydantic import TypeAdapter, ValidationError
 
 from etl.model import Cell, NumberCell, Report
 from etl.validate import revalidate, validate
-from tests.conftest import ROOT, parsed
+from tests.conftest import ROOT, parsed, run_cli
 
 
 def _set(
@@ -102,23 +100,13 @@ def test_revalidate_keeps_extraction_findings() -> None:
 
 def test_validate_command_prints_findings_and_exits_0() -> None:
     path = ROOT / "data" / "reports" / "2023_huaian_hongzequ.json"
-    result = subprocess.run(
-        [sys.executable, "-m", "etl", "validate", str(path)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-    )
+    result = run_cli("validate", str(path))
     assert result.returncode == 0
     assert (
         result.stdout.splitlines()[0] == "洪泽区人民政府 2023 年度（2021 格式）：2 个错误，0 个提示"
     )
     assert result.stdout.count("review_litigation.total") == 2
-    as_json = subprocess.run(
-        [sys.executable, "-m", "etl", "validate", str(path), "--json"],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-    )
+    as_json = run_cli("validate", str(path), "--json")
     findings = json.loads(as_json.stdout)
     assert [(f["expected"], f["actual"]) for f in findings] == [(11, 0), (5, 0)]
 
@@ -128,24 +116,14 @@ def test_validate_command_rejects_invalid_json_naming_the_key(tmp_path) -> None:
     data["applications"]["granted"]["total"]["status"] = "maybe"
     bad = tmp_path / "bad.json"
     bad.write_text(json.dumps(data, ensure_ascii=False))
-    result = subprocess.run(
-        [sys.executable, "-m", "etl", "validate", str(bad)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-    )
+    result = run_cli("validate", str(bad))
     assert result.returncode == 2
     assert result.stderr.count("\n") == 1
     assert result.stderr.startswith(f"{bad}: 不是有效的报告 JSON：applications.granted.total：")
     assert "'maybe'" in result.stderr
     broken = tmp_path / "broken.json"
     broken.write_text("{not json")
-    result = subprocess.run(
-        [sys.executable, "-m", "etl", "validate", str(broken)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-    )
+    result = run_cli("validate", str(broken))
     assert result.returncode == 2 and "Traceback" not in result.stderr
 
 
