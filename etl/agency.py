@@ -21,12 +21,12 @@ DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 _REPORT_WORDS = r"政府信息公开(?:工作)?\s*(?:年度)?\s*(?:工作)?\s*报告"
 # 宁波市镇海区经济和信息化局2021年度政府信息公开工作年度报告
 _NAME_THEN_YEAR = re.compile(
-    r"(?P<name>[^\s\d，。：:、]{0,40}?)\s*(?P<year>(?:19|20)\d{2})\s*年度?\s*(?:的)?\s*"
+    r"(?P<name>[^\s\d，。：:、<>]{0,40}?)\s*(?P<year>(?:19|20)\d{2})\s*年度?\s*(?:的)?\s*"
     + _REPORT_WORDS
 )
 # 2024年上海市科委政府信息公开工作年度报告 (the Shanghai style)
 _YEAR_THEN_NAME = re.compile(
-    r"(?P<year>(?:19|20)\d{2})\s*年度?\s*(?P<name>[^\s\d，。：:、]{2,40}?)\s*" + _REPORT_WORDS
+    r"(?P<year>(?:19|20)\d{2})\s*年度?\s*(?P<name>[^\s\d，。：:、<>]{2,40}?)\s*" + _REPORT_WORDS
 )
 _TITLE_PREFIX = re.compile(r"^(?:标题|题目)\s*[:：]\s*")
 _NAME_LINE = re.compile(r"^[\u4e00-\u9fff（）()]{2,40}$")

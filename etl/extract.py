@@ -34,6 +34,7 @@ _CELLS_PER_SECTION = {"proactive": 10, "applications": 175, "review_litigation":
 _SOURCE_URL = re.compile(r"^(?:原文链接|来源链接|网址|URL)\s*[:：]\s*(https?://\S+)", re.IGNORECASE)
 _PUBLISHED_ON = re.compile(r"^(?:发布时间|发布日期|成文日期)\s*[:：]\s*(\d{4}-\d{2}-\d{2})")
 _METADATA_LINES = 20
+_HTML = re.compile(r"<!DOCTYPE\s+html|<html[\s>]|<table[\s>]|<body[\s>]", re.IGNORECASE)
 _LAST_PLAUSIBLE_YEAR = 2100
 
 
@@ -57,6 +58,10 @@ def extract_path(path: Path) -> Report:
 
 def extract_bytes(data: bytes, file: str) -> Report:
     text, _ = decode_text(data, file)
+    if _HTML.search(text[:4096]):
+        raise ExtractionError(
+            file, "这是网页（HTML）文件；网页格式尚不能直接读取，请先把网页另存为纯文本"
+        )
     digest = hashlib.sha256(data).hexdigest()
     return extract_text(SourceText(text=text, file=file, sha256=digest, media_type="text/plain"))
 

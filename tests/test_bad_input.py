@@ -174,3 +174,12 @@ def test_absurdly_long_figure_stays_text() -> None:
     cell = report.applications["new_received"]["natural_person"]
     assert (cell.status, cell.value, cell.raw) == ("text", None, "1" * 400 + ".5")
     assert any(f.rule == "cells.not_a_number" for f in report.findings)
+
+
+def test_html_page_is_refused_with_a_clear_message() -> None:
+    page = (
+        "<!DOCTYPE html><html><body><table><tr><td>规章</td><td>0</td></tr></table></body></html>"
+    )
+    with pytest.raises(ExtractionError) as raised:
+        extract_bytes(page.encode(), "page.html")
+    assert "网页（HTML）" in raised.value.problem
