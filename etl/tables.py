@@ -61,27 +61,23 @@ def review_groups_check(values: list[int]) -> bool:
 _APPLICATION_VOCABULARY = LayoutVocabulary(
     template.APPLICATION_LAYOUT_LABELS + tuple(row.label for row in template.APPLICATION_ROWS)
 )
-_SUB_ROW_ANCHOR = template.APPLICATION_ROW_BY_KEY["other_no_correction"].anchor
+# Words only the 2021 （六） sub-rows print: any of them means the 2021 variant.
+_SUB_ROW_MARKERS = tuple(label_pattern(word, tail=False) for word in ("逾期不补正", "收费通知"))
 
 
 def read_applications(region: Region, flat: bool) -> tuple[Rows, list[Finding]]:
     """The application table, with the （六） rows of whichever template variant it uses."""
-    has_sub_rows = bool(
-        label_pattern(_SUB_ROW_ANCHOR, tail=False).search(
-            region.stream.text, region.start, region.end
-        )
-    )
-    skip = {"other_handling"} if has_sub_rows else set(template.OTHER_SUB_ROWS)
+    text = region.stream.text
+    has_sub_rows = any(m.search(text, region.start, region.end) for m in _SUB_ROW_MARKERS)
     specs = [
         RowSpec(
-            path=f"applications.{row.key}",
-            label=row.label,
-            anchor=row.anchor,
+            path=f"applications.{key}",
+            label=template.APPLICATION_ROW_BY_KEY[key].label,
+            anchor=template.APPLICATION_ROW_BY_KEY[key].anchor,
             columns=template.APPLICANT_COLUMNS,
             check=row_total_check,
         )
-        for row in template.APPLICATION_ROWS
-        if row.key not in skip
+        for key in template.application_row_keys(single_other_row=not has_sub_rows)
     ]
     return read_rows(region, specs, _APPLICATION_VOCABULARY, flat)
 
@@ -158,7 +154,7 @@ def read_rows(
     findings: list[Finding] = []
     position = region.start
     for spec in specs:
-        match = label_pattern(spec.anchor).search(text, position, region.end)
+        match = label_pattern(spec.anchor, number_optional=True).search(text, position, region.end)
         if match is None:
             findings.append(_missing_row(spec))
             continue
@@ -184,18 +180,31 @@ def _read_row_values(
     vocabulary: LayoutVocabulary,
     flat: bool,
 ) -> tuple[dict[str, CellData] | None, list[Finding]]:
-    pieces = _value_pieces(pieces_between(stream.text, start, end), vocabulary)
+    pieces, stray = _value_pieces(pieces_between(stream.text, start, end), vocabulary)
+    stray_findings = [_stray_figures(stream, stray, spec)] if stray else []
+    cells, findings = _cells_of_row(stream, start, pieces, spec, flat)
+    return cells, findings + stray_findings
+
+
+def _cells_of_row(
+    stream: TokenStream, start: int, pieces: list[Piece], spec: RowSpec, flat: bool
+) -> tuple[dict[str, CellData] | None, list[Finding]]:
     wanted = len(spec.columns)
     if len(pieces) == wanted:
         cells = [make_cell(piece, stream.line_at(piece.offset)) for piece in pieces]
         return dict(zip(spec.columns, cells, strict=True)), []
     runs = [piece.raw for piece in pieces]
-    if flat and 0 < len(pieces) < wanted and all(run.isascii() and run.isdigit() for run in runs):
-        split = unique_split(runs, wanted, spec.check)
+    run_together = flat and 0 < len(pieces) < wanted
+    if run_together and all(run.isascii() and run.isdigit() for run in runs):
+        # Only an identity may separate figures: without one, 20 3 could as well be
+        # 20, an empty cell and 3 as 2, 0, 3.
+        split = unique_split(runs, wanted, spec.check) if spec.check else None
         if split is not None:
             return _split_cells(stream, pieces, split, spec)
-        why = f"数字连在一起（“{' '.join(runs)}”），无法唯一拆分为 {wanted} 个数" + (
-            "（按行合计也不能唯一确定）" if spec.check else ""
+        why = f"数字连在一起（“{' '.join(runs)}”），" + (
+            f"按合计关系也不能唯一拆分为 {wanted} 个数"
+            if spec.check
+            else f"该行没有合计关系，无法确定如何拆分为 {wanted} 个数"
         )
     elif not pieces:
         why = f"没有读到数值，模板有 {wanted} 列"
@@ -215,19 +224,38 @@ def _read_row_values(
     ]
 
 
-def _value_pieces(pieces: list[Piece], vocabulary: LayoutVocabulary) -> list[Piece]:
-    """The pieces that are cells of this row: layout text skipped, and nothing
-    past the end of the row where the layout marks rows (Word tables)."""
+def _value_pieces(
+    pieces: list[Piece], vocabulary: LayoutVocabulary
+) -> tuple[list[Piece], list[Piece]]:
+    """The pieces that are cells of this row (layout text skipped), and the
+    figures printed past the end of the row where the layout marks rows (Word
+    tables): those belong to a row whose label was not recognised."""
     values: list[Piece] = []
-    for piece in pieces:
+    for index, piece in enumerate(pieces):
         if piece.kind == "row_break":
             if values:
-                break
+                stray = [p for p in pieces[index:] if p.kind in ("number", "dash")]
+                return values, stray
             continue
         if piece.kind == "text" and vocabulary.is_layout(piece.raw):
             continue
         values.append(piece)
-    return values
+    return values, []
+
+
+def _stray_figures(stream: TokenStream, stray: list[Piece], spec: RowSpec) -> Finding:
+    line = stream.line_at(stray[0].offset)
+    printed = " ".join(piece.raw for piece in stray)
+    return Finding(
+        rule="extract.unplaced_values",
+        severity="error",
+        message=(
+            f"第 {line} 行起有 {len(stray)} 个数值（{printed}）印在「{spec.label}」之后，"
+            "但不属于任何能识别的行，未读入。"
+        ),
+        cells=[],
+        actual=printed,
+    )
 
 
 def _split_cells(

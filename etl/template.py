@@ -54,7 +54,7 @@ APPLICATION_ROWS: tuple[RowLabel, ...] = (
     ),
     RowLabel("withheld_state_secret", "1.属于国家秘密", "1.属于国家秘密", "withheld"),
     RowLabel("withheld_prohibited_by_law", "2.其他法律行政法规禁止公开", "2.其他法律", "withheld"),
-    RowLabel("withheld_security_stability", "3.危及“三安全一稳定”", "3.危及", "withheld"),
+    RowLabel("withheld_security_stability", "3.危及“三安全一稳定”", "3.危及“三安全", "withheld"),
     RowLabel("withheld_third_party", "4.保护第三方合法权益", "4.保护第三方", "withheld"),
     RowLabel("withheld_internal_affairs", "5.属于三类内部事务信息", "5.属于三类", "withheld"),
     RowLabel("withheld_process_info", "6.属于四类过程性信息", "6.属于四类", "withheld"),
