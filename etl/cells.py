@@ -50,30 +50,10 @@ def pieces_between(text: str, start: int, end: int) -> list[Piece]:
         raw = match.group()
         if kind == "unit":
             kind = "number"
-        elif kind == "text":
-            if raw in _DASH_WORDS:
-                kind = "dash"
-            elif raw[0] == "减" and _joins_increase(pieces, match.start()):
-                # 本年增/减 is a header, not a dash between two words: rejoin it.
-                pieces[-2:] = [
-                    Piece("text", pieces[-2].raw + pieces[-1].raw + raw, pieces[-2].offset)
-                ]
-                continue
+        elif kind == "text" and raw in _DASH_WORDS:
+            kind = "dash"
         pieces.append(Piece(kind, raw.rstrip(), match.start()))  # type: ignore[arg-type]
     return pieces
-
-
-def _joins_increase(pieces: list[Piece], offset: int) -> bool:
-    """Whether the pieces before ``offset`` are 增 then a single slash, adjacent."""
-    if len(pieces) < 2:
-        return False
-    before, slash = pieces[-2], pieces[-1]
-    return (
-        slash.raw in ("/", "／")
-        and slash.offset + 1 == offset
-        and before.raw.endswith("增")
-        and before.offset + len(before.raw) == slash.offset
-    )
 
 
 def number_value(raw: str) -> int | float | None:

@@ -241,6 +241,8 @@ PROACTIVE_LAYOUT_LABELS: tuple[str, ...] = (
     *PROACTIVE_COLUMN_LABELS.values(),
     "（单位：万元）",
     "处理决定数量",
+    "本年增（减）",
+    "本年增减",
 )
 
 # --- The six sections ---------------------------------------------------------

@@ -26,9 +26,11 @@ _PAGE_MARKER = re.compile(
     r"^\s*(?:[-—–－]\s*\d{1,3}\s*[-—–－]|第\s*\d{1,3}\s*页(?:\s*[,，/／]?\s*共\s*\d{1,3}\s*页)?)\s*$"
 )
 _PAGE_MARKER_STARTS = frozenset("-—–－第 \t\u3000")
+_CHANGE_SLASH = re.compile(r"(增\s*)[/／](?=\s*[（(]?\s*减)")
 _WORD_BOOKMARK = re.compile(r"\[bookmark: [^\]]*\]")
-# A text whose table cells are tab-indented lines came from a Word document.
-_MIN_TABBED_LINES = 20
+# A text whose table figures stand on tab-indented lines came from a Word document.
+_TABBED_FIGURE = re.compile(r"\t[^\S\n]*[\d０-９/／\-—－]")
+_MIN_TABBED_FIGURES = 20
 
 
 @dataclass(frozen=True)
@@ -61,13 +63,17 @@ def clean_line(line: str) -> str:
 
 def tokenize(lines: list[str]) -> TokenStream:
     """The token stream of a text, choosing the Word layout when cells are tabbed."""
-    tabbed = sum(1 for line in lines if line[:1] == "\t")
-    pairs = _word_tokens(lines) if tabbed >= _MIN_TABBED_LINES else _line_tokens(lines)
+    # Word tables put every cell, figures included, on a tabbed line; PDF text may
+    # indent paragraphs with tabs, but never its figures.
+    tabbed_figures = sum(1 for line in lines if _TABBED_FIGURE.match(line))
+    word = tabbed_figures >= _MIN_TABBED_FIGURES
+    pairs = _word_tokens(lines) if word else _line_tokens(lines)
     texts = [text for text, _ in pairs]
     starts = [0, *accumulate(len(text) + 1 for text in texts)][:-1] if texts else []
-    return TokenStream(
-        text="\n".join(texts), starts=tuple(starts), lines=tuple(line for _, line in pairs)
-    )
+    # The slash of the 2019 header 本年增/减 is no dash cell: blank it (same length,
+    # so offsets still map to lines) wherever the header is printed or broken.
+    text = _CHANGE_SLASH.sub(lambda m: m.group(1) + " ", "\n".join(texts))
+    return TokenStream(text=text, starts=tuple(starts), lines=tuple(line for _, line in pairs))
 
 
 def _line_tokens(lines: list[str]) -> list[tuple[str, int]]:

@@ -183,3 +183,13 @@ def test_html_page_is_refused_with_a_clear_message() -> None:
     with pytest.raises(ExtractionError) as raised:
         extract_bytes(page.encode(), "page.html")
     assert "网页（HTML）" in raised.value.problem
+
+
+def test_pdf_text_with_tab_indented_paragraphs_is_not_taken_for_word() -> None:
+    lines = _lines("2023_huaian_hongzequ")
+    indented = [f"\t{line}" if len(line) > 15 else line for line in lines]
+    assert sum(line.startswith("\t") for line in indented) > 20
+    report = extract_bytes("\n".join(indented).encode(), "indented.txt")
+    original = parsed("2023_huaian_hongzequ")
+    assert report.applications == original.applications
+    assert report.review_litigation == original.review_litigation

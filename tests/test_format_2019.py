@@ -3,6 +3,8 @@ a signed 本年增/减 and the 政府集中采购 amount — read row by row lik
 
 from __future__ import annotations
 
+import pytest
+
 from etl.extract import extract_bytes
 from tests.conftest import raw_path
 
@@ -97,3 +99,16 @@ def test_2019_signed_change_is_not_an_error() -> None:
     rules = {f.rule for f in _report_2019().findings}
     assert "cells.non_negative_integer" not in rules
     assert "report.complete" not in rules
+
+
+@pytest.mark.parametrize(
+    "header", ["本年增/\n减", "本年增 / 减", "本年增／减", "本年增（减）", "本年增\n/减"]
+)
+def test_change_header_variants(header: str) -> None:
+    text = raw_path("2023_huaian_hongzequ").read_text(encoding="utf-8")
+    start = text.index("二、主动公开政府信息情况")
+    end = text.index("三、收到和处理政府信息公开申请情况")
+    section = SECTION_2019.replace("本年增/减", header)
+    report = extract_bytes((text[:start] + section + text[end:]).encode(), "2019.txt")
+    assert report.proactive["licensing"]["change"].value == -3
+    assert len(report.proactive) == 8
