@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import re
+from collections import Counter
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -125,13 +126,28 @@ def _cpca_region(name: str) -> Region:
     # thousand times the match itself; the version is pinned in pyproject.toml.
     row = cpca._get_one_addr(name, False, {})
     province, city, county, adcode = (row[key] or None for key in ("省", "市", "区", "adcode"))
+    if city in _PLACEHOLDER_CITIES or city == province:  # 北京市·市辖区·朝阳区
+        city = None
     most_specific = county or city or province
+    unplaced = Region(None, None, None, None, name)
     # cpca guesses from fragments (沐阳县 → 重庆市·县): keep only what the name really says.
     if most_specific is None or not _named_in(most_specific, name):
-        return Region(None, None, None, None, name)
-    if province == city:  # municipalities: 上海市 is the province
-        city = None
+        return unplaced
+    # 鼓楼区 alone could be in 南京, 福州, 徐州 or 开封: without its city it is not placed.
+    if county and county in _ambiguous_counties() and not _named_in(city or province or "", name):
+        return unplaced
     return Region(province, city, county, adcode, row["地址"] or "")
+
+
+_PLACEHOLDER_CITIES = frozenset({"市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划"})
+
+
+@cache
+def _ambiguous_counties() -> frozenset[str]:
+    import cpca
+
+    counts = Counter(place.name for place in cpca.ad_2_addr_dict.values() if place.rank == 2)
+    return frozenset(name for name, count in counts.items() if count > 1)
 
 
 def _named_in(region: str, name: str) -> bool:
@@ -140,10 +156,9 @@ def _named_in(region: str, name: str) -> bool:
 
 
 def _level(name: str, region: Region) -> str | None:
-    if _CENTRAL.match(name):
-        return "central"
     if region.adcode is None:
-        return None
+        # 国家税务总局淮安市税务局 is a city branch; only an unplaced name is central.
+        return "central" if _CENTRAL.match(name) else None
     if _TOWNSHIP.match(region.rest):
         return "township"
     if region.county:

@@ -52,3 +52,23 @@ def test_title_forms() -> None:
 def test_year_first_title_broken_across_lines() -> None:
     title = find_title(["正文", "2024 年上海市科委政府信息公开工作", "年度报告", "根据……"])
     assert (title.name, title.year, title.line) == ("上海市科委", 2024, 2)
+
+
+def test_ambiguous_district_without_its_city_is_not_placed() -> None:
+    assert resolve_agency("鼓楼区人民政府").adcode is None  # 南京, 福州, 徐州 or 开封
+    assert resolve_agency("南京市鼓楼区人民政府").adcode == "320106"
+
+
+def test_municipal_district_has_no_placeholder_city() -> None:
+    agency = resolve_agency("北京市朝阳区人民政府")
+    assert (agency.province, agency.city, agency.county, agency.adcode) == (
+        "北京市",
+        None,
+        "朝阳区",
+        "110105",
+    )
+
+
+def test_vertical_branch_takes_its_region_level() -> None:
+    assert resolve_agency("国家税务总局淮安市税务局").level == "city"
+    assert resolve_agency("国家统计局").level == "central"
