@@ -21,13 +21,15 @@ DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 
 _REPORT_WORDS = r"政府信息公开(?:工作)?\s*(?:年度)?\s*(?:工作)?\s*报告"
 # 宁波市镇海区经济和信息化局2021年度政府信息公开工作年度报告
+# (…2024年度市政府信息公开…: a qualifier may stand between the year and the words)
 _NAME_THEN_YEAR = re.compile(
     r"(?P<name>[^\s\d，。：:、<>]{0,40}?)\s*(?P<year>(?:19|20)\d{2})\s*年度?\s*(?:的)?\s*"
-    + _REPORT_WORDS
+    r"(?:本级|部门|[市县区])?" + _REPORT_WORDS
 )
 # 2024年上海市科委政府信息公开工作年度报告 (the Shanghai style)
 _YEAR_THEN_NAME = re.compile(
-    r"(?P<year>(?:19|20)\d{2})\s*年度?\s*(?P<name>[^\s\d，。：:、<>]{2,40}?)\s*" + _REPORT_WORDS
+    r"(?P<year>(?:19|20)\d{2})\s*年度?\s*(?P<name>(?!度)[^\s\d，。：:、<>]{2,40}?)\s*"
+    + _REPORT_WORDS
 )
 _TITLE_PREFIX = re.compile(r"^(?:标题|题目)\s*[:：]\s*")
 _NAME_LINE = re.compile(r"^[\u4e00-\u9fff（）()]{2,40}$")
@@ -58,22 +60,32 @@ def find_title(lines: list[str]) -> Title | None:
     for index, text in enumerate(head):
         match = _match_title(text)
         if match:
-            name = match.group("name").strip("《》 ") or None
-            if name is None and _NAME_LINE.match(previous):
-                name = previous
+            name = _clean_name(match.group("name"))
+            if name is None and _NAME_LINE.match(previous.strip("《》")):
+                name = previous.strip("《》")
             return Title(name=name, year=int(match.group("year")), line=index + 1)
         if text and not re.fullmatch(r"[-—–－\s\d]*", text):
             previous = text
     # A title broken across two lines: …政府信息公开工作 / 年度报告.
     for index, text in enumerate(head[:-1]):
         match = _match_title(text + head[index + 1])
-        if match and match.group("name"):
-            return Title(name=match.group("name"), year=int(match.group("year")), line=index + 1)
+        name = _clean_name(match.group("name")) if match else None
+        if match and name:
+            return Title(name=name, year=int(match.group("year")), line=index + 1)
     return None
 
 
 def _match_title(text: str) -> re.Match[str] | None:
-    return _YEAR_THEN_NAME.search(text) or _NAME_THEN_YEAR.search(text)
+    """The name before the year when there is one, else a name after the year."""
+    before = _NAME_THEN_YEAR.search(text)
+    if before and before.group("name").strip("《》 "):
+        return before
+    return _YEAR_THEN_NAME.search(text) or before
+
+
+def _clean_name(name: str) -> str | None:
+    """The agency name without title marks or a trailing 关于 (…局关于2021年度…)."""
+    return re.sub(r"关于$", "", name.strip("《》 ")) or None
 
 
 @dataclass(frozen=True)

@@ -72,3 +72,11 @@ def test_municipal_district_has_no_placeholder_city() -> None:
 def test_vertical_branch_takes_its_region_level() -> None:
     assert resolve_agency("国家税务总局淮安市税务局").level == "city"
     assert resolve_agency("国家统计局").level == "central"
+
+
+def test_more_title_forms() -> None:
+    broken = find_title(["《宁波市镇海区经济和信息化局", "2021年度政府信息公开工作年度报告》"])
+    assert (broken.name, broken.year) == ("宁波市镇海区经济和信息化局", 2021)
+    office = find_title(["淮安市人民政府办公室2024年度市政府信息公开工作年度报告"])
+    assert office.name == "淮安市人民政府办公室"
+    assert find_title(["某某局关于2021年度政府信息公开工作年度报告"]).name == "某某局"
