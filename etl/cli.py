@@ -59,7 +59,12 @@ def _parser() -> argparse.ArgumentParser:
 def _parse(args: argparse.Namespace) -> int:
     report = extract_path(args.file)
     if args.out:
-        args.out.write_text(report.to_json() + "\n", encoding="utf-8")
+        try:
+            args.out.write_text(report.to_json() + "\n", encoding="utf-8")
+        except OSError as error:
+            raise ExtractionError(
+                str(args.out), f"无法写入（{error.strerror or error}）"
+            ) from error
     else:
         sys.stdout.write(report.to_json() + "\n")
     return EXIT_OK

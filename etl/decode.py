@@ -12,6 +12,8 @@ from etl.errors import ExtractionError
 _CONTROL = {chr(c) for c in range(32) if chr(c) not in "\t\n\r\f"} | {"\x7f"}
 _CONTROL_PATTERN = re.compile("[" + re.escape("".join(sorted(_CONTROL))) + "]")
 _MAX_CONTROL_SHARE = 0.01
+_MAX_STRAY_BYTES = 8
+_INVISIBLE = str.maketrans(dict.fromkeys("\u200b\u200c\u200d\u2060\ufeff", " "))
 _BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF8, "utf-8-sig"),
     (codecs.BOM_UTF16_LE, "utf-16"),
@@ -19,8 +21,8 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
 )
 
 
-def decode_text(data: bytes, file: str) -> tuple[str, str]:
-    """The text of a report and the encoding it was read with.
+def decode_text(data: bytes, file: str) -> str:
+    """The text of a report.
 
     UTF-8 is tried first because a GB18030 decoder accepts most UTF-8 bytes
     and would turn them into nonsense; GB18030 is a superset of GBK and GB2312.
@@ -29,16 +31,21 @@ def decode_text(data: bytes, file: str) -> tuple[str, str]:
         raise ExtractionError(file, "文件为空，没有可读取的内容")
     for bom, encoding in _BOMS:
         if data.startswith(bom):
-            return _checked(data.decode(encoding, errors="replace"), file), encoding
+            return _checked(data.decode(encoding, errors="replace"), file)
     if b"\x00" in data:
         raise ExtractionError(
             file, "这是二进制文件，不是文本；请提供文本、网页、Word 或 PDF 格式的年度报告"
         )
     for encoding in ("utf-8", "gb18030"):
         try:
-            return _checked(data.decode(encoding), file), encoding
+            return _checked(data.decode(encoding), file)
         except UnicodeDecodeError:
             continue
+    # A UTF-8 file cut mid-character or with a stray byte: keep it, marking the
+    # few undecodable bytes with U+FFFD, rather than refusing the whole report.
+    text = data.decode("utf-8", errors="replace")
+    if text.count("\ufffd") <= _MAX_STRAY_BYTES:
+        return _checked(text, file)
     raise ExtractionError(file, "无法识别文字编码（既不是 UTF-8，也不是 GB18030/GBK）")
 
 
@@ -49,4 +56,6 @@ def _checked(text: str, file: str) -> str:
             file, "这是二进制文件，不是文本；请提供文本、网页、Word 或 PDF 格式的年度报告"
         )
     # The parser uses two control characters as cell markers: none may remain.
-    return _CONTROL_PATTERN.sub(" ", text.replace("\r\n", "\n").replace("\r", "\n"))
+    # Zero-width characters and stray byte-order marks are invisible spacing.
+    text = text.replace("\r\n", "\n").replace("\r", "\n").translate(_INVISIBLE)
+    return _CONTROL_PATTERN.sub(" ", text)

@@ -13,12 +13,13 @@ from etl.agency import Title, clear_region_cache, find_title, resolve_agency
 from etl.cells import CellData
 from etl.decode import decode_text
 from etl.errors import ExtractionError
+from etl.files import read_bytes
 from etl.labels import clear_layout_caches, label_pattern
 from etl.model import FIRST_REPORT_YEAR, Finding, Narrative, Parser, Report, Source
 from etl.narrative import fee_yuan, proactive_items, section_text
 from etl.runsplit import clear_split_cache
 from etl.tables import (
-    Region,
+    Section,
     detect_format,
     read_applications,
     read_proactive,
@@ -29,8 +30,6 @@ from etl.validate import validate
 
 PARSER = Parser(name="xxgk-etl", version=__version__)
 TABLE_SECTIONS = ("proactive", "applications", "review_litigation")
-# A section laid out with fewer tokens than half its cells has its figures run together.
-_CELLS_PER_SECTION = {"proactive": 10, "applications": 175, "review_litigation": 15}
 _SOURCE_URL = re.compile(r"^(?:原文链接|来源链接|网址|URL)\s*[:：]\s*(https?://\S+)", re.IGNORECASE)
 _PUBLISHED_ON = re.compile(r"^(?:发布时间|发布日期|成文日期)\s*[:：]\s*(\d{4}-\d{2}-\d{2})")
 _METADATA_LINES = 20
@@ -49,15 +48,16 @@ class SourceText:
 
 
 def extract_path(path: Path) -> Report:
+    """The report in a file; errors name the file as given, the report its name alone."""
+    data = read_bytes(path)
     try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise ExtractionError(str(path), f"无法读取文件（{error.strerror or error}）") from error
-    return extract_bytes(data, path.name)
+        return extract_bytes(data, path.name)
+    except ExtractionError as error:
+        raise ExtractionError(str(path), error.problem) from error
 
 
 def extract_bytes(data: bytes, file: str) -> Report:
-    text, _ = decode_text(data, file)
+    text = decode_text(data, file)
     if _HTML.search(text[:4096]):
         raise ExtractionError(
             file, "这是网页（HTML）文件；网页格式尚不能直接读取，请先把网页另存为纯文本"
@@ -82,7 +82,8 @@ def extract_text(source: SourceText) -> Report:
         if region is None:
             tables[key] = {}
             continue
-        flat = region.token_count() < _CELLS_PER_SECTION[key] / 2
+        # A section laid out in fewer tokens than half its cells ran its figures together.
+        flat = region.token_count() < template.cell_count(key, report_format) / 2
         if key == "proactive":
             rows, row_findings = read_proactive(region, report_format, flat)
         elif key == "applications":
@@ -122,7 +123,7 @@ def clear_caches() -> None:
     clear_split_cache()
 
 
-def find_sections(stream: TokenStream) -> dict[str, Region]:
+def find_sections(stream: TokenStream) -> dict[str, Section]:
     """The six sections, by their headings in order; a section runs to the
     next heading found. Headings that begin a line are preferred over the
     same words inside a paragraph."""
@@ -146,11 +147,13 @@ def find_sections(stream: TokenStream) -> dict[str, Region]:
     sections = {}
     for index, (key, _, heading_end) in enumerate(starts):
         end = starts[index + 1][1] if index + 1 < len(starts) else len(text)
-        sections[key] = Region(stream, heading_end, end)
+        sections[key] = Section(stream, heading_end, end)
     return sections
 
 
-def _require_a_report(source: SourceText, title: Title | None, sections: dict[str, Region]) -> None:
+def _require_a_report(
+    source: SourceText, title: Title | None, sections: dict[str, Section]
+) -> None:
     """Stop with one clear line when the file holds no report that can be read."""
     has_tables = any(key in sections for key in TABLE_SECTIONS)
     if title is not None and not FIRST_REPORT_YEAR <= title.year <= _LAST_PLAUSIBLE_YEAR:
@@ -185,13 +188,13 @@ def _require_a_report(source: SourceText, title: Title | None, sections: dict[st
         )
 
 
-def _section_text(stream: TokenStream, region: Region | None) -> str | None:
+def _section_text(stream: TokenStream, region: Section | None) -> str | None:
     if region is None:
         return None
     return section_text(stream.text[region.start : region.end])
 
 
-def _headline(stream: TokenStream, sections: dict[str, Region]) -> dict[str, CellData]:
+def _headline(stream: TokenStream, sections: dict[str, Section]) -> dict[str, CellData]:
     headline: dict[str, CellData] = {}
     for key, section, reader in (
         ("proactive_items", "overview", proactive_items),

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictInt, model_validator
 from typing_extensions import TypedDict  # pydantic needs this one before Python 3.12
 
 from etl import template
@@ -73,10 +73,14 @@ class Location(TypedDict, total=False):
     col: PositiveInt
 
 
+# A figure is a whole count or a finite amount; never true/false, NaN or infinity.
+Figure = StrictInt | Annotated[StrictFloat, Field(allow_inf_nan=False)]
+
+
 class NumberCell(_Strict):
     """A cell where a figure was printed: its value, the text it was read from, and where."""
 
-    value: int | float
+    value: Figure
     raw: str
     status: Literal["number"]
     at: Location

@@ -7,6 +7,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from etl.errors import ExtractionError
+from etl.files import read_bytes
 from etl.model import Report
 
 BUNDLED_REPORTS = Path(__file__).resolve().parent.parent / "data" / "reports"
@@ -14,10 +15,7 @@ BUNDLED_REPORTS = Path(__file__).resolve().parent.parent / "data" / "reports"
 
 def load_report(path: Path) -> Report:
     """A canonical report from a JSON file, or an error naming the file and the key at fault."""
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise ExtractionError(str(path), f"无法读取文件（{error.strerror or error}）") from error
+    data = read_bytes(path)
     try:
         return Report.model_validate_json(data)
     except ValidationError as error:

@@ -32,8 +32,8 @@ class RowSpec:
 
 
 @dataclass(frozen=True)
-class Region:
-    """A span of the token stream: one section of the report."""
+class Section:
+    """One section of the report: a span of the token stream."""
 
     stream: TokenStream
     start: int
@@ -65,7 +65,7 @@ _APPLICATION_VOCABULARY = LayoutVocabulary(
 _SUB_ROW_MARKERS = tuple(label_pattern(word, tail=False) for word in ("逾期不补正", "收费通知"))
 
 
-def read_applications(region: Region, flat: bool) -> tuple[Rows, list[Finding]]:
+def read_applications(region: Section, flat: bool) -> tuple[Rows, list[Finding]]:
     """The application table, with the （六） rows of whichever template variant it uses."""
     text = region.stream.text
     has_sub_rows = any(m.search(text, region.start, region.end) for m in _SUB_ROW_MARKERS)
@@ -90,7 +90,7 @@ _PROACTIVE_VOCABULARY = LayoutVocabulary(
 )
 
 
-def detect_format(region: Region | None, year: int) -> str:
+def detect_format(region: Section | None, year: int) -> str:
     """Which template section 二 follows, by its column headers; by year if it has none."""
     if region is not None:
         text = region.stream.text[region.start : region.end]
@@ -103,7 +103,7 @@ def detect_format(region: Region | None, year: int) -> str:
     return "2021" if year >= 2021 else "2019"
 
 
-def read_proactive(region: Region, report_format: str, flat: bool) -> tuple[Rows, list[Finding]]:
+def read_proactive(region: Section, report_format: str, flat: bool) -> tuple[Rows, list[Finding]]:
     specs = []
     for item in template.PROACTIVE_ITEMS[report_format]:
         # 规范性文件 is also the tail of 行政规范性文件: accept either printed form.
@@ -119,7 +119,7 @@ _REVIEW_VOCABULARY = LayoutVocabulary(template.REVIEW_HEADER_WORDS)
 _REVIEW_PATH = "review_litigation"
 
 
-def read_review_litigation(region: Region, flat: bool) -> tuple[Rows, list[Finding]]:
+def read_review_litigation(region: Section, flat: bool) -> tuple[Rows, list[Finding]]:
     """The 15 figures of the one data row, after the last header label."""
     text = region.stream.text
     header_end = region.start
@@ -147,7 +147,7 @@ def read_review_litigation(region: Region, flat: bool) -> tuple[Rows, list[Findi
 
 
 def read_rows(
-    region: Region, specs: Sequence[RowSpec], vocabulary: LayoutVocabulary, flat: bool
+    region: Section, specs: Sequence[RowSpec], vocabulary: LayoutVocabulary, flat: bool
 ) -> tuple[Rows, list[Finding]]:
     text = region.stream.text
     found: list[tuple[RowSpec, int, int]] = []  # spec, label start, label end

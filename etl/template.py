@@ -99,23 +99,6 @@ APPLICATION_ROW_KEYS: tuple[str, ...] = tuple(row.key for row in APPLICATION_ROW
 APPLICATION_ROW_BY_KEY: dict[str, RowLabel] = {row.key: row for row in APPLICATION_ROWS}
 OTHER_SUB_ROWS: tuple[str, ...] = ("other_no_correction", "other_fee_unpaid", "other_other")
 OUTCOME_ROWS: tuple[str, ...] = tuple(row.key for row in APPLICATION_ROWS if row.group)
-OUTCOME_GROUPS: tuple[str, ...] = (
-    "granted",
-    "partially_granted",
-    "withheld",
-    "unavailable",
-    "declined",
-    "other",
-)
-OUTCOME_GROUP_LABELS: dict[str, str] = {
-    "granted": "予以公开",
-    "partially_granted": "部分公开",
-    "withheld": "不予公开",
-    "unavailable": "无法提供",
-    "declined": "不予处理",
-    "other": "其他处理",
-}
-
 # Labels printed in the table that carry no data: merged group cells, headers
 # and captions. Fragments of them are skipped when they turn up between values.
 APPLICATION_LAYOUT_LABELS: tuple[str, ...] = (
@@ -264,6 +247,16 @@ SECTION_HEADINGS: dict[str, tuple[str, str]] = {
     "problems": ("五、存在的主要问题及改进情况", "五、存在的主要问题"),
     "other": ("六、其他需要报告的事项", "六、其他需要报告"),
 }
+
+
+def cell_count(section: str, report_format: str) -> int:
+    """How many data cells a table section has in a template (2021: 10, 175, 15)."""
+    if section == "proactive":
+        return sum(len(item.columns) for item in PROACTIVE_ITEMS[report_format])
+    if section == "applications":
+        rows = application_row_keys(single_other_row=report_format == "2019")
+        return len(rows) * len(APPLICANT_COLUMNS)
+    return len(REVIEW_GROUPS) * len(REVIEW_COLUMNS)
 
 
 def application_row_keys(single_other_row: bool) -> tuple[str, ...]:

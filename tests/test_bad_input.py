@@ -38,7 +38,7 @@ def test_unreadable_files_exit_2_with_one_line(tmp_report, content: bytes, probl
     assert result.stdout == ""
     lines = result.stderr.strip().split("\n")
     assert len(lines) == 1
-    assert lines[0].startswith("坏文件.txt: ") and problem in lines[0]
+    assert lines[0].startswith(f"{path}: ") and problem in lines[0]
     assert "Traceback" not in result.stderr
 
 
@@ -193,3 +193,24 @@ def test_pdf_text_with_tab_indented_paragraphs_is_not_taken_for_word() -> None:
     original = parsed("2023_huaian_hongzequ")
     assert report.applications == original.applications
     assert report.review_litigation == original.review_litigation
+
+
+def test_utf8_cut_mid_character_still_reads() -> None:
+    data = raw_path("2024_huaian_shi").read_bytes()
+    cut = data[: data.index("六、其他需要报告的事项".encode()) + 10]  # inside a character
+    report = extract_bytes(cut, "cut.txt")
+    assert report.applications["new_received"]["total"].value == 3119
+
+
+def test_zero_width_characters_inside_cells_are_spacing() -> None:
+    text = raw_path("2024_huaian_shi").read_text(encoding="utf-8")
+    text = text.replace("\n3001\n", "\n\u200b3001\ufeff\n")
+    report = extract_bytes(text.encode(), "zw.txt")
+    assert report.applications["new_received"]["natural_person"].value == 3001
+
+
+def test_unwritable_out_names_the_out_file(tmp_path) -> None:
+    out = tmp_path / "no" / "such" / "dir" / "r.json"
+    result = run_cli("parse", str(raw_path("2024_huaian_shi")), "--out", str(out))
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"{out}: 无法写入")

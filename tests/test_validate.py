@@ -138,3 +138,11 @@ def test_cell_status_must_fit_value() -> None:
         with pytest.raises(ValidationError):
             cell.validate_python(bad)
     assert cell.validate_python({"value": None, "raw": "/", "status": "dash", "at": at}).raw == "/"
+
+
+def test_figures_are_finite_numbers_not_booleans() -> None:
+    cell = TypeAdapter(Cell)
+    at = {"line": 1}
+    for value in (True, float("nan"), float("inf")):
+        with pytest.raises(ValidationError):
+            cell.validate_python({"value": value, "raw": "x", "status": "number", "at": at})
