@@ -10,10 +10,12 @@ from etl.errors import ExtractionError
 # Control characters other than tab, newline, carriage return and form feed
 # mean the bytes are not a text document.
 _CONTROL = {chr(c) for c in range(32) if chr(c) not in "\t\n\r\f"} | {"\x7f"}
+# Zero-width spaces, joiners and byte-order marks: invisible in a cell, spacing to us.
+_INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"
 _CONTROL_PATTERN = re.compile("[" + re.escape("".join(sorted(_CONTROL))) + "]")
+_TO_SPACE = re.compile("[" + re.escape("".join(sorted(_CONTROL)) + _INVISIBLE) + "]")
 _MAX_CONTROL_SHARE = 0.01
 _MAX_STRAY_BYTES = 8
-_INVISIBLE = str.maketrans(dict.fromkeys("\u200b\u200c\u200d\u2060\ufeff", " "))
 _BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF8, "utf-8-sig"),
     (codecs.BOM_UTF16_LE, "utf-16"),
@@ -57,5 +59,4 @@ def _checked(text: str, file: str) -> str:
         )
     # The parser uses two control characters as cell markers: none may remain.
     # Zero-width characters and stray byte-order marks are invisible spacing.
-    text = text.replace("\r\n", "\n").replace("\r", "\n").translate(_INVISIBLE)
-    return _CONTROL_PATTERN.sub(" ", text)
+    return _TO_SPACE.sub(" ", text.replace("\r\n", "\n").replace("\r", "\n"))
