@@ -77,8 +77,10 @@ class Location(TypedDict, total=False):
 Figure = StrictInt | Annotated[StrictFloat, Field(allow_inf_nan=False)]
 
 
-class NumberCell(_Strict):
+class NumberCell(TypedDict):
     """A cell where a figure was printed: its value, the text it was read from, and where."""
+
+    __pydantic_config__ = ConfigDict(extra="forbid")  # type: ignore[misc]
 
     value: Figure
     raw: str
@@ -86,8 +88,10 @@ class NumberCell(_Strict):
     at: Location
 
 
-class EmptyCell(_Strict):
+class EmptyCell(TypedDict):
     """A cell without a figure — blank, a dash, or text — kept apart from a printed 0."""
+
+    __pydantic_config__ = ConfigDict(extra="forbid")  # type: ignore[misc]
 
     value: None
     raw: str
@@ -95,8 +99,9 @@ class EmptyCell(_Strict):
     at: Location
 
 
-# One table cell. The status decides which shape applies, so a value can never
-# stand beside a non-number status (checked by the validator's core, per cell).
+# One table cell, as plain data (cells are the bulk of a report, and mappings
+# validate several times faster than models). The status decides which shape
+# applies, so a value can never stand beside a non-number status.
 Cell = Annotated[NumberCell | EmptyCell, Field(discriminator="status")]
 
 

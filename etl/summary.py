@@ -67,7 +67,7 @@ def application_table(report: Report) -> pd.DataFrame:
     columns = [template.APPLICANT_COLUMN_LABELS[c] for c in template.APPLICANT_COLUMNS]
     rows = {
         template.APPLICATION_ROW_BY_KEY[key].label: [
-            cells[column].raw for column in template.APPLICANT_COLUMNS
+            cells[column]["raw"] for column in template.APPLICANT_COLUMNS
         ]
         for key, cells in report.applications.items()
     }

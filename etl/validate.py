@@ -38,7 +38,8 @@ def revalidate(report: Report) -> list[Finding]:
 
 
 def amount(cell: Cell | None) -> int | float:
-    return cell.value if cell is not None and cell.value is not None else 0
+    value = cell["value"] if cell is not None else None
+    return value if value is not None else 0
 
 
 def _number(total: int | float) -> int | float:
@@ -107,30 +108,32 @@ def _cells(report: Report) -> Iterator[Finding]:
     """Per cell: not a number, a number of the wrong kind, a unit beside a figure."""
     with_units: list[str] = []
     for section, row, column, cell in _iter_cells(report):
+        if _plain_count(cell, column):
+            continue  # the common case, checked first: a bare whole number
         path = f"{section}.{row}.{column}"
         label = partial(_cell_label, report, section, row, column)  # only built when needed
-        if cell.status != "number":
+        if cell["status"] != "number":
             yield Finding(
                 rule="cells.not_a_number",
                 severity="warning",
                 message=(
-                    f"「{label()}」填写为{_STATUS_WORDS[cell.status]}（“{cell.raw}”），"
+                    f"「{label()}」填写为{_STATUS_WORDS[cell['status']]}（“{cell['raw']}”），"
                     "不是数字；汇总时按 0 计。"
                 ),
                 cells=[path],
-                actual=cell.raw,
+                actual=cell["raw"],
             )
             continue
-        wanted = _kind_of_number(column, cell.value)
+        wanted = _kind_of_number(column, cell["value"])
         if wanted is not None:
             yield Finding(
                 rule="cells.non_negative_integer",
                 severity="error",
-                message=f"「{label()}」为 {cell.raw}，应为{wanted}。",
+                message=f"「{label()}」为 {cell['raw']}，应为{wanted}。",
                 cells=[path],
-                actual=cell.value,
+                actual=cell["value"],
             )
-        unit = unit_of(cell.raw)
+        unit = unit_of(cell["raw"])
         if unit is None:
             continue
         with_units.append(path)
@@ -139,8 +142,8 @@ def _cells(report: Report) -> Iterator[Finding]:
                 rule="cells.unit_mismatch",
                 severity="warning",
                 message=(
-                    f"「{label()}」写作“{cell.raw}”，单位与表头（万元）不符；"
-                    f"数值按原样读作 {cell.value}，未换算。"
+                    f"「{label()}」写作“{cell['raw']}”，单位与表头（万元）不符；"
+                    f"数值按原样读作 {cell['value']}，未换算。"
                 ),
                 cells=[path],
                 expected="万元",
@@ -156,6 +159,16 @@ def _cells(report: Report) -> Iterator[Finding]:
             cells=with_units,
             actual=len(with_units),
         )
+
+
+def _plain_count(cell: Cell, column: str) -> bool:
+    """A count printed as bare digits: nothing to say about it."""
+    return (
+        type(cell["value"]) is int
+        and cell["value"] >= 0
+        and cell["raw"].isdigit()
+        and column not in template.SIGNED_COLUMNS
+    )
 
 
 def _kind_of_number(column: str, value: int | float) -> str | None:

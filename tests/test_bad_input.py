@@ -71,7 +71,7 @@ def test_report_cut_off_mid_table_keeps_what_was_printed() -> None:
     lines = _lines("2024_huaian_shi")
     cut = "\n".join(lines[:228])  # ends inside （四）无法提供, after 2.没有现成信息…'s label
     report = extract_bytes(cut.encode(), "cut.txt")
-    assert report.applications["unavailable_not_held"]["total"].value == 769
+    assert report.applications["unavailable_not_held"]["total"]["value"] == 769
     assert "unavailable_needs_creation" not in report.applications
     assert report.review_litigation == {}
     rules = {(f.rule, f.cells[0].rsplit(".", 1)[0] if f.cells else "") for f in report.findings}
@@ -95,17 +95,17 @@ def test_word_layout_dash_blank_text_and_unit_cells() -> None:
     report = extract_bytes("\n".join(lines).encode(), "cells.txt")
 
     regulations = report.proactive["regulations"]
-    assert [(c.status, c.raw, c.value) for c in regulations.values()] == [
+    assert [(c["status"], c["raw"], c["value"]) for c in regulations.values()] == [
         ("dash", "/", None),
         ("dash", "—", None),
         ("dash", "无", None),
     ]
     licensing = report.proactive["licensing"]["decisions"]
-    assert (licensing.status, licensing.raw, licensing.value) == ("number", "0件", 0)
+    assert (licensing["status"], licensing["raw"], licensing["value"]) == ("number", "0件", 0)
     new = report.applications["new_received"]
-    assert (new["natural_person"].status, new["natural_person"].raw) == ("blank", "")
-    assert (new["commercial"].status, new["commercial"].raw) == ("text", "见附件")
-    assert new["natural_person"].at["line"] == 83
+    assert (new["natural_person"]["status"], new["natural_person"]["raw"]) == ("blank", "")
+    assert (new["commercial"]["status"], new["commercial"]["raw"]) == ("text", "见附件")
+    assert new["natural_person"]["at"]["line"] == 83
 
     flagged = {f.cells[0] for f in report.findings if f.rule == "cells.not_a_number"}
     assert flagged == {
@@ -126,7 +126,7 @@ def test_fee_in_yuan_under_a_10k_yuan_header_is_flagged_not_converted() -> None:
     lines[91] = "961716000元"
     report = extract_bytes("\n".join(lines).encode(), "yuan.txt")
     fee = report.proactive["fees"]["amount_10k_yuan"]
-    assert (fee.value, fee.raw) == (961716000, "961716000元")
+    assert (fee["value"], fee["raw"]) == (961716000, "961716000元")
     mismatch = next(f for f in report.findings if f.rule == "cells.unit_mismatch")
     assert (mismatch.expected, mismatch.actual) == ("万元", "元")
     assert mismatch.cells == ["proactive.fees.amount_10k_yuan"]
@@ -139,12 +139,12 @@ def test_pdf_layout_dash_cell_and_too_few_values() -> None:
     del lines[63]  # 行政处罚 loses its figure: nothing may be shifted into its place
     report = extract_bytes("\n".join(lines).encode(), "pdf.txt")
     licensing = report.proactive["licensing"]["decisions"]
-    assert (licensing.status, licensing.raw) == ("dash", "/")
+    assert (licensing["status"], licensing["raw"]) == ("dash", "/")
     assert "penalty" not in report.proactive
     unreadable = [f for f in report.findings if f.rule == "extract.row_unreadable"]
     assert [f.cells for f in unreadable] == [["proactive.penalty.decisions"]]
     assert "行政处罚" in unreadable[0].message and unreadable[0].severity == "error"
-    assert report.proactive["coercion"]["decisions"].value == 195
+    assert report.proactive["coercion"]["decisions"]["value"] == 195
 
 
 def test_pdf_layout_row_with_a_missing_cell_is_not_shifted() -> None:
@@ -156,7 +156,7 @@ def test_pdf_layout_row_with_a_missing_cell_is_not_shifted() -> None:
     finding = next(f for f in report.findings if f.rule == "extract.row_unreadable")
     assert finding.cells[0] == "applications.new_received.natural_person"
     assert (finding.expected, finding.actual) == (7, 6)
-    assert report.applications["carried_over"]["total"].value == 34
+    assert report.applications["carried_over"]["total"]["value"] == 34
 
 
 def test_impossible_title_year() -> None:
@@ -172,7 +172,7 @@ def test_absurdly_long_figure_stays_text() -> None:
     lines[109] = "1" * 400 + ".5"
     report = extract_bytes("\n".join(lines).encode(), "long.txt")
     cell = report.applications["new_received"]["natural_person"]
-    assert (cell.status, cell.value, cell.raw) == ("text", None, "1" * 400 + ".5")
+    assert (cell["status"], cell["value"], cell["raw"]) == ("text", None, "1" * 400 + ".5")
     assert any(f.rule == "cells.not_a_number" for f in report.findings)
 
 
@@ -199,14 +199,14 @@ def test_utf8_cut_mid_character_still_reads() -> None:
     data = raw_path("2024_huaian_shi").read_bytes()
     cut = data[: data.index("六、其他需要报告的事项".encode()) + 10]  # inside a character
     report = extract_bytes(cut, "cut.txt")
-    assert report.applications["new_received"]["total"].value == 3119
+    assert report.applications["new_received"]["total"]["value"] == 3119
 
 
 def test_zero_width_characters_inside_cells_are_spacing() -> None:
     text = raw_path("2024_huaian_shi").read_text(encoding="utf-8")
     text = text.replace("\n3001\n", "\n\u200b3001\ufeff\n")
     report = extract_bytes(text.encode(), "zw.txt")
-    assert report.applications["new_received"]["natural_person"].value == 3001
+    assert report.applications["new_received"]["natural_person"]["value"] == 3001
 
 
 def test_unwritable_out_names_the_out_file(tmp_path) -> None:

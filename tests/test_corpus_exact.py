@@ -33,7 +33,7 @@ def test_identity(stem: str) -> None:
 def test_proactive_cells_exact(stem: str) -> None:
     report, want = parsed(stem), expected(stem)
     got = {
-        item: {column: cell.value for column, cell in cells.items()}
+        item: {column: cell["value"] for column, cell in cells.items()}
         for item, cells in report.proactive.items()
     }
     assert got == want["proactive"]
@@ -43,7 +43,7 @@ def test_proactive_cells_exact(stem: str) -> None:
 def test_application_cells_exact(stem: str) -> None:
     report, want = parsed(stem), expected(stem)
     got = {
-        row: [cells[column].value for column in template.APPLICANT_COLUMNS]
+        row: [cells[column]["value"] for column in template.APPLICANT_COLUMNS]
         for row, cells in report.applications.items()
     }
     assert list(got) == list(want["applications"]), "rows, in template order"
@@ -55,7 +55,7 @@ def test_application_cells_exact(stem: str) -> None:
 def test_review_cells_exact(stem: str) -> None:
     report, want = parsed(stem), expected(stem)
     got = {
-        group: [cells[column].value for column in template.REVIEW_COLUMNS]
+        group: [cells[column]["value"] for column in template.REVIEW_COLUMNS]
         for group, cells in report.review_litigation.items()
     }
     assert got == want["review_litigation"]
@@ -64,7 +64,7 @@ def test_review_cells_exact(stem: str) -> None:
 @pytest.mark.parametrize("stem", COMPLETE_TEXT_REPORTS)
 def test_headline_figures(stem: str) -> None:
     report, want = parsed(stem), expected(stem)
-    got = {key: cell.value for key, cell in report.headline.items()}
+    got = {key: cell["value"] for key, cell in report.headline.items()}
     assert got == {key: value for key, value in want["headline"].items() if value is not None}
 
 
@@ -79,34 +79,34 @@ def test_zhenhai_acceptance() -> None:
     report = parsed("2021_zhenhai_jingxinju")
     assert report.agency.name == "宁波市镇海区经济和信息化局"
     assert (report.year, report.format, report.agency.adcode) == (2021, "2021", "330211")
-    assert report.headline["proactive_items"].value == 304
+    assert report.headline["proactive_items"]["value"] == 304
     cells = [
         *(c for cells in report.proactive.values() for c in cells.values()),
         *(c for cells in report.applications.values() for c in cells.values()),
         *(c for cells in report.review_litigation.values() for c in cells.values()),
     ]
     assert len(cells) == 10 + 175 + 15
-    assert all(cell.status == "number" and cell.at["line"] for cell in cells)
+    assert all(cell["status"] == "number" and cell["at"]["line"] for cell in cells)
 
 
 def test_cells_keep_raw_text_and_source_line() -> None:
     report = parsed("2021_zhenhai_jingxinju")
     # 规章 row: "　0　", "\xa00　", "0\xa0" on lines 25-27 — trimmed raw, value 0.
     regulations = report.proactive["regulations"]
-    assert [c.raw for c in regulations.values()] == ["0", "0", "0"]
-    assert [c.at["line"] for c in regulations.values()] == [25, 26, 27]
+    assert [c["raw"] for c in regulations.values()] == ["0", "0", "0"]
+    assert [c["at"]["line"] for c in regulations.values()] == [25, 26, 27]
     shi = parsed("2024_huaian_shi")
-    assert shi.applications["new_received"]["natural_person"].at["line"] == 110
-    assert shi.proactive["fees"]["amount_10k_yuan"].raw == "96171.6"
-    assert shi.review_litigation["litigation_after_review"]["total"].at["line"] == 378
+    assert shi.applications["new_received"]["natural_person"]["at"]["line"] == 110
+    assert shi.proactive["fees"]["amount_10k_yuan"]["raw"] == "96171.6"
+    assert shi.review_litigation["litigation_after_review"]["total"]["at"]["line"] == 378
 
 
 def test_headline_cells_point_at_the_sentence() -> None:
     shi = parsed("2024_huaian_shi")
-    assert shi.headline["proactive_items"].raw == "5500 余条"
-    assert shi.headline["proactive_items"].at["line"] == 17
-    assert shi.headline["fee_yuan"].raw == "3940 元"
-    assert shi.headline["fee_yuan"].at["line"] == 394
+    assert shi.headline["proactive_items"]["raw"] == "5500 余条"
+    assert shi.headline["proactive_items"]["at"]["line"] == 17
+    assert shi.headline["fee_yuan"]["raw"] == "3940 元"
+    assert shi.headline["fee_yuan"]["at"]["line"] == 394
 
 
 def test_regions_and_agency_ids() -> None:

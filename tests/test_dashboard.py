@@ -16,7 +16,7 @@ def test_dashboard_renders_bundled_reports() -> None:
     assert len(summary) == len(reports)
     for report in reports:
         row = summary[(summary["机关"] == report.agency.name) & (summary["年度"] == report.year)]
-        assert row["本年新收申请"].item() == report.applications["new_received"]["total"].value
+        assert row["本年新收申请"].item() == report.applications["new_received"]["total"]["value"]
         errors = sum(1 for f in report.findings if f.severity == "error")
         assert row["错误"].item() == errors
 

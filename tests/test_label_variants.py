@@ -8,7 +8,7 @@ from tests.conftest import parsed, raw_path
 
 
 def _values(table: dict) -> dict:
-    return {row: [c.value for c in cells.values()] for row, cells in table.items()}
+    return {row: [c["value"] for c in cells.values()] for row, cells in table.items()}
 
 
 def test_label_variants_read_the_same_cells() -> None:
@@ -33,8 +33,8 @@ def test_damaged_label_is_still_found() -> None:
     # 洪泽区 prints "2.其他法律行政止公开" (法规禁 missing) in both years.
     report = parsed("2023_huaian_hongzequ")
     row = report.applications["withheld_prohibited_by_law"]
-    assert row["natural_person"].at["line"] == 142
-    assert [c.value for c in row.values()] == [0] * 7
+    assert row["natural_person"]["at"]["line"] == 142
+    assert [c["value"] for c in row.values()] == [0] * 7
 
 
 def _zhenhai_with_other_rows(values: tuple[int, int, int]) -> list[str]:
@@ -54,7 +54,7 @@ def _zhenhai_with_other_rows(values: tuple[int, int, int]) -> list[str]:
 
 def test_other_sub_rows_keep_their_figures() -> None:
     report = extract_bytes("\n".join(_zhenhai_with_other_rows((1, 2, 3))).encode(), "six.txt")
-    totals = {key: report.applications[key]["total"].value for key in report.applications}
+    totals = {key: report.applications[key]["total"]["value"] for key in report.applications}
     assert (totals["other_no_correction"], totals["other_fee_unpaid"], totals["other_other"]) == (
         1,
         2,
@@ -68,8 +68,8 @@ def test_lost_sub_row_label_loses_no_figure_silently() -> None:
     del lines[299]  # the label of （六）1, as a converter may drop it
     report = extract_bytes("\n".join(lines).encode(), "lost.txt")
     assert "other_handling" not in report.applications  # still the 2021 variant
-    assert report.applications["other_fee_unpaid"]["total"].value == 2
-    assert report.applications["other_other"]["total"].value == 3
+    assert report.applications["other_fee_unpaid"]["total"]["value"] == 2
+    assert report.applications["other_other"]["total"]["value"] == 3
     rules = [(f.rule, f.actual) for f in report.findings if f.rule.startswith("extract.")]
     assert rules == [
         ("extract.row_missing", None),

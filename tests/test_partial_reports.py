@@ -71,20 +71,24 @@ def test_split_rows_are_flagged_and_keep_their_digits(stem: str) -> None:
             cells = list(report.applications[row].values())
         else:
             cells = [c for group in report.review_litigation.values() for c in group.values()]
-        assert all(cell.raw.isdigit() and cell.status == "number" for cell in cells)
-        assert "、".join(cell.raw for cell in cells) in finding.message
+        assert all(cell["raw"].isdigit() and cell["status"] == "number" for cell in cells)
+        assert "、".join(cell["raw"] for cell in cells) in finding.message
 
 
 def test_pingtan_2021_figures() -> None:
     report = parsed("2021_fujian_pingtan")
-    values = {row: [c.value for c in cells.values()] for row, cells in report.applications.items()}
+    values = {
+        row: [c["value"] for c in cells.values()] for row, cells in report.applications.items()
+    }
     # 640020470 can only be 64+0+0+2+0+4 = 70 under a row total.
     assert values["new_received"] == [64, 0, 0, 2, 0, 4, 70]
     assert values["total_processed"] == [63, 0, 0, 2, 0, 4, 69]
     assert values["carried_forward"] == [1, 0, 0, 0, 0, 0, 1]
     # 500000 5: the space is a cell boundary the split must respect.
     assert values["partially_granted"] == [5, 0, 0, 0, 0, 0, 5]
-    review = {g: [c.value for c in cells.values()] for g, cells in report.review_litigation.items()}
+    review = {
+        g: [c["value"] for c in cells.values()] for g, cells in report.review_litigation.items()
+    }
     assert review == {
         "administrative_review": [1, 0, 2, 0, 3],
         "litigation_direct": [12, 0, 0, 0, 12],
@@ -92,8 +96,8 @@ def test_pingtan_2021_figures() -> None:
     }
     # Single-cell rows need no split. 规章 000 has no total to justify 0, 0, 0:
     # a vanished blank cell would read the same.
-    assert report.proactive["licensing"]["decisions"].value == 2293
-    assert report.proactive["fees"]["amount_10k_yuan"].raw == "24252.311082"
+    assert report.proactive["licensing"]["decisions"]["value"] == 2293
+    assert report.proactive["fees"]["amount_10k_yuan"]["raw"] == "24252.311082"
     regulations = next(f for f in report.findings if f.cells[0].startswith("proactive.regulations"))
     assert "没有合计关系" in regulations.message
     granted = next(
@@ -106,7 +110,7 @@ def test_pingtan_2019_is_read_with_the_2019_template() -> None:
     report = parsed("2019_fujian_pingtan")
     assert report.format == "2019"
     assert "other_handling" in report.applications
-    assert report.applications["new_received"]["total"].value == 23
+    assert report.applications["new_received"]["total"]["value"] == 23
     regulations = next(f for f in report.findings if f.cells[0].startswith("proactive.regulations"))
     assert regulations.cells == [
         "proactive.regulations.new_made",
@@ -117,10 +121,12 @@ def test_pingtan_2019_is_read_with_the_2019_template() -> None:
 
 def test_pingtan_2024_review_split_by_group_totals() -> None:
     report = parsed("2024_fujian_pingtan")
-    review = {g: [c.value for c in cells.values()] for g, cells in report.review_litigation.items()}
+    review = {
+        g: [c["value"] for c in cells.values()] for g, cells in report.review_litigation.items()
+    }
     assert review == {
         "administrative_review": [2, 1, 3, 1, 7],
         "litigation_direct": [0, 0, 0, 0, 0],
         "litigation_after_review": [13, 2, 4, 0, 19],
     }
-    assert report.applications["new_received"]["natural_person"].value == 217
+    assert report.applications["new_received"]["natural_person"]["value"] == 217
