@@ -29,6 +29,9 @@ class RowSpec:
     anchor: str
     columns: tuple[str, ...]
     check: Check | None = None  # the identity that can split run-together figures
+    # A group label that some agencies print as a subtotal row (spec §3.4): found
+    # if present, its figures reported and left out, never stored as data.
+    subtotal: bool = False
 
 
 @dataclass(frozen=True)
@@ -69,16 +72,23 @@ def read_applications(region: Section, flat: bool) -> tuple[Rows, list[Finding]]
     """The application table, with the （六） rows of whichever template variant it uses."""
     text = region.stream.text
     has_sub_rows = any(m.search(text, region.start, region.end) for m in _SUB_ROW_MARKERS)
-    specs = [
-        RowSpec(
-            path=f"applications.{key}",
-            label=template.APPLICATION_ROW_BY_KEY[key].label,
-            anchor=template.APPLICATION_ROW_BY_KEY[key].anchor,
-            columns=template.APPLICANT_COLUMNS,
-            check=row_total_check,
-        )
-        for key in template.application_row_keys(single_other_row=not has_sub_rows)
-    ]
+    specs = []
+    for key in template.application_row_keys(single_other_row=not has_sub_rows):
+        row = template.APPLICATION_ROW_BY_KEY[key]
+        subtotal = template.GROUP_LABEL_BEFORE.get(key)
+        if subtotal:
+            specs.append(
+                RowSpec(
+                    f"applications.{row.group}", subtotal, subtotal, template.APPLICANT_COLUMNS,
+                    row_total_check, subtotal=True,
+                )
+            )  # fmt: skip
+        specs.append(
+            RowSpec(
+                f"applications.{key}", row.label, row.anchor, template.APPLICANT_COLUMNS,
+                row_total_check,
+            )
+        )  # fmt: skip
     return read_rows(region, specs, _APPLICATION_VOCABULARY, flat)
 
 
@@ -156,19 +166,24 @@ def read_rows(
     for spec in specs:
         match = label_pattern(spec.anchor, number_optional=True).search(text, position, region.end)
         if match is None:
-            findings.append(_missing_row(spec))
+            if not spec.subtotal:
+                findings.append(_missing_row(spec))
             continue
         found.append((spec, match.start(), match.end()))
         position = match.end()
     rows: Rows = {}
+    subtotals: list[tuple[RowSpec, dict[str, CellData]]] = []
     for index, (spec, _, label_end) in enumerate(found):
         value_end = found[index + 1][1] if index + 1 < len(found) else region.end
         cells, row_findings = _read_row_values(
             region.stream, label_end, value_end, spec, vocabulary, flat
         )
         findings.extend(row_findings)
-        if cells is not None:
+        if cells is not None and spec.subtotal:
+            subtotals.append((spec, cells))
+        elif cells is not None:
             rows[spec.path.rsplit(".", 1)[-1]] = cells
+    findings += [_subtotal_row(spec, cells, rows, specs) for spec, cells in subtotals]
     return rows, findings
 
 
@@ -190,6 +205,8 @@ def _cells_of_row(
     stream: TokenStream, start: int, pieces: list[Piece], spec: RowSpec, flat: bool
 ) -> tuple[dict[str, CellData] | None, list[Finding]]:
     wanted = len(spec.columns)
+    if spec.subtotal and not pieces:
+        return None, []  # the group label alone, as the template prints it
     if len(pieces) == wanted:
         cells = [make_cell(piece, stream.line_at(piece.offset)) for piece in pieces]
         return dict(zip(spec.columns, cells, strict=True)), []
@@ -277,6 +294,47 @@ def _split_cells(
         cells=[f"{spec.path}.{column}" for column in spec.columns],
     )
     return dict(zip(spec.columns, cells, strict=True)), [finding]
+
+
+def _subtotal_row(
+    spec: RowSpec, cells: dict[str, CellData], rows: Rows, specs: Sequence[RowSpec]
+) -> Finding:
+    """Figures after a group label: a subtotal when they are the sum of the
+    group's sub-rows; otherwise figures of a sub-row whose label was lost."""
+    printed = " ".join(cell["raw"] for cell in cells.values())
+    line = next(iter(cells.values()))["at"]["line"]
+    group = spec.path.rsplit(".", 1)[-1]
+    members = [
+        s.path.rsplit(".", 1)[-1]
+        for s in specs
+        if not s.subtotal
+        and template.APPLICATION_ROW_BY_KEY[s.path.rsplit(".", 1)[-1]].group == group
+    ]
+    sums_match = all(key in rows for key in members) and all(
+        cells[column]["value"] == sum(rows[key][column]["value"] or 0 for key in members)
+        for column in spec.columns
+    )
+    if sums_match:
+        return Finding(
+            rule="extract.subtotal_row",
+            severity="warning",
+            message=(
+                f"第 {line} 行「{spec.label}」印有小计（{printed}），等于各分项之和；"
+                "国家模板没有这一行，小计未读入。"
+            ),
+            cells=[],
+            actual=printed,
+        )
+    return Finding(
+        rule="extract.unplaced_values",
+        severity="error",
+        message=(
+            f"第 {line} 行「{spec.label}」后印有一行数字（{printed}），不等于各分项之和，"
+            "也找不到所属的行，未读入。"
+        ),
+        cells=[],
+        actual=printed,
+    )
 
 
 def _missing_row(spec: RowSpec) -> Finding:

@@ -96,6 +96,13 @@ APPLICATION_ROWS: tuple[RowLabel, ...] = (
     RowLabel("carried_forward", "四、结转下年度继续办理", "四、结转下年度"),
 )
 APPLICATION_ROW_KEYS: tuple[str, ...] = tuple(row.key for row in APPLICATION_ROWS)
+# The merged group label printed before a group's first sub-row.
+GROUP_LABEL_BEFORE: dict[str, str] = {
+    "withheld_state_secret": "（三）不予公开",
+    "unavailable_not_held": "（四）无法提供",
+    "declined_petition": "（五）不予处理",
+    "other_no_correction": "（六）其他处理",
+}
 APPLICATION_ROW_BY_KEY: dict[str, RowLabel] = {row.key: row for row in APPLICATION_ROWS}
 OTHER_SUB_ROWS: tuple[str, ...] = ("other_no_correction", "other_fee_unpaid", "other_other")
 OUTCOME_ROWS: tuple[str, ...] = tuple(row.key for row in APPLICATION_ROWS if row.group)

@@ -89,3 +89,24 @@ def test_row_numbers_dropped_by_word_lists_are_not_needed() -> None:
     assert unread == {"applications.other_other", "applications.other_fee_unpaid"}
     del original.applications["other_other"], original.applications["other_fee_unpaid"]
     assert _values(report.applications) == _values(original.applications)
+
+
+def _shi_with_withheld_subtotal(figures: list[int]) -> str:
+    text = raw_path("2024_huaian_shi").read_text(encoding="utf-8")
+    subtotal = "（三）不予公开\n" + "\n".join(map(str, figures)) + "\n"
+    assert "（三）不\n予公开\n" in text
+    return text.replace("（三）不\n予公开\n", subtotal)
+
+
+def test_printed_subtotal_row_is_recognised_and_left_out() -> None:
+    report = extract_bytes(_shi_with_withheld_subtotal([176, 2, 0, 0, 0, 0, 178]).encode(), "s.txt")
+    assert _values(report.applications) == _values(parsed("2024_huaian_shi").applications)
+    assert [(f.rule, f.severity, f.actual) for f in report.findings] == [
+        ("extract.subtotal_row", "warning", "176 2 0 0 0 0 178")
+    ]
+
+
+def test_figures_after_a_group_label_that_are_no_subtotal_are_not_placed() -> None:
+    report = extract_bytes(_shi_with_withheld_subtotal([169, 2, 0, 0, 0, 0, 171]).encode(), "s.txt")
+    assert _values(report.applications) == _values(parsed("2024_huaian_shi").applications)
+    assert [(f.rule, f.severity) for f in report.findings] == [("extract.unplaced_values", "error")]
