@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from etl import template
-from tests.conftest import COMPLETE_TEXT_REPORTS, expected, parsed
+from tests.conftest import COMPLETE_TEXT_REPORTS, expected, parsed, raw_path
 
 # The findings each report must carry: what its authors printed, nothing more.
 EXPECTED_FINDINGS = {
@@ -146,3 +146,15 @@ def test_narrative_sections_verbatim() -> None:
     hongze = parsed("2023_huaian_hongzequ")
     assert "- 5 -" not in hongze.narrative.problems  # page markers are not text
     assert hongze.narrative.other.endswith("全年收取政府信息公开信息处理费0 元。")
+
+
+@pytest.mark.parametrize("stem", COMPLETE_TEXT_REPORTS)
+def test_every_cell_is_a_printed_figure_with_its_source_line(stem: str) -> None:
+    report = parsed(stem)
+    lines = raw_path(stem).read_text(encoding="utf-8").split("\n")
+    tables = (report.proactive, report.applications, report.review_litigation)
+    cells = [cell for table in tables for row in table.values() for cell in row.values()]
+    for cell in cells:
+        assert cell["status"] == "number"
+        assert float(cell["raw"]) == cell["value"]
+        assert cell["raw"] in lines[cell["at"]["line"] - 1]  # the line it was read from
