@@ -44,6 +44,9 @@ class Piece(NamedTuple):
 
 
 def pieces_between(text: str, start: int, end: int) -> list[Piece]:
+    chunk = text[start:end]
+    if chunk.isascii() and chunk.replace("\n", "").isdigit():
+        return _digit_lines(chunk, start)  # the usual row of a PDF or Word table
     pieces: list[Piece] = []
     for match in _PIECE.finditer(text, start, end):
         kind = match.lastgroup
@@ -53,6 +56,17 @@ def pieces_between(text: str, start: int, end: int) -> list[Piece]:
         elif kind == "text" and raw in _DASH_WORDS:
             kind = "dash"
         pieces.append(Piece(kind, raw.rstrip(), match.start()))  # type: ignore[arg-type]
+    return pieces
+
+
+def _digit_lines(chunk: str, start: int) -> list[Piece]:
+    """Pieces of a stretch holding only figures, one per line."""
+    pieces = []
+    offset = start
+    for line in chunk.split("\n"):
+        if line:
+            pieces.append(Piece("number", line, offset))
+        offset += len(line) + 1
     return pieces
 
 
