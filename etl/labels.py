@@ -46,9 +46,9 @@ def _char_pattern(char: str) -> str:
 
 
 # Row numbering that Word's automatic lists drop on conversion: 1. / （一） / 一、
-_NUMBERING = re.compile(r"^(?:\d+[.、]|（[一二三四五六七八九十]）|[一二三四五六七八九十]、)")
+NUMBERING = re.compile(r"^(?:\d+[.、]|（[一二三四五六七八九十]）|[一二三四五六七八九十]、)")
 # Without its number a label must still say enough to be found only where it belongs.
-_MIN_UNNUMBERED_CHARS = 4
+MIN_UNNUMBERED_CHARS = 4
 
 
 def _spaced(text: str) -> str:
@@ -61,9 +61,9 @@ def label_pattern(anchor: str, tail: bool = True, number_optional: bool = False)
     with ``tail`` it also swallows the rest of the label up to the next figure.
     With ``number_optional`` (table rows, not section headings) a leading
     number (1. （一） 一、) may be missing when the rest is distinctive alone."""
-    numbering = _NUMBERING.match(anchor) if number_optional else None
+    numbering = NUMBERING.match(anchor) if number_optional else None
     rest = anchor[numbering.end() :] if numbering else anchor
-    if numbering and len(rest) >= _MIN_UNNUMBERED_CHARS:
+    if numbering and len(rest) >= MIN_UNNUMBERED_CHARS:
         body = f"(?:{_spaced(numbering.group())}{_GAP})?{_spaced(rest)}"
     else:
         body = _spaced(anchor)

@@ -71,7 +71,7 @@ APPLICATION_ROWS: tuple[RowLabel, ...] = (
     RowLabel("declined_petition", "1.信访举报投诉类申请", "1.信访举报", "declined"),
     RowLabel("declined_duplicate", "2.重复申请", "2.重复申请", "declined"),
     RowLabel("declined_publication", "3.要求提供公开出版物", "3.要求提供公开出版物", "declined"),
-    RowLabel("declined_excessive", "4.无正当理由大量反复申请", "4.无正当理由", "declined"),
+    RowLabel("declined_excessive", "4.无正当理由大量反复申请", "4.无正当理由大量", "declined"),
     RowLabel(
         "declined_confirmation",
         "5.要求行政机关确认或重新出具已获取信息",
