@@ -78,18 +78,18 @@ def extract_text(source: SourceText) -> Report:
     findings: list[Finding] = []
     tables: dict[str, dict] = {}
     for key in TABLE_SECTIONS:
-        region = sections.get(key)
-        if region is None:
+        section = sections.get(key)
+        if section is None:
             tables[key] = {}
             continue
         # A section laid out in fewer tokens than half its cells ran its figures together.
-        flat = region.token_count() < template.cell_count(key, report_format) / 2
+        flat = section.token_count() < template.cell_count(key, report_format) / 2
         if key == "proactive":
-            rows, row_findings = read_proactive(region, report_format, flat)
+            rows, row_findings = read_proactive(section, report_format, flat)
         elif key == "applications":
-            rows, row_findings = read_applications(region, flat)
+            rows, row_findings = read_applications(section, flat)
         else:
-            rows, row_findings = read_review_litigation(region, flat)
+            rows, row_findings = read_review_litigation(section, flat)
         tables[key] = rows
         findings.extend(row_findings)
 
@@ -116,7 +116,7 @@ def extract_text(source: SourceText) -> Report:
 
 
 def clear_caches() -> None:
-    """Forget every remembered answer (region lookups, layout text, run splits),
+    """Forget every remembered answer (section lookups, layout text, run splits),
     so a benchmark can measure reports that share nothing with earlier ones."""
     clear_region_cache()
     clear_layout_caches()
@@ -188,23 +188,23 @@ def _require_a_report(
         )
 
 
-def _section_text(stream: TokenStream, region: Section | None) -> str | None:
-    if region is None:
+def _section_text(stream: TokenStream, section: Section | None) -> str | None:
+    if section is None:
         return None
-    return section_text(stream.text[region.start : region.end])
+    return section_text(stream.text[section.start : section.end])
 
 
 def _headline(stream: TokenStream, sections: dict[str, Section]) -> dict[str, CellData]:
     headline: dict[str, CellData] = {}
-    for key, section, reader in (
+    for key, section_key, reader in (
         ("proactive_items", "overview", proactive_items),
         ("fee_yuan", "other", fee_yuan),
     ):
-        region = sections.get(section)
-        if region is None:
+        section = sections.get(section_key)
+        if section is None:
             continue
-        text = stream.text[region.start : region.end]
-        cell = reader(text, lambda offset, base=region.start: stream.line_at(base + offset))
+        text = stream.text[section.start : section.end]
+        cell = reader(text, lambda offset, base=section.start: stream.line_at(base + offset))
         if cell is not None:
             headline[key] = cell
     return headline

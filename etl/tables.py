@@ -68,10 +68,10 @@ _APPLICATION_VOCABULARY = LayoutVocabulary(
 _SUB_ROW_MARKERS = tuple(label_pattern(word, tail=False) for word in ("逾期不补正", "收费通知"))
 
 
-def read_applications(region: Section, flat: bool) -> tuple[Rows, list[Finding]]:
+def read_applications(section: Section, flat: bool) -> tuple[Rows, list[Finding]]:
     """The application table, with the （六） rows of whichever template variant it uses."""
-    text = region.stream.text
-    has_sub_rows = any(m.search(text, region.start, region.end) for m in _SUB_ROW_MARKERS)
+    text = section.stream.text
+    has_sub_rows = any(m.search(text, section.start, section.end) for m in _SUB_ROW_MARKERS)
     specs = []
     for key in template.application_row_keys(single_other_row=not has_sub_rows):
         row = template.APPLICATION_ROW_BY_KEY[key]
@@ -89,7 +89,7 @@ def read_applications(region: Section, flat: bool) -> tuple[Rows, list[Finding]]
                 row_total_check,
             )
         )  # fmt: skip
-    return read_rows(region, specs, _APPLICATION_VOCABULARY, flat)
+    return read_rows(section, specs, _APPLICATION_VOCABULARY, flat)
 
 
 # --- Section 二 -------------------------------------------------------------
@@ -100,10 +100,10 @@ _PROACTIVE_VOCABULARY = LayoutVocabulary(
 )
 
 
-def detect_format(region: Section | None, year: int) -> str:
+def detect_format(section: Section | None, year: int) -> str:
     """Which template section 二 follows, by its column headers; by year if it has none."""
-    if region is not None:
-        text = region.stream.text[region.start : region.end]
+    if section is not None:
+        text = section.stream.text[section.start : section.end]
         for report_format, markers in (
             ("2021", template.FORMAT_2021_MARKERS),
             ("2019", template.FORMAT_2019_MARKERS),
@@ -113,13 +113,13 @@ def detect_format(region: Section | None, year: int) -> str:
     return "2021" if year >= 2021 else "2019"
 
 
-def read_proactive(region: Section, report_format: str, flat: bool) -> tuple[Rows, list[Finding]]:
+def read_proactive(section: Section, report_format: str, flat: bool) -> tuple[Rows, list[Finding]]:
     specs = []
     for item in template.PROACTIVE_ITEMS[report_format]:
         # 规范性文件 is also the tail of 行政规范性文件: accept either printed form.
         anchor = item.label if item.key != "normative_documents" else "规范性文件"
         specs.append(RowSpec(f"proactive.{item.key}", item.label, anchor, item.columns))
-    return read_rows(region, specs, _PROACTIVE_VOCABULARY, flat)
+    return read_rows(section, specs, _PROACTIVE_VOCABULARY, flat)
 
 
 # --- Section 四 -------------------------------------------------------------
@@ -129,12 +129,12 @@ _REVIEW_VOCABULARY = LayoutVocabulary(template.REVIEW_HEADER_WORDS)
 _REVIEW_PATH = "review_litigation"
 
 
-def read_review_litigation(region: Section, flat: bool) -> tuple[Rows, list[Finding]]:
+def read_review_litigation(section: Section, flat: bool) -> tuple[Rows, list[Finding]]:
     """The 15 figures of the one data row, after the last header label."""
-    text = region.stream.text
-    header_end = region.start
+    text = section.stream.text
+    header_end = section.start
     for pattern in _REVIEW_HEADER:
-        for match in pattern.finditer(text, region.start, region.end):
+        for match in pattern.finditer(text, section.start, section.end):
             header_end = max(header_end, match.end())
     columns = tuple(
         f"{group}.{column}"
@@ -143,7 +143,7 @@ def read_review_litigation(region: Section, flat: bool) -> tuple[Rows, list[Find
     )
     spec = RowSpec(_REVIEW_PATH, "行政复议、行政诉讼情况", "", columns, review_groups_check)
     cells, findings = _read_row_values(
-        region.stream, header_end, region.end, spec, _REVIEW_VOCABULARY, flat
+        section.stream, header_end, section.end, spec, _REVIEW_VOCABULARY, flat
     )
     rows: Rows = {}
     if cells is not None:
@@ -157,14 +157,14 @@ def read_review_litigation(region: Section, flat: bool) -> tuple[Rows, list[Find
 
 
 def read_rows(
-    region: Section, specs: Sequence[RowSpec], vocabulary: LayoutVocabulary, flat: bool
+    section: Section, specs: Sequence[RowSpec], vocabulary: LayoutVocabulary, flat: bool
 ) -> tuple[Rows, list[Finding]]:
-    text = region.stream.text
+    text = section.stream.text
     found: list[tuple[RowSpec, int, int]] = []  # spec, label start, label end
     findings: list[Finding] = []
-    position = region.start
+    position = section.start
     for spec in specs:
-        match = label_pattern(spec.anchor, number_optional=True).search(text, position, region.end)
+        match = label_pattern(spec.anchor, number_optional=True).search(text, position, section.end)
         if match is None:
             if not spec.subtotal:
                 findings.append(_missing_row(spec))
@@ -174,9 +174,9 @@ def read_rows(
     rows: Rows = {}
     subtotals: list[tuple[RowSpec, dict[str, CellData]]] = []
     for index, (spec, _, label_end) in enumerate(found):
-        value_end = found[index + 1][1] if index + 1 < len(found) else region.end
+        value_end = found[index + 1][1] if index + 1 < len(found) else section.end
         cells, row_findings = _read_row_values(
-            region.stream, label_end, value_end, spec, vocabulary, flat
+            section.stream, label_end, value_end, spec, vocabulary, flat
         )
         findings.extend(row_findings)
         if cells is not None and spec.subtotal:
