@@ -2,8 +2,8 @@
 
 import streamlit as st
 
+from app.summary import DEFINITIONS, application_table, report_summary
 from etl.reports import bundled_reports
-from etl.summary import DEFINITIONS, application_table, report_summary
 
 
 @st.cache_data(show_spinner=False)
