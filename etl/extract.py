@@ -14,6 +14,7 @@ from etl.cells import CellData
 from etl.decode import decode_text
 from etl.errors import ExtractionError
 from etl.files import read_bytes
+from etl.html_text import html_to_text
 from etl.labels import clear_layout_caches, label_pattern
 from etl.model import FIRST_REPORT_YEAR, Finding, Narrative, Parser, Report, Source
 from etl.narrative import fee_yuan, proactive_items, section_text
@@ -58,12 +59,11 @@ def extract_path(path: Path) -> Report:
 
 def extract_bytes(data: bytes, file: str) -> Report:
     text = decode_text(data, file)
-    if _HTML.search(text[:4096]):
-        raise ExtractionError(
-            file, "这是网页（HTML）文件；网页格式尚不能直接读取，请先把网页另存为纯文本"
-        )
+    media_type = "text/plain"
+    if _HTML.search(text[:4096]):  # recognised by content, whatever the file is called
+        text, media_type = html_to_text(text), "text/html"
     digest = hashlib.sha256(data).hexdigest()
-    return extract_text(SourceText(text=text, file=file, sha256=digest, media_type="text/plain"))
+    return extract_text(SourceText(text=text, file=file, sha256=digest, media_type=media_type))
 
 
 def extract_text(source: SourceText) -> Report:

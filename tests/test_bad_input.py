@@ -176,15 +176,6 @@ def test_absurdly_long_figure_stays_text() -> None:
     assert any(f.rule == "cells.not_a_number" for f in report.findings)
 
 
-def test_html_page_is_refused_with_a_clear_message() -> None:
-    page = (
-        "<!DOCTYPE html><html><body><table><tr><td>规章</td><td>0</td></tr></table></body></html>"
-    )
-    with pytest.raises(ExtractionError) as raised:
-        extract_bytes(page.encode(), "page.html")
-    assert "网页（HTML）" in raised.value.problem
-
-
 def test_pdf_text_with_tab_indented_paragraphs_is_not_taken_for_word() -> None:
     lines = _lines("2023_huaian_hongzequ")
     indented = [f"\t{line}" if len(line) > 15 else line for line in lines]

@@ -28,7 +28,7 @@ from etl.runsplit import Check, unique_split
 from etl.tables import review_groups_check, row_total_check
 from tests.conftest import RAW
 
-CORPUS = sorted(RAW.glob("*.txt"))
+CORPUS = sorted(path for path in RAW.iterdir() if path.suffix in {".txt", ".html", ".md"})
 FILE = "fuzz.txt"
 # One extraction takes milliseconds: this long (1000 times that) means it hangs.
 HANG_SECONDS = 5.0
