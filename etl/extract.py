@@ -12,6 +12,7 @@ from etl import __version__, template
 from etl.agency import Title, clear_region_cache, find_title, resolve_agency
 from etl.cells import CellData
 from etl.decode import decode_text
+from etl.docx_text import DOCX_MEDIA_TYPE, docx_to_text, is_docx, is_old_word
 from etl.errors import ExtractionError
 from etl.files import read_bytes
 from etl.html_text import html_to_text
@@ -58,10 +59,15 @@ def extract_path(path: Path) -> Report:
 
 
 def extract_bytes(data: bytes, file: str) -> Report:
-    text = decode_text(data, file)
-    media_type = "text/plain"
-    if _HTML.search(text[:4096]):  # recognised by content, whatever the file is called
-        text, media_type = html_to_text(text), "text/html"
+    # Formats are recognised by content, whatever the file is called.
+    if is_old_word(data):
+        raise ExtractionError(file, "这是旧版 Word 文件（.doc），请在 Word 中另存为 .docx 后再读取")
+    if is_docx(data):
+        text, media_type = docx_to_text(data, file), DOCX_MEDIA_TYPE
+    else:
+        text, media_type = decode_text(data, file), "text/plain"
+        if _HTML.search(text[:4096]):
+            text, media_type = html_to_text(text), "text/html"
     digest = hashlib.sha256(data).hexdigest()
     return extract_text(SourceText(text=text, file=file, sha256=digest, media_type=media_type))
 

@@ -250,10 +250,13 @@ def _value_pieces(
     values: list[Piece] = []
     for index, piece in enumerate(pieces):
         if piece.kind == "row_break":
-            if values:
-                stray = [p for p in pieces[index:] if p.kind in ("number", "dash")]
-                return values, stray
-            continue
+            if not values:
+                continue
+            stray = [p for p in pieces[index:] if p.kind in ("number", "dash")]
+            if stray and all(value.kind == "blank" for value in values):
+                values = []  # empty cells ending a header row; the figures follow
+                continue
+            return values, stray
         if piece.kind == "text" and vocabulary.is_layout(piece.raw):
             continue
         values.append(piece)

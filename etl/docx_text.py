@@ -1,0 +1,77 @@
+"""A Word document (.docx) to text in the Word-table layout the parser reads.
+
+Paragraphs become lines; each table row becomes its cells, one tab-indented
+line each, followed by a blank line — exactly what converting the document to
+text gives, which the parser already reads (see tokens.py). A cell merged
+across columns appears once (python-docx's ``row.cells`` would repeat it); the
+continuation of a cell merged down the rows is an empty placeholder, as in the
+text conversion.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+from docx import Document
+from docx.oxml.ns import qn
+
+from etl.errors import ExtractionError
+
+DOCX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+_ZIP_MAGIC = b"PK\x03\x04"
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the old binary .doc (and .xls) container
+# A report's document.xml is a few hundred KB; far more unpacked is a zip bomb.
+_MAX_UNPACKED_BYTES = 200 * 1024 * 1024
+
+
+def is_docx(data: bytes) -> bool:
+    return data.startswith(_ZIP_MAGIC) and b"word/" in data[:65536]
+
+
+def is_old_word(data: bytes) -> bool:
+    return data.startswith(_OLE_MAGIC)
+
+
+def docx_to_text(data: bytes, file: str) -> str:
+    """The document's paragraphs and tables as Word-table text."""
+    document = _open(data, file)
+    lines: list[str] = []
+    for element in document.element.body.iterchildren():
+        if element.tag == qn("w:p"):
+            lines.append(_text_of(element))
+        elif element.tag == qn("w:tbl"):
+            lines.extend(_table_lines(element))
+    return "\n".join(lines)
+
+
+def _open(data: bytes, file: str):
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(entry.file_size for entry in archive.infolist())
+        if unpacked > _MAX_UNPACKED_BYTES:
+            raise ExtractionError(file, "Word 文件解压后过大，不像年度报告，已拒绝读取")
+        return Document(io.BytesIO(data))
+    except ExtractionError:
+        raise
+    except Exception as error:  # python-docx and zipfile raise many kinds on damaged files
+        raise ExtractionError(
+            file, f"Word 文件已损坏或无法打开（{type(error).__name__}）"
+        ) from error
+
+
+def _text_of(element) -> str:
+    """The text of a paragraph or cell, its paragraphs joined by spaces."""
+    paragraphs = element.iter(qn("w:p")) if element.tag != qn("w:p") else [element]
+    texts = ("".join(node.text or "" for node in p.iter(qn("w:t"))) for p in paragraphs)
+    return " ".join(text for text in texts if text)
+
+
+def _table_lines(table) -> list[str]:
+    lines = [""]
+    for row in table.iterchildren(qn("w:tr")):
+        for cell in row.iterchildren(qn("w:tc")):
+            merged_from_above = cell.vMerge == "continue"
+            lines.append("\t" + ("" if merged_from_above else _text_of(cell)))
+        lines.append("")
+    return lines
