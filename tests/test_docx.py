@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import io
 import zipfile
+from functools import cache
 
 import pytest
 from docx import Document
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from etl import template
 from etl.errors import ExtractionError
@@ -115,3 +118,23 @@ def test_zip_bomb_renamed_docx_is_refused() -> None:
     with pytest.raises(ExtractionError) as raised:
         extract_bytes(buffer.getvalue(), "bomb.docx")
     assert "过大" in raised.value.problem
+
+
+@settings(max_examples=150, deadline=None, derandomize=True, database=None)
+@given(data=st.data())
+def test_damaged_word_documents_are_read_or_refused_cleanly(data: st.DataObject) -> None:
+    document = bytearray(_cached_document())
+    for _ in range(data.draw(st.integers(1, 20), label="damage")):
+        position = data.draw(st.integers(0, len(document) - 1), label="position")
+        document[position] = data.draw(st.integers(0, 255), label="byte")
+    try:
+        report = extract_bytes(bytes(document), "damaged.docx")
+    except ExtractionError as error:
+        assert error.problem and str(error).startswith("damaged.docx: ")
+    else:
+        assert report.source.media_type.endswith("wordprocessingml.document")
+
+
+@cache
+def _cached_document() -> bytes:
+    return _document_from("2024_huaian_shi")
