@@ -19,6 +19,7 @@ from etl.html_text import html_to_text
 from etl.labels import clear_layout_caches, label_pattern
 from etl.model import FIRST_REPORT_YEAR, Finding, Narrative, Parser, Report, Source
 from etl.narrative import fee_yuan, proactive_items, section_text
+from etl.pdf_text import PDF_MEDIA_TYPE, is_pdf, pdf_to_text
 from etl.runsplit import clear_split_cache
 from etl.tables import (
     Section,
@@ -64,6 +65,8 @@ def extract_bytes(data: bytes, file: str) -> Report:
         raise ExtractionError(file, "这是旧版 Word 文件（.doc），请在 Word 中另存为 .docx 后再读取")
     if is_docx(data):
         text, media_type = docx_to_text(data, file), DOCX_MEDIA_TYPE
+    elif is_pdf(data):
+        text, media_type = pdf_to_text(data, file), PDF_MEDIA_TYPE
     else:
         text, media_type = decode_text(data, file), "text/plain"
         if _HTML.search(text[:4096]):
