@@ -369,3 +369,21 @@ def test_unique_split_long_runs(runs: list[str], count: int, check: Check | None
 def test_unique_split_no_figures(runs: list[str], check: Check | None) -> None:
     """Asked for no figures at all, the splitter answers None or the empty cut."""
     assert_split(runs, 0, check)
+
+
+# --- Damaged binary formats --------------------------------------------------
+
+ORIGINAL_PDF = RAW.parent / "orig" / "2023_huaian_hongzequ.pdf"
+
+
+@fuzz_settings(40, shrink=False)
+@given(data=st.data())
+def test_damaged_pdf(data: st.DataObject) -> None:
+    """A real PDF with bytes overwritten or cut off is read or refused cleanly, in time."""
+    document = bytearray(ORIGINAL_PDF.read_bytes())
+    for _ in range(data.draw(st.integers(1, 30), label="damage")):
+        position = data.draw(st.integers(0, len(document) - 1), label="position")
+        document[position] = data.draw(st.integers(0, 255), label="byte")
+    if data.draw(st.booleans(), label="cut"):
+        document = document[: data.draw(st.integers(8, len(document)), label="length")]
+    assert_contract(bytes(document), "damaged.pdf")
