@@ -17,6 +17,7 @@ from docx import Document
 from docx.oxml.ns import qn
 
 from etl.errors import ExtractionError
+from etl.table_text import LaidOutText, TableTextWriter
 
 DOCX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 _ZIP_MAGIC = b"PK\x03\x04"
@@ -33,16 +34,16 @@ def is_old_word(data: bytes) -> bool:
     return data.startswith(_OLE_MAGIC)
 
 
-def docx_to_text(data: bytes, file: str) -> str:
+def docx_to_text(data: bytes, file: str) -> LaidOutText:
     """The document's paragraphs and tables as Word-table text."""
     document = _open(data, file)
-    lines: list[str] = []
+    out = TableTextWriter()
     for element in document.element.body.iterchildren():
         if element.tag == qn("w:p"):
-            lines.append(_text_of(element))
+            out.text_line(_text_of(element))
         elif element.tag == qn("w:tbl"):
-            lines.extend(_table_lines(element))
-    return "\n".join(lines)
+            _write_table(element, out)
+    return out.result()
 
 
 def _open(data: bytes, file: str):
@@ -67,11 +68,11 @@ def _text_of(element) -> str:
     return " ".join(text for text in texts if text)
 
 
-def _table_lines(table) -> list[str]:
-    lines = [""]
+def _write_table(table, out: TableTextWriter) -> None:
+    out.start_table()
     for row in table.iterchildren(qn("w:tr")):
-        for cell in row.iterchildren(qn("w:tc")):
+        out.start_row()
+        for column, cell in enumerate(row.iterchildren(qn("w:tc")), start=1):
             merged_from_above = cell.vMerge == "continue"
-            lines.append("\t" + ("" if merged_from_above else _text_of(cell)))
-        lines.append("")
-    return lines
+            out.cell("" if merged_from_above else _text_of(cell), column)
+    out.end_table()

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from etl import __version__, template
@@ -17,10 +18,11 @@ from etl.errors import ExtractionError
 from etl.files import read_bytes
 from etl.html_text import html_to_text
 from etl.labels import clear_layout_caches, label_pattern
-from etl.model import FIRST_REPORT_YEAR, Finding, Narrative, Parser, Report, Source
+from etl.model import FIRST_REPORT_YEAR, Finding, Location, Narrative, Parser, Report, Source
 from etl.narrative import fee_yuan, proactive_items, section_text
 from etl.pdf_text import PDF_MEDIA_TYPE, is_pdf, pdf_to_text
 from etl.runsplit import clear_split_cache
+from etl.table_text import LaidOutText
 from etl.tables import (
     Section,
     detect_format,
@@ -48,6 +50,9 @@ class SourceText:
     file: str
     sha256: str
     media_type: str
+    # Where each line of ``text`` stood in the input (page, table, row, column),
+    # for inputs that have them; a plain text has lines only.
+    locations: Mapping[int, Location] = field(default_factory=dict)
 
 
 def extract_path(path: Path) -> Report:
@@ -64,15 +69,17 @@ def extract_bytes(data: bytes, file: str) -> Report:
     if is_old_word(data):
         raise ExtractionError(file, "这是旧版 Word 文件（.doc），请在 Word 中另存为 .docx 后再读取")
     if is_docx(data):
-        text, media_type = docx_to_text(data, file), DOCX_MEDIA_TYPE
+        laid_out, media_type = docx_to_text(data, file), DOCX_MEDIA_TYPE
     elif is_pdf(data):
-        text, media_type = pdf_to_text(data, file), PDF_MEDIA_TYPE
+        laid_out, media_type = pdf_to_text(data, file), PDF_MEDIA_TYPE
     else:
         text, media_type = decode_text(data, file), "text/plain"
+        laid_out = LaidOutText(text)
         if _HTML.search(text[:4096]):
-            text, media_type = html_to_text(text), "text/html"
+            laid_out, media_type = html_to_text(text), "text/html"
     digest = hashlib.sha256(data).hexdigest()
-    return extract_text(SourceText(text=text, file=file, sha256=digest, media_type=media_type))
+    source = SourceText(laid_out.text, file, digest, media_type, laid_out.locations)
+    return extract_text(source)
 
 
 def extract_text(source: SourceText) -> Report:
@@ -101,6 +108,9 @@ def extract_text(source: SourceText) -> Report:
             rows, row_findings = read_review_litigation(section, flat)
         tables[key] = rows
         findings.extend(row_findings)
+    headline = _headline(stream, sections)
+    if source.locations:
+        _place_cells([*tables.values(), {"headline": headline}], source.locations)
 
     narrative = Narrative(
         overview=_section_text(stream, sections.get("overview")),
@@ -114,7 +124,7 @@ def extract_text(source: SourceText) -> Report:
             "format": report_format,
             "source": _source(source, lines),
             "narrative": narrative,
-            "headline": _headline(stream, sections),
+            "headline": headline,
             "proactive": tables["proactive"],
             "applications": tables["applications"],
             "review_litigation": tables["review_litigation"],
@@ -122,6 +132,15 @@ def extract_text(source: SourceText) -> Report:
     )
     report.findings = findings + validate(report)
     return report
+
+
+def _place_cells(tables: list[dict], locations: Mapping[int, Location]) -> None:
+    """Add the page, table, row and column of each cell's line, where the input had them."""
+    for table in tables:
+        for row in table.values():
+            cells = row.values() if "at" not in row else [row]
+            for cell in cells:
+                cell["at"].update(locations.get(cell["at"]["line"], {}))
 
 
 def clear_caches() -> None:

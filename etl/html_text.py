@@ -4,8 +4,8 @@ Government portals publish reports as HTML tables. Each table cell becomes one
 tab-indented line and each table row ends with a blank line — the layout of a
 Word document converted to text — so every table goes through the same label
 and row recognition as the other inputs. Paragraphs outside tables become
-plain lines; scripts, styles and the document head are dropped. Merged cells
-need no expansion: rows are found by their labels, not by position.
+plain lines; scripts, styles and later <title>s (portal chrome) are dropped.
+Merged cells need no expansion: rows are found by their labels, not by position.
 
 A cell that holds a table of its own is page layout, not data: its text is
 written as plain lines and its inner table read as a table.
@@ -14,6 +14,8 @@ written as plain lines and its inner table read as a table.
 from __future__ import annotations
 
 from html.parser import HTMLParser
+
+from etl.table_text import LaidOutText, TableTextWriter
 
 _SKIPPED = frozenset({"script", "style", "noscript", "template", "select", "option"})
 _BLOCKS = frozenset(
@@ -24,7 +26,8 @@ _CELLS = frozenset({"td", "th"})
 
 
 class _Cell:
-    def __init__(self) -> None:
+    def __init__(self, column: int) -> None:
+        self.column = column
         self.text: list[str] = []
         self.is_layout = False  # holds a table: its text is flow, not a cell
 
@@ -32,29 +35,19 @@ class _Cell:
 class _PageText(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
-        self.lines: list[str] = []
+        self.out = TableTextWriter()
         self._flow: list[str] = []  # text of the current plain line
         self._cells: list[_Cell] = []  # open cells, innermost last
+        self._columns: list[int] = []  # cells seen in the current row of each open table
         self._skipping = 0
         self._titles = 0  # the first <title> names the report; later ones are portal chrome
 
-    # --- output -----------------------------------------------------------
-
     def _end_flow_line(self) -> None:
-        text = " ".join("".join(self._flow).split())
-        if text:
-            self.lines.append(text)
+        self.out.text_line("".join(self._flow))
         self._flow = []
-
-    def _blank_line(self) -> None:
-        self._end_flow_line()
-        if self.lines and self.lines[-1] != "":
-            self.lines.append("")
 
     def _in_data_cell(self) -> bool:
         return bool(self._cells) and not self._cells[-1].is_layout
-
-    # --- parser events ----------------------------------------------------
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag == "title":
@@ -69,12 +62,19 @@ class _PageText(HTMLParser):
                 cell.is_layout = True
                 self._flow.extend(cell.text)
                 cell.text = []
-            self._blank_line()
+            self._end_flow_line()
+            self.out.start_table()
+            self._columns.append(0)
         elif tag == "tr":
-            self._blank_line()
+            self._end_flow_line()
+            self.out.start_row()
+            if self._columns:
+                self._columns[-1] = 0
         elif tag in _CELLS:
             self._end_flow_line()
-            self._cells.append(_Cell())
+            if self._columns:
+                self._columns[-1] += 1
+            self._cells.append(_Cell(self._columns[-1] if self._columns else 1))
         elif tag in _BLOCKS:
             if self._in_data_cell():
                 self._cells[-1].text.append(" ")
@@ -95,9 +95,12 @@ class _PageText(HTMLParser):
             if cell.is_layout:
                 self._end_flow_line()
             else:
-                self.lines.append("\t" + " ".join("".join(cell.text).split()))
+                self.out.cell("".join(cell.text), cell.column)
         elif tag == "table":
-            self._blank_line()
+            self._end_flow_line()
+            self.out.end_table()
+            if self._columns:
+                self._columns.pop()
         elif tag in _BLOCKS and not self._in_data_cell():
             self._end_flow_line()
 
@@ -110,10 +113,10 @@ class _PageText(HTMLParser):
             self._flow.append(data)
 
 
-def html_to_text(html: str) -> str:
+def html_to_text(html: str) -> LaidOutText:
     """The text of a web page, tables laid out as Word-table text."""
     page = _PageText()
     page.feed(html)
     page.close()
     page._end_flow_line()
-    return "\n".join(page.lines)
+    return page.out.result()

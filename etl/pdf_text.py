@@ -20,6 +20,7 @@ import re
 import pdfplumber
 
 from etl.errors import ExtractionError
+from etl.table_text import LaidOutText, TableTextWriter
 
 PDF_MEDIA_TYPE = "application/pdf"
 _PDF_MAGIC = b"%PDF-"
@@ -30,49 +31,60 @@ def is_pdf(data: bytes) -> bool:
     return data[:1024].lstrip().startswith(_PDF_MAGIC)
 
 
-def pdf_to_text(data: bytes, file: str) -> str:
-    """The document's text and tables as Word-table text."""
+def pdf_to_text(data: bytes, file: str) -> LaidOutText:
+    """The document's text and tables as Word-table text, with page numbers."""
+    out = TableTextWriter()
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
-            lines = [line for page in pdf.pages for line in _page_lines(page)]
+            for number, page in enumerate(pdf.pages, start=1):
+                out.page = number
+                _write_page(page, out)
     except ExtractionError:
         raise
     except Exception as error:  # pdfminer raises many kinds on damaged or encrypted files
         raise ExtractionError(file, f"PDF 文件无法读取（{type(error).__name__}）") from error
-    if not any(line.strip() for line in lines):
+    laid_out = out.result()
+    if not laid_out.text.strip():
         raise ExtractionError(file, "PDF 没有文字层（可能是扫描件），需要先做文字识别（OCR）")
-    return "\n".join(lines)
+    return laid_out
 
 
-def _page_lines(page) -> list[str]:
-    lines: list[str] = []
+def _write_page(page, out: TableTextWriter) -> None:
     top = 0.0
     for table in sorted(page.find_tables(), key=lambda table: table.bbox[1]):
-        lines += _text_lines(page, top, table.bbox[1])
-        lines += _table_lines(table.extract())
+        _write_text(page, top, table.bbox[1], out)
+        _write_table(table.extract(), out)
         top = table.bbox[3]
-    lines += _text_lines(page, top, page.height)
-    return lines
+    _write_text(page, top, page.height, out)
 
 
-def _text_lines(page, top: float, bottom: float) -> list[str]:
+def _write_text(page, top: float, bottom: float, out: TableTextWriter) -> None:
     if bottom - top < 1:
-        return []
+        return
     text = page.crop((0, top, page.width, bottom), strict=False).extract_text() or ""
-    return text.split("\n")
+    for line in text.split("\n"):
+        out.text_line(line)
 
 
-def _table_lines(rows: list[list[str | None]]) -> list[str]:
-    cells_of_rows = [[cell for cell in row if cell is not None] for row in rows]
-    if all(len(cells) <= 1 for cells in cells_of_rows):  # a frame around prose
-        return [cells[0] for cells in cells_of_rows if cells and cells[0]]
-    lines = [""]
-    for cells in cells_of_rows:
-        texts = [cell.replace("\n", "") for cell in cells]
-        first_figure = next((i for i, text in enumerate(texts) if _FIGURE.match(text)), None)
-        if first_figure is not None:
-            label_part = [text for text in texts[:first_figure] if text]
-            texts = label_part + texts[first_figure:]
-        lines += [f"\t{text}" for text in texts]
-        lines.append("")
-    return lines
+def _write_table(rows: list[list[str | None]], out: TableTextWriter) -> None:
+    if all(sum(cell is not None for cell in row) <= 1 for row in rows):  # a frame around prose
+        for row in rows:
+            for cell in row:
+                if cell:
+                    out.text_line(cell)
+        return
+    out.start_table()
+    for row in rows:
+        out.start_row()
+        # Columns as the table's grid has them; None is the rest of a merged cell.
+        cells = [
+            (column, cell.replace("\n", ""))
+            for column, cell in enumerate(row, 1)
+            if cell is not None
+        ]
+        first_figure = next((i for i, (_, text) in enumerate(cells) if _FIGURE.match(text)), None)
+        if first_figure is not None:  # empty parts of the label columns are no cells
+            cells = [c for c in cells[:first_figure] if c[1]] + cells[first_figure:]
+        for column, text in cells:
+            out.cell(text, column)
+    out.end_table()

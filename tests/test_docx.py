@@ -138,3 +138,11 @@ def test_damaged_word_documents_are_read_or_refused_cleanly(data: st.DataObject)
 @cache
 def _cached_document() -> bytes:
     return _document_from("2024_huaian_shi")
+
+
+def test_word_cells_say_table_row_and_column() -> None:
+    report = extract_bytes(_document_from("2024_huaian_shi"), "report.docx")
+    at = report.applications["granted"]["natural_person"]["at"]
+    # Table 2 (section 三): header row, 一, 二, then （一）予以公开; 自然人 is the third column.
+    assert (at["table"], at["row"], at["col"]) == (2, 4, 3)
+    assert "page" not in at

@@ -117,6 +117,15 @@ def test_page_built_from_a_report_reads_back_the_same_figures() -> None:
 
 
 def test_scripts_and_navigation_are_not_cells() -> None:
-    text = html_to_text(_page_from("2024_huaian_shi"))
+    text = html_to_text(_page_from("2024_huaian_shi")).text
     assert "var menu" not in text
     assert "\t首页" in text.split("\n")  # a navigation cell: harmless, outside every section
+
+
+def test_web_page_cells_say_table_row_and_column() -> None:
+    data = (RAW / "2023_shuyang_fagaiju.html").read_bytes()
+    report = extract_bytes(data, "2023_shuyang_fagaiju.html")
+    at = report.applications["new_received"]["total"]["at"]
+    assert (at["row"], at["col"]) == (4, 8)  # the 8th cell of the table's 4th row
+    fee = report.proactive["fees"]["amount_10k_yuan"]["at"]
+    assert fee["table"] == at["table"] - 1  # section 二's table precedes section 三's

@@ -65,3 +65,14 @@ def test_damaged_pdf_gets_a_clear_message() -> None:
     with pytest.raises(ExtractionError) as raised:
         extract_bytes(data[:2000], "cut.pdf")
     assert raised.value.problem
+
+
+def test_pdf_cells_say_page_table_row_and_column() -> None:
+    data = (CORPUS / "orig" / "2024_huaian_shi.pdf").read_bytes()
+    report = extract_bytes(data, "2024_huaian_shi.pdf")
+    new_total = report.applications["new_received"]["total"]["at"]
+    # 一、本年新收 … 总计 3119: page 4, the last of the table's ten grid columns.
+    assert (new_total["page"], new_total["col"], new_total["row"]) == (4, 10, 4)
+    assert report.headline["fee_yuan"]["at"]["page"] == 6
+    pages = {cell["at"]["page"] for row in report.applications.values() for cell in row.values()}
+    assert pages == {4, 5}
