@@ -59,6 +59,14 @@ def pieces_between(text: str, start: int, end: int) -> list[Piece]:
     return pieces
 
 
+def is_figure(text: str) -> bool:
+    """Whether a whole cell's text is one figure, dash or “无” — a value, not a label."""
+    match = _PIECE.fullmatch(text.strip())
+    if match is None:
+        return False
+    return match.lastgroup in ("number", "unit", "dash") or match.group() in _DASH_WORDS
+
+
 def _digit_lines(chunk: str, start: int) -> list[Piece]:
     """Pieces of a stretch holding only figures, one per line."""
     pieces = []

@@ -15,16 +15,15 @@ column is a page frame around prose and is read as plain lines.
 from __future__ import annotations
 
 import io
-import re
 
 import pdfplumber
 
+from etl.cells import is_figure
 from etl.errors import ExtractionError
 from etl.table_text import LaidOutText, TableTextWriter
 
 PDF_MEDIA_TYPE = "application/pdf"
 _PDF_MAGIC = b"%PDF-"
-_FIGURE = re.compile(r"^[-+－−]?[\d０-９][\d０-９,，.．]*\s*\S{0,2}$|^[/／\-－—–─]+$|^无$")
 
 
 def is_pdf(data: bytes) -> bool:
@@ -82,7 +81,7 @@ def _write_table(rows: list[list[str | None]], out: TableTextWriter) -> None:
             for column, cell in enumerate(row, 1)
             if cell is not None
         ]
-        first_figure = next((i for i, (_, text) in enumerate(cells) if _FIGURE.match(text)), None)
+        first_figure = next((i for i, (_, text) in enumerate(cells) if is_figure(text)), None)
         if first_figure is not None:  # empty parts of the label columns are no cells
             cells = [c for c in cells[:first_figure] if c[1]] + cells[first_figure:]
         for column, text in cells:
