@@ -41,6 +41,11 @@ def raw_path(stem: str) -> Path:
     return RAW / f"{stem}.txt"
 
 
+def figures(table: dict) -> dict[str, list]:
+    """A report table as its figures: row (or group, or item) → values in column order."""
+    return {row: [cell["value"] for cell in cells.values()] for row, cells in table.items()}
+
+
 def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
     """``python -m etl ARGS`` in a fresh process, as a user runs it."""
     return subprocess.run(

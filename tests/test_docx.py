@@ -15,11 +15,7 @@ from hypothesis import strategies as st
 from etl import template
 from etl.errors import ExtractionError
 from etl.extract import extract_bytes
-from tests.conftest import parsed
-
-
-def _values(table: dict) -> dict:
-    return {row: [cell["value"] for cell in cells.values()] for row, cells in table.items()}
+from tests.conftest import figures, parsed
 
 
 def _fill(cells, texts: list[str]) -> None:
@@ -91,9 +87,9 @@ def test_word_document_reads_back_the_same_figures(stem: str) -> None:
     report = extract_bytes(_document_from(stem), "report.bin")  # recognised by content
     assert report.source.media_type.endswith("wordprocessingml.document")
     assert (report.agency.name, report.year) == (original.agency.name, original.year)
-    assert _values(report.proactive) == _values(original.proactive)
-    assert _values(report.applications) == _values(original.applications)
-    assert _values(report.review_litigation) == _values(original.review_litigation)
+    assert figures(report.proactive) == figures(original.proactive)
+    assert figures(report.applications) == figures(original.applications)
+    assert figures(report.review_litigation) == figures(original.review_litigation)
     assert [f.rule for f in report.findings] == [f.rule for f in original.findings]
 
 

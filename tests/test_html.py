@@ -5,11 +5,7 @@ from __future__ import annotations
 from etl import template
 from etl.extract import extract_bytes
 from etl.html_text import html_to_text
-from tests.conftest import RAW, expected, parsed
-
-
-def _values(table: dict, columns: tuple[str, ...]) -> dict:
-    return {row: [cells[c]["value"] for c in columns] for row, cells in table.items()}
+from tests.conftest import RAW, expected, figures, parsed
 
 
 def test_portal_page_every_cell_exact() -> None:
@@ -23,8 +19,8 @@ def test_portal_page_every_cell_exact() -> None:
         k: {c: v["value"] for c, v in cells.items()} for k, cells in report.proactive.items()
     }
     assert proactive == want["proactive"]
-    assert _values(report.applications, template.APPLICANT_COLUMNS) == want["applications"]
-    review = _values(report.review_litigation, template.REVIEW_COLUMNS)
+    assert figures(report.applications) == want["applications"]
+    review = figures(report.review_litigation)
     assert review == want["review_litigation"]
     # The page leaves the five 法人或其他组织 columns empty: blank cells, each flagged.
     assert {f.rule for f in report.findings} == {"cells.not_a_number"}
@@ -106,12 +102,8 @@ def _page_from(stem: str) -> str:
 def test_page_built_from_a_report_reads_back_the_same_figures() -> None:
     original = parsed("2024_huaian_shi")
     report = extract_bytes(_page_from("2024_huaian_shi").encode(), "page.html")
-    columns = template.APPLICANT_COLUMNS
-    assert _values(report.applications, columns) == _values(original.applications, columns)
-    review_columns = template.REVIEW_COLUMNS
-    assert _values(report.review_litigation, review_columns) == _values(
-        original.review_litigation, review_columns
-    )
+    assert figures(report.applications) == figures(original.applications)
+    assert figures(report.review_litigation) == figures(original.review_litigation)
     assert report.agency.name == "淮安市人民政府"
     assert report.findings == []
 

@@ -4,11 +4,7 @@ half-width punctuation, spaces and line breaks inside labels."""
 from __future__ import annotations
 
 from etl.extract import extract_bytes
-from tests.conftest import parsed, raw_path
-
-
-def _values(table: dict) -> dict:
-    return {row: [c["value"] for c in cells.values()] for row, cells in table.items()}
+from tests.conftest import figures, parsed, raw_path
 
 
 def test_label_variants_read_the_same_cells() -> None:
@@ -23,8 +19,8 @@ def test_label_variants_read_the_same_cells() -> None:
     assert variants != text
     report = extract_bytes(variants.encode(), "variants.txt")
     original = parsed("2024_huaian_shi")
-    assert _values(report.applications) == _values(original.applications)
-    assert _values(report.proactive) == _values(original.proactive)
+    assert figures(report.applications) == figures(original.applications)
+    assert figures(report.proactive) == figures(original.proactive)
     assert len(report.applications) == 25
     assert report.findings == []
 
@@ -88,7 +84,7 @@ def test_row_numbers_dropped_by_word_lists_are_not_needed() -> None:
     # then shows 14 figures and is left out too — with findings, not misread.
     assert unread == {"applications.other_other", "applications.other_fee_unpaid"}
     del original.applications["other_other"], original.applications["other_fee_unpaid"]
-    assert _values(report.applications) == _values(original.applications)
+    assert figures(report.applications) == figures(original.applications)
 
 
 def _shi_with_withheld_subtotal(figures: list[int]) -> str:
@@ -100,7 +96,7 @@ def _shi_with_withheld_subtotal(figures: list[int]) -> str:
 
 def test_printed_subtotal_row_is_recognised_and_left_out() -> None:
     report = extract_bytes(_shi_with_withheld_subtotal([176, 2, 0, 0, 0, 0, 178]).encode(), "s.txt")
-    assert _values(report.applications) == _values(parsed("2024_huaian_shi").applications)
+    assert figures(report.applications) == figures(parsed("2024_huaian_shi").applications)
     assert [(f.rule, f.severity, f.actual) for f in report.findings] == [
         ("extract.subtotal_row", "warning", "176 2 0 0 0 0 178")
     ]
@@ -108,5 +104,5 @@ def test_printed_subtotal_row_is_recognised_and_left_out() -> None:
 
 def test_figures_after_a_group_label_that_are_no_subtotal_are_not_placed() -> None:
     report = extract_bytes(_shi_with_withheld_subtotal([169, 2, 0, 0, 0, 0, 171]).encode(), "s.txt")
-    assert _values(report.applications) == _values(parsed("2024_huaian_shi").applications)
+    assert figures(report.applications) == figures(parsed("2024_huaian_shi").applications)
     assert [(f.rule, f.severity) for f in report.findings] == [("extract.unplaced_values", "error")]

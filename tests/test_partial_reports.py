@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from etl import template
-from tests.conftest import PARTIAL_TEXT_REPORTS, parsed
+from tests.conftest import PARTIAL_TEXT_REPORTS, figures, parsed
 
 UNREADABLE_ROWS = {
     "2019_fujian_pingtan": {
@@ -77,19 +77,14 @@ def test_split_rows_are_flagged_and_keep_their_digits(stem: str) -> None:
 
 def test_pingtan_2021_figures() -> None:
     report = parsed("2021_fujian_pingtan")
-    values = {
-        row: [c["value"] for c in cells.values()] for row, cells in report.applications.items()
-    }
+    values = figures(report.applications)
     # 640020470 can only be 64+0+0+2+0+4 = 70 under a row total.
     assert values["new_received"] == [64, 0, 0, 2, 0, 4, 70]
     assert values["total_processed"] == [63, 0, 0, 2, 0, 4, 69]
     assert values["carried_forward"] == [1, 0, 0, 0, 0, 0, 1]
     # 500000 5: the space is a cell boundary the split must respect.
     assert values["partially_granted"] == [5, 0, 0, 0, 0, 0, 5]
-    review = {
-        g: [c["value"] for c in cells.values()] for g, cells in report.review_litigation.items()
-    }
-    assert review == {
+    assert figures(report.review_litigation) == {
         "administrative_review": [1, 0, 2, 0, 3],
         "litigation_direct": [12, 0, 0, 0, 12],
         "litigation_after_review": [0, 0, 0, 0, 0],
@@ -121,10 +116,7 @@ def test_pingtan_2019_is_read_with_the_2019_template() -> None:
 
 def test_pingtan_2024_review_split_by_group_totals() -> None:
     report = parsed("2024_fujian_pingtan")
-    review = {
-        g: [c["value"] for c in cells.values()] for g, cells in report.review_litigation.items()
-    }
-    assert review == {
+    assert figures(report.review_litigation) == {
         "administrative_review": [2, 1, 3, 1, 7],
         "litigation_direct": [0, 0, 0, 0, 0],
         "litigation_after_review": [13, 2, 4, 0, 19],

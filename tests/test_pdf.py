@@ -6,13 +6,9 @@ import pytest
 
 from etl.errors import ExtractionError
 from etl.extract import extract_bytes
-from tests.conftest import CORPUS, parsed
+from tests.conftest import CORPUS, figures, parsed
 
 PDF_REPORTS = ("2023_huaian_hongzequ", "2024_huaian_hongzequ", "2024_huaian_shi")
-
-
-def _values(table: dict) -> dict:
-    return {row: [cell["value"] for cell in cells.values()] for row, cells in table.items()}
 
 
 @pytest.mark.parametrize("stem", PDF_REPORTS)
@@ -23,7 +19,7 @@ def test_original_pdf_gives_the_text_versions_report(stem: str) -> None:
     assert report.agency == text_version.agency
     assert (report.year, report.format) == (text_version.year, text_version.format)
     for table in ("proactive", "applications", "review_litigation"):
-        assert _values(getattr(report, table)) == _values(getattr(text_version, table))
+        assert figures(getattr(report, table)) == figures(getattr(text_version, table))
     assert {k: c["value"] for k, c in report.headline.items()} == {
         k: c["value"] for k, c in text_version.headline.items()
     }
