@@ -7,6 +7,8 @@ import json
 import sys
 from pathlib import Path
 
+from etl.db.atomic import LoadError
+from etl.db.commands import add_commands
 from etl.errors import ExtractionError
 from etl.extract import extract_path
 from etl.model import Finding, Report, report_json_schema
@@ -21,7 +23,7 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         return args.command(args)
-    except ExtractionError as error:
+    except (ExtractionError, LoadError) as error:
         print(error, file=sys.stderr)
         return EXIT_UNREADABLE
     except Exception as error:  # a bug of ours: still one line, never a traceback
@@ -34,7 +36,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="python -m etl", description="政府信息公开工作年度报告：抽取、校验"
+        prog="python -m etl", description="政府信息公开工作年度报告：抽取、校验、载入"
     )
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
 
@@ -53,6 +55,7 @@ def _parser() -> argparse.ArgumentParser:
         "--check", action="store_true", help="fail if the checked-in schema is stale"
     )
     schema.set_defaults(command=_schema)
+    add_commands(commands)
     return parser
 
 

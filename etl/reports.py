@@ -15,14 +15,18 @@ BUNDLED_REPORTS = Path(__file__).resolve().parent.parent / "data" / "reports"
 
 def load_report(path: Path) -> Report:
     """A canonical report from a JSON file, or an error naming the file and the key at fault."""
-    data = read_bytes(path)
+    return parse_report_json(read_bytes(path), str(path))
+
+
+def parse_report_json(data: bytes, file: str) -> Report:
+    """A canonical report from JSON text; errors name ``file`` and the key at fault."""
     try:
         return Report.model_validate_json(data)
     except ValidationError as error:
         problem = error.errors()[0]
         where = ".".join(str(part) for part in problem["loc"]) or "（顶层）"
         raise ExtractionError(
-            str(path),
+            file,
             f"不是有效的报告 JSON：{where}：{problem['msg']}（共 {error.error_count()} 处）",
         ) from error
 

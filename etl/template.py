@@ -106,6 +106,15 @@ GROUP_LABEL_BEFORE: dict[str, str] = {
 APPLICATION_ROW_BY_KEY: dict[str, RowLabel] = {row.key: row for row in APPLICATION_ROWS}
 OTHER_SUB_ROWS: tuple[str, ...] = ("other_no_correction", "other_fee_unpaid", "other_other")
 OUTCOME_ROWS: tuple[str, ...] = tuple(row.key for row in APPLICATION_ROWS if row.group)
+# The outcome groups of 三、本年度办理结果, in print order, as the template names them.
+OUTCOME_GROUP_LABELS: dict[str, str] = {
+    "granted": "予以公开",
+    "partially_granted": "部分公开",
+    "withheld": "不予公开",
+    "unavailable": "无法提供",
+    "declined": "不予处理",
+    "other": "其他处理",
+}
 # Labels printed in the table that carry no data: merged group cells, headers
 # and captions. Fragments of them are skipped when they turn up between values.
 APPLICATION_LAYOUT_LABELS: tuple[str, ...] = (

@@ -1,0 +1,109 @@
+"""Every table cell of both templates, numbered once: the key shared by the long
+``cells`` table and the wide figure columns of ``reports``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+from etl import template
+
+SECTION_PREFIX = {
+    "headline": "head",
+    "proactive": "pro",
+    "applications": "app",
+    "review_litigation": "rev",
+}
+HEADLINE_LABELS = {
+    "proactive_items": "主动公开政府信息条数（正文）",
+    "fee_yuan": "信息处理费（元，正文）",
+}
+
+
+@dataclass(frozen=True)
+class CellKey:
+    cell_id: int
+    section: str
+    row: str
+    col: str  # "" for a headline figure, which is a single cell
+    row_label: str
+    col_label: str
+    formats: str  # "2021", "2019" or "2019,2021": the templates that have this cell
+
+    @property
+    def path(self) -> str:
+        """The cell's JSON path in the canonical report, as findings name it."""
+        parts = (self.section, self.row, self.col) if self.col else (self.section, self.row)
+        return ".".join(parts)
+
+    @property
+    def column(self) -> str:
+        """The cell's column in the wide ``reports`` table, e.g. ``app_granted_total``."""
+        parts = (SECTION_PREFIX[self.section], self.row, self.col)
+        return "_".join(part for part in parts if part)
+
+
+@cache
+def cell_keys() -> tuple[CellKey, ...]:
+    """All cells in template order: headline, section 二 (2021 then 2019-only), 三, 四."""
+    rows: list[tuple[str, str, str, str, str, str]] = [
+        ("headline", key, "", label, "", "2019,2021") for key, label in HEADLINE_LABELS.items()
+    ]
+    rows += _proactive_rows()
+    rows += [
+        (
+            "applications",
+            row.key,
+            column,
+            row.label,
+            template.APPLICANT_COLUMN_LABELS[column],
+            "2019,2021",
+        )
+        for row in template.APPLICATION_ROWS
+        for column in template.APPLICANT_COLUMNS
+    ]
+    rows += [
+        (
+            "review_litigation",
+            group,
+            column,
+            template.REVIEW_GROUP_LABELS[group],
+            template.REVIEW_COLUMN_LABELS[column],
+            "2019,2021",
+        )
+        for group in template.REVIEW_GROUPS
+        for column in template.REVIEW_COLUMNS
+    ]
+    return tuple(CellKey(index + 1, *row) for index, row in enumerate(rows))
+
+
+def _proactive_rows() -> list[tuple[str, str, str, str, str, str]]:
+    formats: dict[tuple[str, str], list[str]] = {}
+    labels: dict[tuple[str, str], str] = {}
+    for report_format in ("2021", "2019"):
+        for item in template.PROACTIVE_ITEMS[report_format]:
+            for column in item.columns:
+                formats.setdefault((item.key, column), []).append(report_format)
+                labels.setdefault((item.key, column), item.label)
+    return [
+        (
+            "proactive",
+            item,
+            column,
+            labels[item, column],
+            template.PROACTIVE_COLUMN_LABELS[column],
+            ",".join(sorted(fmts)),
+        )
+        for (item, column), fmts in formats.items()
+    ]
+
+
+@cache
+def cell_key_index() -> dict[tuple[str, str, str], CellKey]:
+    """(section, row, column) → its key; a headline figure's column is ""."""
+    return {(key.section, key.row, key.col): key for key in cell_keys()}
+
+
+def column(section: str, row: str, col: str = "") -> str:
+    """The wide column of one cell, checked against the template."""
+    return cell_key_index()[section, row, col].column

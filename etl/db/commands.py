@@ -1,0 +1,155 @@
+"""The database commands of ``python -m etl``: load, export and synth.
+
+Progress goes to stderr, the summary table to stdout, so a script can keep
+the summary and drop the bar.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import TypeVar
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from etl.db.export import export_parquet
+from etl.db.flatten import StoredReport
+from etl.db.inputs import content_sha256, input_files, read_input
+from etl.db.load import LoadSummary, load_items
+
+EXIT_OK, EXIT_REJECTS = 0, 1
+T = TypeVar("T")
+_stdout = Console(highlight=False)
+_stderr = Console(stderr=True, highlight=False)
+
+
+def add_commands(commands: argparse._SubParsersAction) -> None:
+    load = commands.add_parser(
+        "load", help="load canonical JSON, raw reports or folders of either into DuckDB"
+    )
+    load.add_argument("paths", type=Path, nargs="+", metavar="PATH")
+    load.add_argument("--db", type=Path, required=True, help="the DuckDB file to create or update")
+    load.add_argument(
+        "--replace",
+        action="store_true",
+        help="let a different report replace the stored one of the same agency and year",
+    )
+    load.add_argument("--strict", action="store_true", help="exit 1 if any input is rejected")
+    load.set_defaults(command=run_load)
+
+    export = commands.add_parser("export", help="write the database's tables as Parquet")
+    export.add_argument("--db", type=Path, required=True)
+    export.add_argument(
+        "--parquet", type=Path, required=True, metavar="DIR", help="an empty or new folder"
+    )
+    export.set_defaults(command=run_export)
+
+    synth = commands.add_parser(
+        "synth", help="make realistic synthetic reports for scale tests (marked synthetic)"
+    )
+    synth.add_argument("--reports", type=int, required=True, metavar="N")
+    synth.add_argument("--seed", type=int, default=1, metavar="S")
+    synth.add_argument(
+        "--error-rate",
+        type=float,
+        default=0.02,
+        metavar="F",
+        help="share of reports given one arithmetic error (default 0.02)",
+    )
+    synth.add_argument(
+        "--out",
+        type=Path,
+        required=True,
+        metavar="PATH",
+        help="a folder for JSON files, or a .duckdb file to load straight into",
+    )
+    synth.set_defaults(command=run_synth)
+
+
+def run_load(args: argparse.Namespace) -> int:
+    files = input_files(args.paths)
+    items = (read_input(path) for path in files)
+    summary = load_items(
+        _with_progress(items, len(files), "读取报告"),
+        args.db,
+        args.replace,
+        inputs=[str(path) for path in args.paths],
+    )
+    _print_summary(summary, args.db)
+    return EXIT_REJECTS if args.strict and summary.rejects else EXIT_OK
+
+
+def run_export(args: argparse.Namespace) -> int:
+    rows = export_parquet(args.db, args.parquet)
+    table = Table("表 table", "行数 rows", title=f"已导出到 {args.parquet}")
+    table.columns[1].justify = "right"
+    for name, count in rows.items():
+        table.add_row(name, f"{count:,}")
+    _stdout.print(table)
+    return EXIT_OK
+
+
+def run_synth(args: argparse.Namespace) -> int:
+    from etl.synth import synthetic_reports, write_report_files
+
+    reports = synthetic_reports(args.reports, args.seed, args.error_rate)
+    if args.out.suffix == ".duckdb":
+        items = (
+            StoredReport(report, report.findings, report.source.file, content_sha256(report))
+            for report in reports
+        )
+        inputs = [f"synth --reports {args.reports} --seed {args.seed}"]
+        summary = load_items(
+            _with_progress(items, args.reports, "生成报告"), args.out, False, inputs
+        )
+        _print_summary(summary, args.out)
+    else:
+        written = write_report_files(_with_progress(reports, args.reports, "生成报告"), args.out)
+        _stdout.print(f"已写出 {written:,} 份合成报告到 {args.out}")
+    return EXIT_OK
+
+
+def _with_progress(items: Iterable[T], total: int, label: str) -> Iterator[T]:
+    columns = (
+        TextColumn(label),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+    )
+    with Progress(*columns, console=_stderr, transient=True) as progress:
+        task = progress.add_task(label, total=total)
+        for item in items:
+            yield item
+            progress.advance(task)
+
+
+def _print_summary(summary: LoadSummary, db: Path) -> None:
+    counts = Table("报告 reports", "份数", title=f"载入 {db}")
+    counts.columns[1].justify = "right"
+    for label, count in (
+        ("读取 read", summary.read),
+        ("新载入 loaded", summary.loaded),
+        ("未变 unchanged", summary.unchanged),
+        ("替换 replaced", summary.replaced),
+        ("拒收 rejected", len(summary.rejects)),
+    ):
+        counts.add_row(label, f"{count:,}")
+    _stdout.print(counts)
+    if summary.findings_by_rule:
+        findings = Table("规则 rule", "级别", "条数", title="本次载入的校验结果 findings")
+        findings.columns[2].justify = "right"
+        for (rule, severity), count in sorted(summary.findings_by_rule.items()):
+            findings.add_row(rule, "错误" if severity == "error" else "提示", f"{count:,}")
+        _stdout.print(findings)
+    if summary.rejects:
+        # One line each, never cut short: the file and the reason in full.
+        _stdout.print("拒收 rejects:")
+        for reject in summary.rejects:
+            _stdout.print(f"  {reject.file}: {reject.reason}", soft_wrap=True, markup=False)
+    if summary.data_version is None:
+        _stdout.print("数据库没有变化。")
+    else:
+        _stdout.print(f"数据版本 data version: {summary.data_version}")

@@ -1,0 +1,251 @@
+"""``python -m etl load``: canonical reports into the DuckDB file, incrementally,
+idempotently and atomically.
+
+A report is identified by agency and year. Loading the same content again
+changes nothing. A new extraction of the same source document (same source
+sha256) replaces the stored one. A different report for an agency and year
+already stored is rejected, naming both files, unless ``replace`` is asked for.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+
+from etl import __version__
+from etl.db.atomic import exclusive_lock, remove_stale_temps, swap_in, temp_path
+from etl.db.connect import connect_read_only
+from etl.db.derived import rebuild_agencies, recompute_cross_year, write_build_info
+from etl.db.flatten import Batch, StoredReport
+from etl.db.inputs import Reject, input_files, read_input
+from etl.db.schema import TABLE_NAMES, create_schema
+
+BATCH_REPORTS = 2_000  # reports held in memory before they are written
+
+
+@dataclass(frozen=True)
+class Stored:
+    """What identifies a report already in the database (or earlier in this load)."""
+
+    report_id: int | None  # None: read earlier in this load and not stored (a duplicate)
+    content_sha256: str
+    source_sha256: str
+    input_file: str
+
+
+@dataclass
+class LoadSummary:
+    read: int = 0
+    loaded: int = 0
+    unchanged: int = 0
+    replaced: int = 0
+    rejects: list[Reject] = field(default_factory=list)
+    findings_by_rule: Counter = field(default_factory=Counter)  # (rule, severity) → count
+    data_version: str | None = None  # None when the database was left as it was
+
+
+def load(paths: list[Path], db: Path, replace: bool = False) -> LoadSummary:
+    """Load the reports at ``paths`` (files or folders) into ``db``."""
+    items = (read_input(path) for path in input_files(paths))
+    return load_items(items, db, replace, inputs=[str(path) for path in paths])
+
+
+def load_items(
+    items: Iterable[StoredReport | Reject], db: Path, replace: bool, inputs: list[str]
+) -> LoadSummary:
+    """Load reports already read; ``db`` is replaced only when the load completes.
+    ``inputs`` is what the user named, recorded with the run."""
+    with exclusive_lock(db):
+        remove_stale_temps(db)
+        loader = _Loader(db, _stored_reports(db), replace)
+        try:
+            for item in items:
+                loader.take(item)
+            return loader.finish(inputs)
+        finally:
+            loader.discard()
+
+
+def _stored_reports(db: Path) -> dict[tuple[str, int], Stored]:
+    if not db.exists():
+        return {}
+    with connect_read_only(db) as con:
+        rows = con.execute(
+            "SELECT agency_id, year, report_id, content_sha256, source_sha256, input_file "
+            "FROM reports"
+        ).fetchall()
+    return {(row[0], row[1]): Stored(*row[2:]) for row in rows}
+
+
+class _Loader:
+    """Decides, input by input, what happens to each report, and writes the new
+    database file only once there is something to write."""
+
+    def __init__(self, db: Path, stored: dict[tuple[str, int], Stored], replace: bool) -> None:
+        self.db = db
+        self.stored = stored
+        self.replace = replace
+        self.summary = LoadSummary()
+        self.started_at = datetime.now()
+        self.seen: dict[tuple[str, int], Stored] = {}
+        self.replaced_ids: list[int] = []
+        self.con: duckdb.DuckDBPyConnection | None = None
+        self.temp = temp_path(db)
+        self.batch = Batch(self.started_at)
+        self.next_id = 1
+        self.first_new_id = 1
+
+    def take(self, item: StoredReport | Reject) -> None:
+        self.summary.read += 1
+        if isinstance(item, Reject):
+            self.summary.rejects.append(item)
+            return
+        report = item.report
+        key = (report.agency.id, report.year)
+        incoming = Stored(None, item.content_sha256, report.source.sha256, item.input_file)
+        if key in self.seen:
+            self._take_again(key, incoming, item)
+            return
+        self.seen[key] = incoming
+        before = self.stored.get(key)
+        if before is None:
+            self.summary.loaded += 1
+        elif before.content_sha256 == item.content_sha256:
+            self.summary.unchanged += 1
+            return
+        elif before.source_sha256 == report.source.sha256 or self.replace:
+            self.summary.replaced += 1
+            self.replaced_ids.append(before.report_id)
+        else:
+            del self.seen[key]
+            self.summary.rejects.append(
+                Reject(
+                    item.input_file,
+                    f"「{report.agency.name}」{report.year} 年度的报告已由 {before.input_file} "
+                    "载入，两者内容不同；确需替换请加 --replace",
+                )
+            )
+            return
+        self._store(item)
+
+    def _take_again(self, key: tuple[str, int], incoming: Stored, item: StoredReport) -> None:
+        """A second input for an agency and year already read in this load."""
+        first = self.seen[key]
+        if first.content_sha256 == incoming.content_sha256:
+            self.summary.unchanged += 1
+            return
+        report = item.report
+        self.summary.rejects.append(
+            Reject(
+                item.input_file,
+                f"「{report.agency.name}」{report.year} 年度的报告在本次载入中已由 "
+                f"{first.input_file} 提供，两者内容不同；请只保留其中一份",
+            )
+        )
+
+    def _store(self, item: StoredReport) -> None:
+        self._open()
+        self.batch.add(self.next_id, item)
+        self.next_id += 1
+        if len(self.batch) >= BATCH_REPORTS:
+            self._flush()
+
+    def _open(self) -> None:
+        if self.con is not None:
+            return
+        if self.db.exists():
+            shutil.copyfile(self.db, self.temp)
+            self.con = duckdb.connect(str(self.temp))
+            (last_id,) = self.con.execute(
+                "SELECT coalesce(max(report_id), 0) FROM reports"
+            ).fetchone()
+            self.next_id = self.first_new_id = last_id + 1
+        else:
+            self.con = duckdb.connect(str(self.temp))
+            create_schema(self.con)
+
+    def _flush(self) -> None:
+        assert self.con is not None
+        self.batch.write(self.con)
+        self.batch = Batch(self.started_at)
+
+    def finish(self, inputs: list[str]) -> LoadSummary:
+        summary = self.summary
+        changed = summary.loaded or summary.replaced
+        if not changed and not summary.rejects and self.db.exists():
+            return summary  # nothing to record: the database stays exactly as it was
+        self._open()
+        assert self.con is not None
+        self._flush()
+        if self.replaced_ids:
+            self.con.execute("CREATE OR REPLACE TEMP TABLE replaced (report_id INTEGER)")
+            self.con.executemany(
+                "INSERT INTO replaced VALUES (?)", [[i] for i in self.replaced_ids]
+            )
+            for table in TABLE_NAMES:
+                self.con.execute(
+                    f"DELETE FROM {table} WHERE report_id IN (SELECT report_id FROM replaced)"
+                )
+        recompute_cross_year(self.con, self.first_new_id, Batch(self.started_at))
+        summary.findings_by_rule = Counter(
+            {
+                (rule, severity): count
+                for rule, severity, count in self.con.execute(
+                    # This load's reports, and the cross-year findings they caused.
+                    "SELECT rule, severity, count(*) FROM findings WHERE report_id >= ? "
+                    "OR (origin = 'cross_year' AND report_id IN (SELECT report_id FROM affected)) "
+                    "GROUP BY ALL",
+                    [self.first_new_id],
+                ).fetchall()
+            }
+        )
+        rebuild_agencies(self.con)
+        self._record_run(inputs)
+        summary.data_version = write_build_info(self.con, datetime.now())
+        self.con.execute("CHECKPOINT")
+        self.con.close()
+        self.con = None
+        swap_in(self.temp, self.db)
+        return summary
+
+    def _record_run(self, inputs: list[str]) -> None:
+        assert self.con is not None
+        (run_id,) = self.con.execute(
+            "SELECT coalesce(max(run_id), 0) + 1 FROM load_runs"
+        ).fetchone()
+        s = self.summary
+        self.con.execute(
+            "INSERT INTO load_runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                run_id,
+                self.started_at,
+                datetime.now(),
+                __version__,
+                inputs,
+                self.replace,
+                s.read,
+                s.loaded,
+                s.unchanged,
+                s.replaced,
+                len(s.rejects),
+            ],
+        )
+        if s.rejects:
+            self.con.executemany(
+                "INSERT INTO rejects VALUES (?, ?, ?)",
+                [[run_id, reject.file, reject.reason] for reject in s.rejects],
+            )
+
+    def discard(self) -> None:
+        """Drop the unfinished file of a load that failed or had nothing to write."""
+        if self.con is not None:
+            self.con.close()
+            self.con = None
+        self.temp.unlink(missing_ok=True)
+        self.temp.with_name(self.temp.name + ".wal").unlink(missing_ok=True)
