@@ -7,7 +7,7 @@ the summary and drop the bar.
 from __future__ import annotations
 
 import argparse
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TypeVar
 
@@ -16,9 +16,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from etl.db.export import export_parquet
-from etl.db.flatten import StoredReport
-from etl.db.inputs import content_sha256, input_files, read_input
-from etl.db.load import LoadSummary, load_items
+from etl.db.flatten import PreparedChunk
+from etl.db.inputs import input_files, prepared_chunks, synthetic_chunks
+from etl.db.load import LoadSummary, load_chunks
 
 EXIT_OK, EXIT_REJECTS = 0, 1
 T = TypeVar("T")
@@ -71,13 +71,13 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
 
 def run_load(args: argparse.Namespace) -> int:
     files = input_files(args.paths)
-    items = (read_input(path) for path in files)
-    summary = load_items(
-        _with_progress(items, len(files), "读取报告"),
-        args.db,
-        args.replace,
-        inputs=[str(path) for path in args.paths],
-    )
+    with prepared_chunks(files) as chunks:
+        summary = load_chunks(
+            _with_progress(chunks, len(files), "读取报告"),
+            args.db,
+            args.replace,
+            inputs=[str(path) for path in args.paths],
+        )
     _print_summary(summary, args.db)
     return EXIT_REJECTS if args.strict and summary.rejects else EXIT_OK
 
@@ -97,22 +97,30 @@ def run_synth(args: argparse.Namespace) -> int:
 
     reports = synthetic_reports(args.reports, args.seed, args.error_rate)
     if args.out.suffix == ".duckdb":
-        items = (
-            StoredReport(report, report.findings, report.source.file, content_sha256(report))
-            for report in reports
-        )
         inputs = [f"synth --reports {args.reports} --seed {args.seed}"]
-        summary = load_items(
-            _with_progress(items, args.reports, "生成报告"), args.out, False, inputs
+        summary = load_chunks(
+            _with_progress(synthetic_chunks(reports), args.reports, "生成报告"),
+            args.out,
+            False,
+            inputs,
         )
         _print_summary(summary, args.out)
     else:
-        written = write_report_files(_with_progress(reports, args.reports, "生成报告"), args.out)
+        written = write_report_files(
+            _with_progress(reports, args.reports, "生成报告", count=lambda _: 1), args.out
+        )
         _stdout.print(f"已写出 {written:,} 份合成报告到 {args.out}")
     return EXIT_OK
 
 
-def _with_progress(items: Iterable[T], total: int, label: str) -> Iterator[T]:
+def _chunk_size(chunk: PreparedChunk) -> int:
+    return len(chunk.items)
+
+
+def _with_progress(
+    items: Iterable[T], total: int, label: str, count: Callable[[T], int] = _chunk_size
+) -> Iterator[T]:
+    """``items`` as they come, advancing a bar by ``count(item)`` inputs each."""
     columns = (
         TextColumn(label),
         BarColumn(),
@@ -123,7 +131,7 @@ def _with_progress(items: Iterable[T], total: int, label: str) -> Iterator[T]:
         task = progress.add_task(label, total=total)
         for item in items:
             yield item
-            progress.advance(task)
+            progress.advance(task, count(item))
 
 
 def _print_summary(summary: LoadSummary, db: Path) -> None:

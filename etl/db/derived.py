@@ -10,7 +10,7 @@ import duckdb
 from etl import __version__, template
 from etl.crossyear import STOCK_COLUMNS, STOCK_ITEMS, YearFigures, cross_year_findings
 from etl.db.cellkeys import column
-from etl.db.flatten import Batch
+from etl.db.flatten import Batch, insert_tables
 from etl.db.schema import DB_SCHEMA_VERSION
 
 _APPLICANTS = template.APPLICANT_COLUMNS
@@ -49,7 +49,9 @@ def _year_figures(values: tuple) -> YearFigures:
     )
 
 
-def recompute_cross_year(con: duckdb.DuckDBPyConnection, first_new_id: int, batch: Batch) -> None:
+def recompute_cross_year(
+    con: duckdb.DuckDBPyConnection, first_new_id: int, loaded_at: datetime
+) -> None:
     """Cross-year findings for every report whose own or previous year's report
     arrived in this load (ids from ``first_new_id``), replacing older ones; the
     reports' error and warning counts follow."""
@@ -80,12 +82,13 @@ def recompute_cross_year(con: duckdb.DuckDBPyConnection, first_new_id: int, batc
         """
     ).fetchall()
     width = len(current)
+    batch = Batch()
     for report_id, *values in pairs:
         findings = cross_year_findings(
             _year_figures(tuple(values[:width])), _year_figures(tuple(values[width:]))
         )
         batch.add_findings(report_id, findings, origin="cross_year")
-    batch.write(con)
+    insert_tables(con, batch.to_arrow(), loaded_at)
     con.execute(
         """
         UPDATE reports SET errors = counts.errors, warnings = counts.warnings

@@ -1,16 +1,23 @@
-"""Canonical reports → rows of the database tables, gathered column by column
-and written in bulk (one Arrow table per table per batch, not a row at a time)."""
+"""Canonical reports → rows of the database tables.
+
+A report is flattened once into plain tuples (cheap to hold, and to send from
+a worker process), then gathered into batches that are written in bulk: one
+Arrow table per database table per batch, never a row at a time.
+"""
 
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from datetime import datetime
+from functools import cache
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 
-from etl.db.cellkeys import cell_key_index
+from etl.db.cellkeys import cell_keys
 from etl.db.schema import (
     CELL_COLUMNS,
     FIGURE_COLUMNS,
@@ -20,7 +27,6 @@ from etl.db.schema import (
 )
 from etl.model import Finding, Report
 
-LOCATION_KEYS = ("line", "page", "table", "row", "col")
 _ARROW_TYPES = {
     "INTEGER": pa.int32(),
     "SMALLINT": pa.int16(),
@@ -30,9 +36,20 @@ _ARROW_TYPES = {
     "TIMESTAMP": pa.timestamp("us"),
     "VARCHAR[]": pa.list_(pa.string()),
 }
+# Columns filled in when rows are gathered or stored, not by flatten().
+_BATCH_COLUMNS = ("report_id", "loaded_at", "origin")
+_SECTIONS = ("proactive", "applications", "review_litigation")
 
 
-@dataclass
+@dataclass(frozen=True)
+class Reject:
+    """An input that could not be loaded, and why (one line, in Chinese)."""
+
+    file: str
+    reason: str
+
+
+@dataclass(frozen=True)
 class StoredReport:
     """A report as the loader stores it: its findings brought up to date and
     where it came from."""
@@ -43,147 +60,210 @@ class StoredReport:
     content_sha256: str
 
 
-@dataclass
-class TableRows:
-    """One table's rows for a batch, held as columns."""
+@dataclass(frozen=True)
+class FlatReport:
+    """One report as rows, without its report id (given when it is stored)."""
 
-    columns: tuple[tuple[str, str], ...]
-    data: dict[str, list] = field(init=False)
+    agency_id: str
+    agency_name: str
+    year: int
+    content_sha256: str
+    source_sha256: str
+    input_file: str
+    report_row: tuple  # _own_columns(REPORT_COLUMNS) then FIGURE_COLUMNS
+    cell_rows: list[tuple]  # _own_columns(CELL_COLUMNS)
+    narrative_row: tuple  # _own_columns(NARRATIVE_COLUMNS)
+    finding_rows: list[tuple]  # _own_columns(FINDING_COLUMNS)
 
-    def __post_init__(self) -> None:
-        self.data = {name: [] for name, _ in self.columns}
 
-    def __len__(self) -> int:
-        return len(self.data[self.columns[0][0]])
+def _own_columns(columns: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
+    return tuple(column for column in columns if column[0] not in _BATCH_COLUMNS)
+
+
+@cache
+def _cell_lookup() -> dict[tuple[str, str, str], tuple[int, int]]:
+    """(section, row, column) → (cell id, index among the figure columns)."""
+    return {(k.section, k.row, k.col): (k.cell_id, i) for i, k in enumerate(cell_keys())}
+
+
+def flatten(stored: StoredReport) -> FlatReport:
+    report, agency, source = stored.report, stored.report.agency, stored.report.source
+    lookup = _cell_lookup()
+    figures: list[float | int | None] = [None] * len(FIGURE_COLUMNS)
+    statuses: Counter = Counter()
+    cell_rows = []
+    tables = [(section, getattr(report, section)) for section in _SECTIONS]
+    tables.append(("headline", {key: {"": cell} for key, cell in report.headline.items()}))
+    for section, table in tables:
+        for row, cells in table.items():
+            for col, cell in cells.items():
+                cell_id, figure = lookup[section, row, col]
+                at, value, status = cell["at"], cell["value"], cell["status"]
+                cell_rows.append(
+                    (
+                        cell_id,
+                        value,
+                        status,
+                        cell["raw"],
+                        at.get("line"),
+                        at.get("page"),
+                        at.get("table"),
+                        at.get("row"),
+                        at.get("col"),
+                    )
+                )
+                figures[figure] = value
+                statuses[status] += 1
+    errors = sum(1 for finding in stored.findings if finding.severity == "error")
+    report_row = (
+        agency.id,
+        agency.name,
+        agency.province,
+        agency.city,
+        agency.county,
+        agency.adcode,
+        agency.level,
+        agency.kind,
+        report.year,
+        report.format,
+        report.scope,
+        report.synthetic,
+        source.file,
+        source.sha256,
+        source.media_type,
+        source.url,
+        source.published_on,
+        source.parser.name,
+        source.parser.version,
+        stored.input_file,
+        stored.content_sha256,
+        errors,
+        len(stored.findings) - errors,
+        statuses["blank"],
+        statuses["dash"],
+        statuses["text"],
+        *figures,
+    )
+    narrative = report.narrative
+    return FlatReport(
+        agency_id=agency.id,
+        agency_name=agency.name,
+        year=report.year,
+        content_sha256=stored.content_sha256,
+        source_sha256=source.sha256,
+        input_file=stored.input_file,
+        report_row=report_row,
+        cell_rows=cell_rows,
+        narrative_row=(narrative.overview, narrative.problems, narrative.other),
+        finding_rows=finding_rows(stored.findings),
+    )
+
+
+def finding_rows(findings: list[Finding]) -> list[tuple]:
+    return [
+        (f.rule, f.severity, f.message, f.cells, _text(f.expected), _text(f.actual))
+        for f in findings
+    ]
+
+
+def _text(value: int | float | str | None) -> str | None:
+    return None if value is None else str(value)
+
+
+class _Rows:
+    """One table's rows for a batch: tuples, each with its report id kept apart."""
+
+    def __init__(self, columns: tuple[tuple[str, str], ...]) -> None:
+        self.columns = tuple(column for column in columns if column[0] != "loaded_at")
+        self.own = _own_columns(columns)
+        self.report_ids: list[int] = []
+        self.origins: list[str] = []
+        self.rows: list[tuple] = []
+
+    def add(self, report_id: int, rows: list[tuple], origin: str = "report") -> None:
+        self.rows += rows
+        self.report_ids += [report_id] * len(rows)
+        self.origins += [origin] * len(rows)
 
     def to_arrow(self) -> pa.Table:
+        columns = zip(*self.rows, strict=True)
+        values = dict(zip((name for name, _ in self.own), columns, strict=True))
+        values |= {"report_id": self.report_ids, "origin": self.origins}
         return pa.table(
             {
-                name: pa.array(self.data[name], type=_ARROW_TYPES[kind.removesuffix(" NOT NULL")])
+                name: pa.array(values[name], type=_ARROW_TYPES[kind.removesuffix(" NOT NULL")])
                 for name, kind in self.columns
             }
         )
 
 
 class Batch:
-    """Reports flattened into the rows of ``reports``, ``cells``,
-    ``narratives`` and ``findings``, until written."""
+    """Flattened reports, and findings, gathered as the rows of each table."""
 
-    def __init__(self, loaded_at: datetime) -> None:
-        self.loaded_at = loaded_at
-        self.reports = TableRows(REPORT_COLUMNS + FIGURE_COLUMNS)
-        self.cells = TableRows(CELL_COLUMNS)
-        self.narratives = TableRows(NARRATIVE_COLUMNS)
-        self.findings = TableRows(FINDING_COLUMNS)
-
-    def __len__(self) -> int:
-        return len(self.reports)
-
-    def add(self, report_id: int, stored: StoredReport) -> None:
-        report = stored.report
-        figures, statuses = self._add_cells(report_id, report)
-        errors = sum(1 for finding in stored.findings if finding.severity == "error")
-        agency, source = report.agency, report.source
-        row = {
-            "report_id": report_id,
-            "agency_id": agency.id,
-            "agency_name": agency.name,
-            "province": agency.province,
-            "city": agency.city,
-            "county": agency.county,
-            "adcode": agency.adcode,
-            "level": agency.level,
-            "kind": agency.kind,
-            "year": report.year,
-            "format": report.format,
-            "scope": report.scope,
-            "synthetic": report.synthetic,
-            "source_file": source.file,
-            "source_sha256": source.sha256,
-            "media_type": source.media_type,
-            "source_url": source.url,
-            "published_on": source.published_on,
-            "parser_name": source.parser.name,
-            "parser_version": source.parser.version,
-            "input_file": stored.input_file,
-            "content_sha256": stored.content_sha256,
-            "loaded_at": self.loaded_at,
-            "errors": errors,
-            "warnings": len(stored.findings) - errors,
-            "blank_cells": statuses["blank"],
-            "dash_cells": statuses["dash"],
-            "text_cells": statuses["text"],
+    def __init__(self) -> None:
+        self.tables = {
+            "reports": _Rows(REPORT_COLUMNS + FIGURE_COLUMNS),
+            "cells": _Rows(CELL_COLUMNS),
+            "narratives": _Rows(NARRATIVE_COLUMNS),
+            "findings": _Rows(FINDING_COLUMNS),
         }
-        data = self.reports.data
-        for name, value in row.items():
-            data[name].append(value)
-        for name, _ in FIGURE_COLUMNS:
-            data[name].append(figures.get(name))
-        narrative = report.narrative
-        for name, value in (
-            ("report_id", report_id),
-            ("overview", narrative.overview),
-            ("problems", narrative.problems),
-            ("other", narrative.other),
-        ):
-            self.narratives.data[name].append(value)
-        self.add_findings(report_id, stored.findings, origin="report")
+
+    def add(self, report_id: int, flat: FlatReport) -> None:
+        self.tables["reports"].add(report_id, [flat.report_row])
+        self.tables["cells"].add(report_id, flat.cell_rows)
+        self.tables["narratives"].add(report_id, [flat.narrative_row])
+        self.tables["findings"].add(report_id, flat.finding_rows)
 
     def add_findings(self, report_id: int, findings: list[Finding], origin: str) -> None:
-        data = self.findings.data
-        for finding in findings:
-            data["report_id"].append(report_id)
-            data["rule"].append(finding.rule)
-            data["severity"].append(finding.severity)
-            data["message"].append(finding.message)
-            data["cells"].append(finding.cells)
-            data["expected"].append(_text(finding.expected))
-            data["actual"].append(_text(finding.actual))
-            data["origin"].append(origin)
+        self.tables["findings"].add(report_id, finding_rows(findings), origin)
 
-    def _add_cells(self, report_id: int, report: Report) -> tuple[dict[str, float], Counter]:
-        """Append every cell to ``cells``; return the wide figures and status counts."""
-        index = cell_key_index()
-        data = self.cells.data
-        figures: dict[str, float] = {}
-        statuses: Counter = Counter()
-        tables = [
-            ("proactive", report.proactive),
-            ("applications", report.applications),
-            ("review_litigation", report.review_litigation),
-            ("headline", {key: {"": cell} for key, cell in report.headline.items()}),
-        ]
-        for section, table in tables:
-            for row, cells in table.items():
-                for col, cell in cells.items():
-                    key = index[section, row, col]
-                    at = cell["at"]
-                    data["report_id"].append(report_id)
-                    data["cell_id"].append(key.cell_id)
-                    data["value"].append(cell["value"])
-                    data["status"].append(cell["status"])
-                    data["raw"].append(cell["raw"])
-                    data["at_line"].append(at.get("line"))
-                    data["at_page"].append(at.get("page"))
-                    data["at_table"].append(at.get("table"))
-                    data["at_row"].append(at.get("row"))
-                    data["at_col"].append(at.get("col"))
-                    figures[key.column] = cell["value"]
-                    statuses[cell["status"]] += 1
-        return figures, statuses
-
-    def write(self, con: duckdb.DuckDBPyConnection) -> None:
-        """Insert the batch; the caller owns the transaction."""
-        for name, rows in (
-            ("reports", self.reports),
-            ("cells", self.cells),
-            ("narratives", self.narratives),
-            ("findings", self.findings),
-        ):
-            if len(rows):
-                arrow_rows = rows.to_arrow()  # noqa: F841 — read by DuckDB's replacement scan
-                con.execute(f"INSERT INTO {name} BY NAME SELECT * FROM arrow_rows")
+    def to_arrow(self) -> dict[str, pa.Table]:
+        return {name: rows.to_arrow() for name, rows in self.tables.items() if rows.rows}
 
 
-def _text(value: int | float | str | None) -> str | None:
-    return None if value is None else str(value)
+def insert_tables(
+    con: duckdb.DuckDBPyConnection, tables: dict[str, pa.Table], loaded_at: datetime
+) -> None:
+    """Insert Arrow tables into the database tables of the same names; reports
+    get the load's time."""
+    for name, arrow_rows in tables.items():
+        if name == "reports":
+            stamp = pa.array([loaded_at] * arrow_rows.num_rows, type=pa.timestamp("us"))
+            arrow_rows = arrow_rows.append_column("loaded_at", stamp)
+        con.execute(f"INSERT INTO {name} BY NAME SELECT * FROM arrow_rows")
+
+
+@dataclass(frozen=True)
+class PreparedChunk:
+    """Several inputs read, checked and turned into Arrow tables, where each
+    row's ``report_id`` is still its report's place in ``items``: the loader
+    decides which reports to keep and gives them their ids."""
+
+    items: list[FlatReport | Reject]  # FlatReports with their rows emptied
+    tables: dict[str, pa.Table]
+
+
+def prepare_chunk(items: Iterable[FlatReport | Reject]) -> PreparedChunk:
+    batch = Batch()
+    kept: list[FlatReport | Reject] = []
+    for place, item in enumerate(items):
+        if isinstance(item, FlatReport):
+            batch.add(place, item)
+            item = replace(item, report_row=(), cell_rows=[], narrative_row=(), finding_rows=[])
+        kept.append(item)
+    return PreparedChunk(kept, batch.to_arrow())
+
+
+def renumbered(tables: dict[str, pa.Table], ids: list[int | None]) -> dict[str, pa.Table]:
+    """A chunk's tables with ``report_id`` set to ``ids[place]``; rows of a
+    report whose id is None (unchanged or rejected) are dropped."""
+    lookup = pa.array(ids, type=pa.int32())
+    result = {}
+    for name, table in tables.items():
+        new_ids = pc.take(lookup, table["report_id"])
+        keep = pc.is_valid(new_ids)
+        position = table.schema.get_field_index("report_id")
+        kept = table.filter(keep)
+        if kept.num_rows:
+            result[name] = kept.set_column(position, "report_id", new_ids.filter(keep))
+    return result

@@ -4,11 +4,22 @@ and folders of either, each read into a report or a reject with its reason."""
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
-from dataclasses import dataclass
+import multiprocessing
+import os
+from collections import deque
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 
-from etl.db.flatten import StoredReport
+from etl.db.flatten import (
+    FlatReport,
+    PreparedChunk,
+    Reject,
+    StoredReport,
+    flatten,
+    prepare_chunk,
+)
 from etl.errors import ExtractionError
 from etl.extract import extract_path
 from etl.files import read_bytes
@@ -17,16 +28,10 @@ from etl.reports import parse_report_json
 from etl.validate import revalidate
 
 JSON_SUFFIX = ".json"
+PARALLEL_FROM = 200  # inputs; fewer are read in this process
+CHUNK = 64  # inputs sent to a worker at a time
 # What a folder is searched for; a file named on the command line is read whatever its name.
 REPORT_SUFFIXES = frozenset({JSON_SUFFIX, ".txt", ".md", ".html", ".htm", ".docx", ".doc", ".pdf"})
-
-
-@dataclass(frozen=True)
-class Reject:
-    """An input that could not be loaded, and why (one line, in Chinese)."""
-
-    file: str
-    reason: str
 
 
 def input_files(paths: Iterable[Path]) -> list[Path]:
@@ -69,3 +74,56 @@ def content_sha256(report: Report) -> str:
     """The hash of the JSON `python -m etl parse --out` writes for ``report``, so
     a raw report and its saved JSON count as the same content."""
     return hashlib.sha256((report.to_json() + "\n").encode("utf-8")).hexdigest()
+
+
+def prepare(path: Path) -> FlatReport | Reject:
+    """One input read, checked and flattened."""
+    item = read_input(path)
+    return item if isinstance(item, Reject) else flatten(item)
+
+
+def prepare_files(paths: list[Path]) -> PreparedChunk:
+    """Inputs ready for the loader: the part of a load that runs in parallel."""
+    return prepare_chunk(prepare(path) for path in paths)
+
+
+@contextmanager
+def prepared_chunks(files: list[Path]) -> Iterator[Iterator[PreparedChunk]]:
+    """The inputs prepared in worker processes (one per core), in input order.
+    Small loads stay in this process: starting workers costs more than it saves."""
+    chunks = [files[start : start + CHUNK] for start in range(0, len(files), CHUNK)]
+    workers = os.cpu_count() or 1
+    if workers == 1 or len(files) < PARALLEL_FROM:
+        yield (prepare_files(chunk) for chunk in chunks)
+        return
+    # forkserver, not fork: the loading process runs DuckDB's threads.
+    context = multiprocessing.get_context("forkserver")
+    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        yield _in_order(pool, chunks, window=4 * workers)
+
+
+def _in_order(
+    pool: ProcessPoolExecutor, chunks: list[list[Path]], window: int
+) -> Iterator[PreparedChunk]:
+    """Results in input order, with at most ``window`` chunks in flight, so a
+    slow consumer never lets prepared reports pile up in memory."""
+    pending: deque[Future[PreparedChunk]] = deque()
+    for chunk in chunks:
+        pending.append(pool.submit(prepare_files, chunk))
+        if len(pending) >= window:
+            yield pending.popleft().result()
+    while pending:
+        yield pending.popleft().result()
+
+
+def synthetic_chunks(reports: Iterable[Report]) -> Iterator[PreparedChunk]:
+    """Generated reports, ready for the loader (their findings come with them)."""
+    chunk: list[FlatReport | Reject] = []
+    for report in reports:
+        stored = StoredReport(report, report.findings, report.source.file, content_sha256(report))
+        chunk.append(flatten(stored))
+        if len(chunk) == CHUNK:
+            yield prepare_chunk(chunk)
+            chunk = []
+    if chunk:
+        yield prepare_chunk(chunk)

@@ -17,13 +17,15 @@ from datetime import datetime
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from etl import __version__
 from etl.db.atomic import exclusive_lock, remove_stale_temps, swap_in, temp_path
 from etl.db.connect import connect_read_only
 from etl.db.derived import rebuild_agencies, recompute_cross_year, write_build_info
-from etl.db.flatten import Batch, StoredReport
-from etl.db.inputs import Reject, input_files, read_input
+from etl.db.flatten import FlatReport, PreparedChunk, Reject, insert_tables, renumbered
+from etl.db.inputs import input_files, prepared_chunks
 from etl.db.schema import TABLE_NAMES, create_schema
 
 BATCH_REPORTS = 2_000  # reports held in memory before they are written
@@ -52,12 +54,12 @@ class LoadSummary:
 
 def load(paths: list[Path], db: Path, replace: bool = False) -> LoadSummary:
     """Load the reports at ``paths`` (files or folders) into ``db``."""
-    items = (read_input(path) for path in input_files(paths))
-    return load_items(items, db, replace, inputs=[str(path) for path in paths])
+    with prepared_chunks(input_files(paths)) as chunks:
+        return load_chunks(chunks, db, replace, inputs=[str(path) for path in paths])
 
 
-def load_items(
-    items: Iterable[StoredReport | Reject], db: Path, replace: bool, inputs: list[str]
+def load_chunks(
+    chunks: Iterable[PreparedChunk], db: Path, replace: bool, inputs: list[str]
 ) -> LoadSummary:
     """Load reports already read; ``db`` is replaced only when the load completes.
     ``inputs`` is what the user named, recorded with the run."""
@@ -65,8 +67,8 @@ def load_items(
         remove_stale_temps(db)
         loader = _Loader(db, _stored_reports(db), replace)
         try:
-            for item in items:
-                loader.take(item)
+            for chunk in chunks:
+                loader.take(chunk)
             return loader.finish(inputs)
         finally:
             loader.discard()
@@ -97,29 +99,40 @@ class _Loader:
         self.replaced_ids: list[int] = []
         self.con: duckdb.DuckDBPyConnection | None = None
         self.temp = temp_path(db)
-        self.batch = Batch(self.started_at)
-        self.next_id = 1
-        self.first_new_id = 1
+        # Tables of reports to store, written every BATCH_REPORTS reports.
+        self.pending: list[dict[str, pa.Table]] = []
+        self.pending_reports = 0
+        self.next_id = 1  # before the offset of ids already in the database
+        self.id_offset = 0
 
-    def take(self, item: StoredReport | Reject) -> None:
+    def take(self, chunk: PreparedChunk) -> None:
+        ids = [self._decide(item) for item in chunk.items]
+        if any(report_id is not None for report_id in ids):
+            self._open()
+            self.pending.append(renumbered(chunk.tables, ids))
+            self.pending_reports += sum(report_id is not None for report_id in ids)
+            if self.pending_reports >= BATCH_REPORTS:
+                self._flush()
+
+    def _decide(self, item: FlatReport | Reject) -> int | None:
+        """The id ``item`` is stored under, or None when it is not stored."""
         self.summary.read += 1
         if isinstance(item, Reject):
             self.summary.rejects.append(item)
-            return
-        report = item.report
-        key = (report.agency.id, report.year)
-        incoming = Stored(None, item.content_sha256, report.source.sha256, item.input_file)
+            return None
+        key = (item.agency_id, item.year)
+        incoming = Stored(None, item.content_sha256, item.source_sha256, item.input_file)
         if key in self.seen:
             self._take_again(key, incoming, item)
-            return
+            return None
         self.seen[key] = incoming
         before = self.stored.get(key)
         if before is None:
             self.summary.loaded += 1
         elif before.content_sha256 == item.content_sha256:
             self.summary.unchanged += 1
-            return
-        elif before.source_sha256 == report.source.sha256 or self.replace:
+            return None
+        elif before.source_sha256 == item.source_sha256 or self.replace:
             self.summary.replaced += 1
             self.replaced_ids.append(before.report_id)
         else:
@@ -127,53 +140,57 @@ class _Loader:
             self.summary.rejects.append(
                 Reject(
                     item.input_file,
-                    f"「{report.agency.name}」{report.year} 年度的报告已由 {before.input_file} "
+                    f"「{item.agency_name}」{item.year} 年度的报告已由 {before.input_file} "
                     "载入，两者内容不同；确需替换请加 --replace",
                 )
             )
-            return
-        self._store(item)
+            return None
+        self.next_id += 1
+        return self.next_id - 1
 
-    def _take_again(self, key: tuple[str, int], incoming: Stored, item: StoredReport) -> None:
+    def _take_again(self, key: tuple[str, int], incoming: Stored, item: FlatReport) -> None:
         """A second input for an agency and year already read in this load."""
         first = self.seen[key]
         if first.content_sha256 == incoming.content_sha256:
             self.summary.unchanged += 1
             return
-        report = item.report
         self.summary.rejects.append(
             Reject(
                 item.input_file,
-                f"「{report.agency.name}」{report.year} 年度的报告在本次载入中已由 "
+                f"「{item.agency_name}」{item.year} 年度的报告在本次载入中已由 "
                 f"{first.input_file} 提供，两者内容不同；请只保留其中一份",
             )
         )
-
-    def _store(self, item: StoredReport) -> None:
-        self._open()
-        self.batch.add(self.next_id, item)
-        self.next_id += 1
-        if len(self.batch) >= BATCH_REPORTS:
-            self._flush()
 
     def _open(self) -> None:
         if self.con is not None:
             return
         if self.db.exists():
+            # Ids were handed out from 1 before the file was opened: shift them.
             shutil.copyfile(self.db, self.temp)
             self.con = duckdb.connect(str(self.temp))
             (last_id,) = self.con.execute(
                 "SELECT coalesce(max(report_id), 0) FROM reports"
             ).fetchone()
-            self.next_id = self.first_new_id = last_id + 1
+            self.id_offset = last_id
         else:
             self.con = duckdb.connect(str(self.temp))
             create_schema(self.con)
 
     def _flush(self) -> None:
         assert self.con is not None
-        self.batch.write(self.con)
-        self.batch = Batch(self.started_at)
+        for name in TABLE_NAMES:
+            parts = [tables[name] for tables in self.pending if name in tables]
+            if parts:
+                rows = pa.concat_tables(parts)
+                if self.id_offset:
+                    rows = rows.set_column(
+                        rows.schema.get_field_index("report_id"),
+                        "report_id",
+                        pc.add(rows["report_id"], self.id_offset),
+                    )
+                insert_tables(self.con, {name: rows}, self.started_at)
+        self.pending, self.pending_reports = [], 0
 
     def finish(self, inputs: list[str]) -> LoadSummary:
         summary = self.summary
@@ -192,7 +209,8 @@ class _Loader:
                 self.con.execute(
                     f"DELETE FROM {table} WHERE report_id IN (SELECT report_id FROM replaced)"
                 )
-        recompute_cross_year(self.con, self.first_new_id, Batch(self.started_at))
+        first_new_id = self.id_offset + 1
+        recompute_cross_year(self.con, first_new_id, self.started_at)
         summary.findings_by_rule = Counter(
             {
                 (rule, severity): count
@@ -201,7 +219,7 @@ class _Loader:
                     "SELECT rule, severity, count(*) FROM findings WHERE report_id >= ? "
                     "OR (origin = 'cross_year' AND report_id IN (SELECT report_id FROM affected)) "
                     "GROUP BY ALL",
-                    [self.first_new_id],
+                    [first_new_id],
                 ).fetchall()
             }
         )
