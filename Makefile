@@ -5,6 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 CHROMIUM := /usr/bin/chromium
+DB := data/xxgk.duckdb
 
 .PHONY: run test lint bench clean
 
@@ -14,7 +15,15 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/pip install --quiet -c constraints.txt -e ".[dev]"
 	touch $(STAMP)
 
-run: $(STAMP)
+# The bundled database: rebuilt from data/reports when missing or older than
+# the reports or the loader, built beside the old one and moved over it whole.
+$(DB): $(STAMP) $(wildcard data/reports/*.json) $(wildcard etl/db/*.py)
+	rm -f $(DB).new
+	$(BIN)/python -m etl load data/reports --db $(DB).new --strict
+	mv $(DB).new $(DB)
+	rm -f $(DB).new.lock
+
+run: $(DB)
 	$(BIN)/streamlit run dashboard.py
 
 lint: $(STAMP)

@@ -80,3 +80,15 @@ def tmp_report(tmp_path: Path):
         return path
 
     return write
+
+
+@pytest.fixture(scope="session")
+def bundled_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A database loaded from data/reports, as `make run` builds it."""
+    from etl.db.load import load
+    from etl.reports import BUNDLED_REPORTS
+
+    db = tmp_path_factory.mktemp("bundled") / "xxgk.duckdb"
+    summary = load([BUNDLED_REPORTS], db)
+    assert not summary.rejects
+    return db

@@ -3,6 +3,7 @@ against ``streamlit run`` on a free port. Screenshots go to artifacts/."""
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import sys
@@ -14,6 +15,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect, sync_playwright
 
+from etl.reports import BUNDLED_REPORTS
 from tests.conftest import ROOT
 
 CHROMIUM = "/usr/bin/chromium"
@@ -50,7 +52,7 @@ def _wait_until_up(url: str, server: subprocess.Popen, timeout: float = 60) -> N
 
 
 @pytest.fixture(scope="module")
-def app_url() -> Iterator[str]:
+def app_url(bundled_database: Path) -> Iterator[str]:
     port = _free_port()
     server = subprocess.Popen(
         [
@@ -59,6 +61,7 @@ def app_url() -> Iterator[str]:
             "--server.headless", "true", "--browser.gatherUsageStats", "false",
         ],
         cwd=ROOT,
+        env={**os.environ, "XXGK_DB": str(bundled_database)},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )  # fmt: skip
@@ -86,7 +89,8 @@ def test_report_list_page(page: Page, app_url: str) -> None:
     expect(page.get_by_role("heading", name="政府信息公开工作年度报告")).to_be_visible(
         timeout=30_000
     )
-    expect(page.get_by_text("共 4 份报告")).to_be_visible()
+    count = len(list(BUNDLED_REPORTS.glob("*.json")))
+    expect(page.get_by_text(f"共 {count:,} 份报告")).to_be_visible()
     expect(page.get_by_test_id("stDataFrame").first).to_be_visible()
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=ARTIFACTS / "reports.png", full_page=True)

@@ -1,15 +1,24 @@
-"""The app renders the bundled reports, and its figures equal the reports' cells."""
+"""The app renders the loaded reports, and its figures equal the reports' cells."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from etl.reports import bundled_reports
 from tests.conftest import ROOT
 
 
-def test_dashboard_renders_bundled_reports() -> None:
-    app = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60).run()
+@pytest.fixture
+def app(bundled_database: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
+    monkeypatch.setenv("XXGK_DB", str(bundled_database))
+    return AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+
+
+def test_dashboard_renders_the_loaded_reports(app: AppTest) -> None:
+    app.run()
     assert not app.exception
     summary = app.dataframe[0].value
     reports = bundled_reports()
@@ -19,10 +28,11 @@ def test_dashboard_renders_bundled_reports() -> None:
         assert row["本年新收申请"].item() == report.applications["new_received"]["total"]["value"]
         errors = sum(1 for f in report.findings if f.severity == "error")
         assert row["错误"].item() == errors
+    assert not app.warning  # no synthetic-data banner over real reports
 
 
-def test_dashboard_shows_a_reports_findings() -> None:
-    app = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60).run()
+def test_dashboard_shows_a_reports_findings(app: AppTest) -> None:
+    app.run()
     labels = app.selectbox[0].options
     hongze = next(i for i, label in enumerate(labels) if label.startswith("洪泽区人民政府 2023"))
     app.selectbox[0].set_value(hongze).run()
@@ -32,3 +42,14 @@ def test_dashboard_shows_a_reports_findings() -> None:
     assert all("总计栏为 0" in message for message in messages)
     table = app.dataframe[1].value
     assert table.loc["一、本年新收政府信息公开申请数量", "总计"] == "21"
+    assert table.loc["2.其他法律行政法规禁止公开", "自然人"] == "0"
+    assert list(table.columns)[-1] == "总计"
+
+
+def test_a_missing_database_is_a_message_not_a_traceback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XXGK_DB", str(tmp_path / "none.duckdb"))
+    app = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60).run()
+    assert not app.exception
+    assert "数据库不存在" in app.error[0].value

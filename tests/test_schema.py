@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+import csv
 import json
+from pathlib import Path
 
 import jsonschema
 import pytest
 
 from etl.cli import SCHEMA_PATH
+from etl.extract import extract_path
 from etl.model import Report, report_json_schema
 from etl.reports import BUNDLED_REPORTS, load_report
-from tests.conftest import COMPLETE_TEXT_REPORTS, PARTIAL_TEXT_REPORTS, parsed, raw_path
+from tests.conftest import (
+    COMPLETE_TEXT_REPORTS,
+    CORPUS,
+    PARTIAL_TEXT_REPORTS,
+    RAW,
+    parsed,
+)
 
 SCHEMA = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
 
@@ -33,10 +42,26 @@ def test_schema_rejects_a_bare_number_cell() -> None:
         jsonschema.validate(document, SCHEMA)
 
 
-@pytest.mark.parametrize("stem", COMPLETE_TEXT_REPORTS)
-def test_bundled_data_is_what_the_parser_produces(stem: str) -> None:
-    bundled = load_report(BUNDLED_REPORTS / f"{stem}.json")
-    assert bundled == parsed(stem), (
-        f"regenerate data/reports/{stem}.json from {raw_path(stem).name}"
+@pytest.mark.parametrize("bundled", sorted(BUNDLED_REPORTS.glob("*.json")), ids=lambda p: p.stem)
+def test_bundled_data_is_what_the_parser_produces(bundled: Path) -> None:
+    report = load_report(bundled)
+    assert report == extract_path(RAW / report.source.file), (
+        f"regenerate {bundled.name} with `python -m etl parse {report.source.file} --out …`"
     )
-    assert bundled.source.file == raw_path(stem).name
+    assert bundled.stem == Path(report.source.file).stem
+
+
+# Complete in the corpus, but written as Markdown-like text whose tables the
+# parser does not read yet (issue 5).
+NOT_YET_READABLE = {"2025_shuyang_xianzhengfu"}
+
+
+def test_every_complete_corpus_report_is_bundled() -> None:
+    with (CORPUS / "SOURCES.tsv").open(encoding="utf-8") as handle:
+        complete = {
+            Path(row["file"]).stem
+            for row in csv.DictReader(handle, delimiter="\t")
+            if row["complete"].startswith("yes")
+        }
+    bundled = {path.stem for path in BUNDLED_REPORTS.glob("*.json")}
+    assert bundled == complete - NOT_YET_READABLE

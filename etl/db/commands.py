@@ -19,6 +19,7 @@ from etl.db.export import export_parquet
 from etl.db.flatten import PreparedChunk
 from etl.db.inputs import input_files, prepared_chunks, synthetic_chunks
 from etl.db.load import LoadSummary, load_chunks
+from etl.synth import synthetic_reports, write_report_files
 
 EXIT_OK, EXIT_REJECTS = 0, 1
 T = TypeVar("T")
@@ -93,8 +94,6 @@ def run_export(args: argparse.Namespace) -> int:
 
 
 def run_synth(args: argparse.Namespace) -> int:
-    from etl.synth import synthetic_reports, write_report_files
-
     reports = synthetic_reports(args.reports, args.seed, args.error_rate)
     if args.out.suffix == ".duckdb":
         inputs = [f"synth --reports {args.reports} --seed {args.seed}"]

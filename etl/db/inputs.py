@@ -117,10 +117,12 @@ def _in_order(
 
 
 def synthetic_chunks(reports: Iterable[Report]) -> Iterator[PreparedChunk]:
-    """Generated reports, ready for the loader (their findings come with them)."""
+    """Generated reports, ready for the loader (their findings come with them).
+    Their content hash is that of the file `synth` would write for them."""
     chunk: list[FlatReport | Reject] = []
     for report in reports:
-        stored = StoredReport(report, report.findings, report.source.file, content_sha256(report))
+        content = hashlib.sha256(report.model_dump_json().encode("utf-8")).hexdigest()
+        stored = StoredReport(report, report.findings, report.source.file, content)
         chunk.append(flatten(stored))
         if len(chunk) == CHUNK:
             yield prepare_chunk(chunk)

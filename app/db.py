@@ -1,0 +1,61 @@
+"""The dashboard's one read-only DuckDB connection per process, and its cached
+queries.
+
+A load replaces the database file with a new one (etl/db/atomic.py). The
+connection is reopened when the file changes, and cached results are keyed by
+the database's data version, so a finished load shows up on the next rerun.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import streamlit as st
+
+from etl.db.connect import connect_read_only
+
+ROOT = Path(__file__).resolve().parent.parent
+BUNDLED_DB = ROOT / "data" / "xxgk.duckdb"
+QUERY_CACHE_ENTRIES = 256
+
+
+def _file_identity(path: Path) -> tuple[int, int]:
+    if not path.is_file():
+        return 0, 0  # connect_read_only() says what is missing
+    stat = path.stat()
+    return stat.st_ino, stat.st_mtime_ns
+
+
+@st.cache_resource(max_entries=1, show_spinner=False)
+def _connection(path: str, identity: tuple[int, int]) -> duckdb.DuckDBPyConnection:
+    # ``identity`` is only part of the cache key: a replaced file opens anew.
+    return connect_read_only(Path(path))
+
+
+def database_path() -> Path:
+    """XXGK_DB points the app at another database (tests, a synthetic benchmark)."""
+    return Path(os.environ.get("XXGK_DB", BUNDLED_DB))
+
+
+def connection() -> duckdb.DuckDBPyConnection:
+    path = database_path()
+    return _connection(str(path), _file_identity(path))
+
+
+def data_version() -> str:
+    (version,) = connection().cursor().execute("SELECT data_version FROM build_info").fetchone()
+    return version
+
+
+@st.cache_data(max_entries=QUERY_CACHE_ENTRIES, show_spinner=False)
+def _cached_query(sql: str, params: tuple, version: str) -> pd.DataFrame:
+    return connection().cursor().execute(sql, list(params)).df()
+
+
+def query(sql: str, params: tuple = ()) -> pd.DataFrame:
+    """A query's result, cached by its SQL, its parameters and the data version.
+    Parameters are always bound, never formatted into the SQL."""
+    return _cached_query(sql, params, data_version())
