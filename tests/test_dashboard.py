@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from etl.reports import bundled_reports
-from tests.conftest import ROOT
+from tests.conftest import ROOT, run_cli
 
 
 @pytest.fixture
@@ -53,3 +54,38 @@ def test_a_missing_database_is_a_message_not_a_traceback(
     app = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60).run()
     assert not app.exception
     assert "数据库不存在" in app.error[0].value
+
+
+@pytest.fixture(scope="module")
+def synthetic_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    db = tmp_path_factory.mktemp("synthetic") / "synthetic.duckdb"
+    result = run_cli("synth", "--reports", "300", "--seed", "3", "--out", str(db))
+    assert result.returncode == 0, result.stderr
+    return db
+
+
+def test_synthetic_data_is_announced_and_its_figures_shown(
+    synthetic_database: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XXGK_DB", str(synthetic_database))
+    app = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60).run()
+    assert not app.exception
+    assert "300 份合成（模拟）报告" in app.warning[0].value
+    shown = app.dataframe[0].value
+    with duckdb.connect(str(synthetic_database), read_only=True) as con:
+        # Straight from the long cells table, not through the views the page reads.
+        expected = con.execute(
+            """
+            SELECT r.agency_name, r.year, c.value,
+                   (SELECT count(*) FROM findings f
+                    WHERE f.report_id = r.report_id AND f.severity = 'error')
+            FROM reports r
+            JOIN cells c USING (report_id)
+            JOIN cell_keys k USING (cell_id)
+            WHERE k.path = 'applications.new_received.total'
+            ORDER BY r.agency_id, r.year
+            """
+        ).fetchall()
+    assert list(
+        shown[["机关", "年度", "本年新收申请", "错误"]].itertuples(index=False, name=None)
+    ) == [tuple(row) for row in expected]
