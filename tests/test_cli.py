@@ -35,3 +35,24 @@ def test_schema_check_passes_on_the_checked_in_schema() -> None:
     result = run_cli("schema", "--check")
     assert result.returncode == 0
     assert result.stdout.strip() == "report.schema.json is current"
+
+
+def test_synth_arguments_are_checked_before_anything_is_made(tmp_path) -> None:
+    for args, message in (
+        (["--reports", "-5"], "argument --reports: 应为非负整数，而不是 '-5'"),
+        (["--reports", "5", "--error-rate", "2"], "应为 0 到 1 之间的小数，而不是 '2'"),
+    ):
+        result = run_cli("synth", *args, "--out", str(tmp_path / "out"))
+        assert result.returncode == 2
+        assert message in result.stderr
+        assert "Traceback" not in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_synth_files_load_as_the_same_reports_as_synth_into_a_database(tmp_path) -> None:
+    folder, db = tmp_path / "json", tmp_path / "direct.duckdb"
+    assert run_cli("synth", "--reports", "40", "--seed", "5", "--out", str(folder)).returncode == 0
+    assert run_cli("synth", "--reports", "40", "--seed", "5", "--out", str(db)).returncode == 0
+    result = run_cli("load", str(folder), "--db", str(db))
+    assert result.returncode == 0, result.stderr
+    assert "数据库没有变化。" in result.stdout

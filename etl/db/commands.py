@@ -51,11 +51,11 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     synth = commands.add_parser(
         "synth", help="make realistic synthetic reports for scale tests (marked synthetic)"
     )
-    synth.add_argument("--reports", type=int, required=True, metavar="N")
+    synth.add_argument("--reports", type=_count, required=True, metavar="N")
     synth.add_argument("--seed", type=int, default=1, metavar="S")
     synth.add_argument(
         "--error-rate",
-        type=float,
+        type=_share,
         default=0.02,
         metavar="F",
         help="share of reports given one arithmetic error (default 0.02)",
@@ -68,6 +68,22 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
         help="a folder for JSON files, or a .duckdb file to load straight into",
     )
     synth.set_defaults(command=run_synth)
+
+
+def _count(text: str) -> int:
+    if not text.isdigit():
+        raise argparse.ArgumentTypeError(f"应为非负整数，而不是 {text!r}")
+    return int(text)
+
+
+def _share(text: str) -> float:
+    try:
+        share = float(text)
+    except ValueError:
+        share = -1.0
+    if not 0.0 <= share <= 1.0:
+        raise argparse.ArgumentTypeError(f"应为 0 到 1 之间的小数，而不是 {text!r}")
+    return share
 
 
 def run_load(args: argparse.Namespace) -> int:
