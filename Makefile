@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 CHROMIUM := /usr/bin/chromium
 DB := data/xxgk.duckdb
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint bench bench-load bench-large clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,14 @@ test: lint $(CHROMIUM)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/parse_text.py
+
+# Loading 100,000 synthetic JSON reports (a few minutes; data in benchmarks/data/).
+bench-load: $(STAMP)
+	$(BIN)/python -m benchmarks.load_json
+
+# A 1,000,000-report database and the dashboard's query latency (builds for ~25 minutes once).
+bench-large: $(STAMP)
+	$(BIN)/python -m benchmarks.large_db
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

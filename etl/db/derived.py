@@ -14,6 +14,7 @@ from etl.db.flatten import Batch, insert_tables
 from etl.db.schema import DB_SCHEMA_VERSION
 
 _APPLICANTS = template.APPLICANT_COLUMNS
+PAIRS_PER_FETCH = 20_000
 
 
 def _year_columns(alias: str) -> list[str]:
@@ -70,6 +71,8 @@ def recompute_cross_year(
         "AND report_id IN (SELECT report_id FROM affected)"
     )
     current, previous = _year_columns("r"), _year_columns("p")
+    # Read in slices (a million pairs at once would be gigabytes of tuples); the
+    # result is consumed before anything else runs on the connection.
     pairs = con.execute(
         f"""
         SELECT r.report_id, {", ".join(current)}, {", ".join(previous)}
@@ -80,14 +83,15 @@ def recompute_cross_year(
         LEFT JOIN narratives np ON np.report_id = p.report_id
         ORDER BY r.report_id
         """
-    ).fetchall()
+    )
     width = len(current)
     batch = Batch()
-    for report_id, *values in pairs:
-        findings = cross_year_findings(
-            _year_figures(tuple(values[:width])), _year_figures(tuple(values[width:]))
-        )
-        batch.add_findings(report_id, findings, origin="cross_year")
+    while rows := pairs.fetchmany(PAIRS_PER_FETCH):
+        for report_id, *values in rows:
+            findings = cross_year_findings(
+                _year_figures(tuple(values[:width])), _year_figures(tuple(values[width:]))
+            )
+            batch.add_findings(report_id, findings, origin="cross_year")
     insert_tables(con, batch.to_arrow(), loaded_at)
     con.execute(
         """

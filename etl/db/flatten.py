@@ -254,9 +254,19 @@ def prepare_chunk(items: Iterable[FlatReport | Reject]) -> PreparedChunk:
     return PreparedChunk(kept, batch.to_arrow())
 
 
+def shifted(table: pa.Table, first_id: int) -> pa.Table:
+    """``table`` with every report id moved from its place to ``first_id`` + place."""
+    position = table.schema.get_field_index("report_id")
+    ids = pc.add(table["report_id"], pa.scalar(first_id, pa.int32()))
+    return table.set_column(position, "report_id", ids)
+
+
 def renumbered(tables: dict[str, pa.Table], ids: list[int | None]) -> dict[str, pa.Table]:
     """A chunk's tables with ``report_id`` set to ``ids[place]``; rows of a
     report whose id is None (unchanged or rejected) are dropped."""
+    kept_ids = [report_id for report_id in ids if report_id is not None]
+    if len(kept_ids) == len(ids) and kept_ids == list(range(ids[0], ids[0] + len(ids))):
+        return {name: shifted(table, ids[0]) for name, table in tables.items()}  # all new
     lookup = pa.array(ids, type=pa.int32())
     result = {}
     for name, table in tables.items():

@@ -12,23 +12,31 @@ from __future__ import annotations
 import shutil
 from collections import Counter
 from collections.abc import Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
 import duckdb
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from etl import __version__
 from etl.db.atomic import exclusive_lock, remove_stale_temps, swap_in, temp_path
 from etl.db.connect import connect_read_only
 from etl.db.derived import rebuild_agencies, recompute_cross_year, write_build_info
-from etl.db.flatten import FlatReport, PreparedChunk, Reject, insert_tables, renumbered
+from etl.db.flatten import (
+    FlatReport,
+    PreparedChunk,
+    Reject,
+    insert_tables,
+    renumbered,
+    shifted,
+)
 from etl.db.inputs import input_files, prepared_chunks
 from etl.db.schema import TABLE_NAMES, create_schema
 
 BATCH_REPORTS = 2_000  # reports held in memory before they are written
+_WRITER_CONFIG = {"threads": 1}
 
 
 @dataclass(frozen=True)
@@ -104,6 +112,8 @@ class _Loader:
         self.pending_reports = 0
         self.next_id = 1  # before the offset of ids already in the database
         self.id_offset = 0
+        self.writer = ThreadPoolExecutor(1, thread_name_prefix="db-writer")
+        self.writing: Future[None] | None = None
 
     def take(self, chunk: PreparedChunk) -> None:
         ids = [self._decide(item) for item in chunk.items]
@@ -168,29 +178,33 @@ class _Loader:
         if self.db.exists():
             # Ids were handed out from 1 before the file was opened: shift them.
             shutil.copyfile(self.db, self.temp)
-            self.con = duckdb.connect(str(self.temp))
+            self.con = duckdb.connect(str(self.temp), config=_WRITER_CONFIG)
             (last_id,) = self.con.execute(
                 "SELECT coalesce(max(report_id), 0) FROM reports"
             ).fetchone()
             self.id_offset = last_id
         else:
-            self.con = duckdb.connect(str(self.temp))
+            self.con = duckdb.connect(str(self.temp), config=_WRITER_CONFIG)
             create_schema(self.con)
 
     def _flush(self) -> None:
+        """Write the pending reports in the background; the next chunks are
+        received meanwhile (DuckDB releases the GIL while it writes)."""
         assert self.con is not None
+        tables = {}
         for name in TABLE_NAMES:
             parts = [tables[name] for tables in self.pending if name in tables]
             if parts:
                 rows = pa.concat_tables(parts)
-                if self.id_offset:
-                    rows = rows.set_column(
-                        rows.schema.get_field_index("report_id"),
-                        "report_id",
-                        pc.add(rows["report_id"], self.id_offset),
-                    )
-                insert_tables(self.con, {name: rows}, self.started_at)
+                tables[name] = shifted(rows, self.id_offset) if self.id_offset else rows
         self.pending, self.pending_reports = [], 0
+        self._wait_for_writes()
+        self.writing = self.writer.submit(insert_tables, self.con, tables, self.started_at)
+
+    def _wait_for_writes(self) -> None:
+        if self.writing is not None:
+            self.writing.result()  # re-raises what went wrong in the writer
+            self.writing = None
 
     def finish(self, inputs: list[str]) -> LoadSummary:
         summary = self.summary
@@ -200,6 +214,7 @@ class _Loader:
         self._open()
         assert self.con is not None
         self._flush()
+        self._wait_for_writes()
         if self.replaced_ids:
             self.con.execute("CREATE OR REPLACE TEMP TABLE replaced (report_id INTEGER)")
             self.con.executemany(
@@ -262,6 +277,7 @@ class _Loader:
 
     def discard(self) -> None:
         """Drop the unfinished file of a load that failed or had nothing to write."""
+        self.writer.shutdown(wait=True)
         if self.con is not None:
             self.con.close()
             self.con = None
