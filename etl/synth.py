@@ -534,11 +534,7 @@ def _proactive_2021(rng: random.Random, agency: SyntheticAgency) -> dict[str, li
     """Section 二 (2021 template): stocks flow, in_force = last + issued − repealed."""
     profile, ledger = agency.profile, agency.ledger
     rows: dict[str, list[int | str]] = {}
-    for key, rate in (
-        ("regulations", profile.regulations),
-        ("normative_documents", profile.normative),
-    ):
-        stock = _stock_attribute(key)
+    for key, rate, stock in _documents(profile):
         in_force = getattr(ledger, stock)
         issued = _count(rng, rate)
         repealed = min(_count(rng, in_force * 0.04 + rate * 0.1), in_force + issued)
@@ -558,11 +554,7 @@ def _proactive_2019(rng: random.Random, agency: SyntheticAgency) -> dict[str, li
     with a signed change, procurement."""
     profile, ledger = agency.profile, agency.ledger
     rows: dict[str, list[int | str]] = {}
-    for key, rate in (
-        ("regulations", profile.regulations),
-        ("normative_documents", profile.normative),
-    ):
-        stock = _stock_attribute(key)
+    for key, rate, stock in _documents(profile):
         made = _count(rng, rate)
         published = made if rng.random() < 0.85 else _binomial(rng, made, 0.8)
         total = getattr(ledger, stock) + published
@@ -582,8 +574,12 @@ def _proactive_2019(rng: random.Random, agency: SyntheticAgency) -> dict[str, li
     return rows
 
 
-def _stock_attribute(key: str) -> str:
-    return "regulations_in_force" if key == "regulations" else "normative_in_force"
+def _documents(profile: Profile) -> tuple[tuple[str, float, str], ...]:
+    """规章 and 规范性文件: section-二 key, yearly rate, and the ledger's stock attribute."""
+    return (
+        ("regulations", profile.regulations, "regulations_in_force"),
+        ("normative_documents", profile.normative, "normative_in_force"),
+    )
 
 
 def _catalogue_change(rng: random.Random, ledger: Ledger, key: str) -> list[int | str]:
@@ -651,18 +647,24 @@ def _proactive_cells(
     return table, line
 
 
+def _row_with_total(
+    columns: Sequence[str], values: list[int], line: int
+) -> tuple[dict[str, Cell], int]:
+    """One table row, a figure per line, then its 总计 (the sum, unless a slip is seeded later)."""
+    cells = {}
+    for column, value in zip(columns, values, strict=True):
+        cells[column] = _cell(value, line)
+        line += 1
+    cells["total"] = _cell(sum(values), line)
+    return cells, line + 1
+
+
 def _application_cells(counts: dict[str, list[int]], line: int) -> tuple[Table, int]:
     line += _APPLICATION_HEADER_LINES
     table: Table = {}
     for row, values in counts.items():
         line += _APPLICATION_LABEL_LINES[row]
-        cells = {}
-        for column, value in zip(_COUNTED, values, strict=True):
-            cells[column] = _cell(value, line)
-            line += 1
-        cells["total"] = _cell(sum(values), line)
-        table[row] = cells
-        line += 1
+        table[row], line = _row_with_total(_COUNTED, values, line)
     return table, line
 
 
@@ -670,13 +672,7 @@ def _review_cells(counts: dict[str, list[int]], line: int) -> tuple[Table, int]:
     line += _REVIEW_HEADER_LINES
     table: Table = {}
     for group, values in counts.items():
-        cells = {}
-        for column, value in zip(template.REVIEW_COLUMNS[:-1], values, strict=True):
-            cells[column] = _cell(value, line)
-            line += 1
-        cells["total"] = _cell(sum(values), line)
-        table[group] = cells
-        line += 1
+        table[group], line = _row_with_total(template.REVIEW_COLUMNS[:-1], values, line)
     return table, line
 
 

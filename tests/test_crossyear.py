@@ -15,6 +15,11 @@ from tests.test_load import HONGZE_2023, HONGZE_2024, edited_copy, query, set_ce
 LATER = "SELECT report_id FROM reports WHERE agency_id = '320813-人民政府' AND year = 2024"
 
 
+def with_cell(source: Path, folder: Path, path: str, value: int) -> Path:
+    """A copy of a bundled report with one cell printed as ``value``."""
+    return edited_copy(source, folder, lambda data: set_cell(data, path, value))
+
+
 def cross_year(db: Path) -> list[tuple]:
     return query(
         db,
@@ -39,11 +44,7 @@ def test_the_published_pair_is_continuous_and_not_copied(tmp_path: Path) -> None
 
 @pytest.mark.parametrize("order", ["earlier first", "later first", "separate loads"])
 def test_a_carry_over_break_is_found_on_the_later_report(tmp_path: Path, order: str) -> None:
-    later = edited_copy(
-        HONGZE_2024,
-        tmp_path / "in",
-        lambda data: set_cell(data, "applications.carried_over.natural_person", 3),
-    )
+    later = with_cell(HONGZE_2024, tmp_path / "in", "applications.carried_over.natural_person", 3)
     db = tmp_path / "x.duckdb"
     if order == "earlier first":
         load([HONGZE_2023, later], db)
@@ -69,19 +70,13 @@ def test_a_carry_over_break_is_found_on_the_later_report(tmp_path: Path, order: 
 
 
 def test_replacing_the_earlier_year_recomputes_the_later_years_findings(tmp_path: Path) -> None:
-    later = edited_copy(
-        HONGZE_2024,
-        tmp_path / "in",
-        lambda data: set_cell(data, "applications.carried_over.natural_person", 3),
-    )
+    later = with_cell(HONGZE_2024, tmp_path / "in", "applications.carried_over.natural_person", 3)
     db = tmp_path / "x.duckdb"
     load([HONGZE_2023, later], db)
     assert len(cross_year(db)) == 1
     # The same 2023 document, re-read with 3 carried forward: the break is gone.
-    earlier = edited_copy(
-        HONGZE_2023,
-        tmp_path / "fixed",
-        lambda data: set_cell(data, "applications.carried_forward.natural_person", 3),
+    earlier = with_cell(
+        HONGZE_2023, tmp_path / "fixed", "applications.carried_forward.natural_person", 3
     )
     summary = load([earlier], db)
     assert summary.replaced == 1
@@ -89,11 +84,7 @@ def test_replacing_the_earlier_year_recomputes_the_later_years_findings(tmp_path
 
 
 def test_stock_flow_break(tmp_path: Path) -> None:
-    later = edited_copy(
-        HONGZE_2024,
-        tmp_path / "in",
-        lambda data: set_cell(data, "proactive.normative_documents.in_force", 9),
-    )
+    later = with_cell(HONGZE_2024, tmp_path / "in", "proactive.normative_documents.in_force", 9)
     db = tmp_path / "x.duckdb"
     load([HONGZE_2023, later], db)
     assert cross_year(db) == [
