@@ -1,11 +1,106 @@
-"""政府信息公开年报看板 — the Streamlit entry: ``streamlit run dashboard.py``."""
+"""政府信息公开年报看板 — the Streamlit entry: ``streamlit run dashboard.py``.
+
+It draws what every page shares (the database check, the synthetic-data
+banner, the sidebar filters and the filtered-data downloads) and then runs
+the chosen page from ``pages/``.
+"""
 
 import streamlit as st
 
-from app.queries import synthetic_reports
+from app import exports, filters, show, urlstate
+from app.db import data_version, synthetic_reports
 from etl.db.atomic import LoadError
 
+# Page files are named ``*_page.py`` and served under a different URL path:
+# Streamlit would otherwise serve a deep link such as /review from a file
+# pages/review.py directly, skipping this entry and its sidebar.
+PAGES = [
+    st.Page(
+        "pages/overview_page.py",
+        title="总览",
+        icon=":material/dashboard:",
+        default=True,  # served at /
+    ),
+    st.Page(
+        "pages/proactive_page.py",
+        title="主动公开",
+        icon=":material/campaign:",
+        url_path="proactive",
+    ),
+    st.Page(
+        "pages/applications_page.py",
+        title="依申请公开",
+        icon=":material/mail:",
+        url_path="applications",
+    ),
+    st.Page(
+        "pages/review_page.py",
+        title="复议诉讼",
+        icon=":material/gavel:",
+        url_path="review",
+    ),
+    st.Page(
+        "pages/compare_page.py",
+        title="机关对比",
+        icon=":material/compare_arrows:",
+        url_path="compare",
+    ),
+    st.Page(
+        "pages/profile_page.py",
+        title="机关档案",
+        icon=":material/folder_open:",
+        url_path="profile",
+    ),
+    st.Page(
+        "pages/quality_page.py",
+        title="数据质量",
+        icon=":material/fact_check:",
+        url_path="quality",
+    ),
+    st.Page(
+        "pages/definitions_page.py",
+        title="指标说明",
+        icon=":material/menu_book:",
+        url_path="definitions",
+    ),
+]
+
+
+def _filtered_downloads(chosen: filters.Filters) -> None:
+    st.sidebar.divider()
+    count = exports.report_count(chosen)
+    st.sidebar.caption(f"筛选范围内共 {count:,} 份报告。")
+    if count == 0:
+        return
+    stem = chosen.file_stem("报告单元格", data_version())
+    st.sidebar.download_button(
+        "筛选结果的全部单元格（CSV）",
+        data=lambda: show.csv_bytes(exports.report_cells(chosen)),
+        file_name=f"{stem}.csv",
+        mime="text/csv",
+        on_click="ignore",
+        icon=":material/download:",
+        help="每份报告一行，每个模板单元格一列（UTF-8 带 BOM）",
+    )
+    if count > exports.EXCEL_REPORT_LIMIT:
+        st.sidebar.caption(
+            f"超过 {exports.EXCEL_REPORT_LIMIT:,} 份报告时请缩小范围再下载 Excel，"
+            "或用 `python -m etl export` 导出 Parquet。"
+        )
+        return
+    st.sidebar.download_button(
+        "筛选结果的全部单元格（Excel）",
+        data=lambda: show.excel_bytes(exports.workbook_sheets(chosen)),
+        file_name=f"{stem}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        on_click="ignore",
+        icon=":material/table:",
+        help="二、三、四部分各一个工作表，另附校验结果",
+    )
+
+
 st.set_page_config(page_title="政府信息公开年报看板", page_icon="📊", layout="wide")
+urlstate.begin_run()
 try:
     synthetic = synthetic_reports()
 except LoadError as error:
@@ -14,7 +109,11 @@ except LoadError as error:
 if synthetic:
     st.warning(
         f"当前数据含 {synthetic:,} 份合成（模拟）报告，仅供测试和性能评估，不是真实数据。",
-        icon="🧪",
+        icon=":material/science:",
     )
-navigation = st.navigation([st.Page("pages/reports.py", title="报告一览", default=True)])
+navigation = st.navigation(PAGES)
+if not filters.years():
+    st.info("数据库中还没有报告。用 `python -m etl load 报告文件或文件夹 --db 数据库` 载入。")
+    st.stop()
+_filtered_downloads(filters.sidebar())
 navigation.run()

@@ -46,16 +46,36 @@ def connection() -> duckdb.DuckDBPyConnection:
 
 
 def data_version() -> str:
-    (version,) = connection().cursor().execute("SELECT data_version FROM build_info").fetchone()
+    with connection().cursor() as cursor:
+        (version,) = cursor.execute("SELECT data_version FROM build_info").fetchone()
     return version
 
 
+Params = tuple | dict[str, object]
+
+
+def _bindable(params: Params) -> list | dict:
+    # Tuples (hashable, so filters can be cache keys) are DuckDB lists.
+    def bind(value: object) -> object:
+        return list(value) if isinstance(value, tuple) else value
+
+    if isinstance(params, dict):
+        return {name: bind(value) for name, value in params.items()}
+    return [bind(value) for value in params]
+
+
 @st.cache_data(max_entries=QUERY_CACHE_ENTRIES, show_spinner=False)
-def _cached_query(sql: str, params: tuple, version: str) -> pd.DataFrame:
-    return connection().cursor().execute(sql, list(params)).df()
+def _cached_query(sql: str, params: Params, version: str) -> pd.DataFrame:
+    with connection().cursor() as cursor:
+        return cursor.execute(sql, _bindable(params)).df()
 
 
-def query(sql: str, params: tuple = ()) -> pd.DataFrame:
+def query(sql: str, params: Params = ()) -> pd.DataFrame:
     """A query's result, cached by its SQL, its parameters and the data version.
-    Parameters are always bound, never formatted into the SQL."""
+    Parameters are always bound (``?`` or ``$name``), never formatted into the SQL."""
     return _cached_query(sql, params, data_version())
+
+
+def synthetic_reports() -> int:
+    """How many loaded reports are synthetic (the app then says so)."""
+    return int(query("SELECT synthetic_reports FROM build_info").synthetic_reports.iloc[0])

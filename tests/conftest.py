@@ -92,3 +92,51 @@ def bundled_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
     summary = load([BUNDLED_REPORTS], db)
     assert not summary.rejects
     return db
+
+
+@pytest.fixture(scope="session")
+def synthetic_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """300 synthetic reports (2019–2025, every level and kind, seeded slips)."""
+    db = tmp_path_factory.mktemp("synthetic") / "synthetic.duckdb"
+    result = run_cli("synth", "--reports", "300", "--seed", "3", "--out", str(db))
+    assert result.returncode == 0, result.stderr
+    return db
+
+
+def dashboard(database: Path, page: str | None = None, **params: str | list[str]):
+    """The app as Streamlit's AppTest runs it, on ``database``, opened on
+    ``page`` (a file under pages/) with URL ``params``; not yet run."""
+    import os
+
+    from streamlit.testing.v1 import AppTest
+
+    os.environ["XXGK_DB"] = str(database)  # read by app.db at each run
+    app = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
+    for name, value in params.items():
+        app.query_params[name] = value
+    if page:
+        # The entry runs first (it draws the sidebar and hands pages their
+        # filters), as it does for a deep link in the browser.
+        app.run()
+        app.switch_page(f"pages/{page}")
+        for name, value in params.items():
+            app.query_params[name] = value
+    return app
+
+
+def cell_sum(database: Path, path: str, where: str = "TRUE", params: tuple = ()) -> float:
+    """The sum of one template cell (``cell_keys.path``) over the reports
+    matching ``where`` — straight from the long ``cells`` table, not through
+    the views the app reads. Blank, dash and text cells count as 0."""
+    import duckdb
+
+    with duckdb.connect(str(database), read_only=True) as con:
+        (total,) = con.execute(
+            f"""
+            SELECT coalesce(sum(CASE WHEN c.status = 'number' THEN c.value END), 0)
+            FROM reports r JOIN cells c USING (report_id) JOIN cell_keys k USING (cell_id)
+            WHERE k.path = ? AND ({where})
+            """,
+            (path, *params),
+        ).fetchone()
+    return float(total)

@@ -1,91 +1,198 @@
-"""The app renders the loaded reports, and its figures equal the reports' cells."""
+"""The app's shell and its 总览 page: filters from the URL, the headline figures
+against the report cells, the synthetic-data banner, hostile URL values and
+the filtered-data downloads."""
 
 from __future__ import annotations
 
+import io
+import zipfile
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 import pytest
-from streamlit.testing.v1 import AppTest
 
-from etl.reports import bundled_reports
-from tests.conftest import ROOT, run_cli
+from app import exports, show
+from app.filters import Filters
+from tests.conftest import cell_sum, dashboard
+
+HONGZE = "320813-人民政府"
 
 
-@pytest.fixture
-def app(bundled_database: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
+def _metrics(app) -> dict[str, tuple[str, str | None]]:
+    return {metric.label: (metric.value, metric.delta) for metric in app.metric}
+
+
+def _rate(database: Path, year: int) -> float:
+    where, params = "r.year = ?", (year,)
+    granted = cell_sum(database, "applications.granted.total", where, params)
+    partial = cell_sum(database, "applications.partially_granted.total", where, params)
+    processed = cell_sum(database, "applications.total_processed.total", where, params)
+    return (granted + partial) / processed
+
+
+def test_overview_shows_the_latest_year_against_the_cells(bundled_database: Path) -> None:
+    app = dashboard(bundled_database).run()
+    assert not app.exception
+    shown = _metrics(app)
+    received = cell_sum(bundled_database, "applications.new_received.total", "r.year = 2024")
+    before = cell_sum(bundled_database, "applications.new_received.total", "r.year = 2023")
+    assert received == 3214  # 淮安市 3,119 + 洪泽区 95, as printed
+    assert shown["本年新收申请"] == (f"{received:,.0f}", f"{received - before:+,.0f}")
+    assert shown["报告数"][0] == "2" and shown["机关数"][0] == "2"
+    assert shown["公开率"][0] == f"{_rate(bundled_database, 2024):.1%}"
+    review = cell_sum(bundled_database, "review_litigation.administrative_review.total",
+                      "r.year = 2024")  # fmt: skip
+    assert shown["行政复议总计"][0] == f"{review:,.0f}"
+    assert not app.warning  # real reports: no synthetic banner
+
+
+def test_top_agencies_are_ranked_by_applications_received(bundled_database: Path) -> None:
+    app = dashboard(bundled_database).run()
+    top = app.dataframe[0].value
+    with duckdb.connect(str(bundled_database), read_only=True) as con:
+        expected = con.execute(
+            """
+            SELECT a.name, sum(c.value) FROM cells c JOIN cell_keys k USING (cell_id)
+            JOIN reports r USING (report_id) JOIN agencies a USING (agency_id)
+            WHERE k.path = 'applications.new_received.total'
+            GROUP BY a.name ORDER BY 2 DESC, 1
+            """
+        ).fetchall()
+    assert list(zip(top["机关"], top["本年新收申请"], strict=True)) == expected
+
+
+def test_filters_come_from_the_url(bundled_database: Path) -> None:
+    app = dashboard(bundled_database, **{"from": "2023", "to": "2024", "province": "江苏省",
+                                         "city": "淮安市", "level": "county"}).run()  # fmt: skip
+    assert not app.exception
+    assert app.sidebar.selectbox(key="province").value == "江苏省"
+    assert app.sidebar.selectbox(key="city").value == "淮安市"
+    assert app.sidebar.multiselect(key="level").value == ["county"]
+    # Only 洪泽区 is a county-level agency of 淮安市: its 2024 report, 95 received.
+    assert _metrics(app)["本年新收申请"] == ("95", "+74")
+    # The URL keeps what differs from the defaults (2024 is the latest year).
+    assert dict(app.query_params) == {
+        "from": "2023",
+        "province": "江苏省",
+        "city": "淮安市",
+        "level": "county",
+    }
+
+
+def test_an_agency_in_the_url_is_selected(bundled_database: Path) -> None:
+    app = dashboard(bundled_database, agency=HONGZE).run()
+    assert app.sidebar.multiselect(key="agency").value == [HONGZE]
+    assert _metrics(app)["本年新收申请"][0] == "95"
+
+
+def test_invalid_url_values_are_ignored_with_a_note(bundled_database: Path) -> None:
+    params = {"from": "1999", "province": "火星", "level": ["county", "galaxy"], "agency": "nobody"}
+    app = dashboard(bundled_database, **params).run()
+    assert not app.exception
+    notes = " ".join(warning.value for warning in app.sidebar.warning)
+    assert "from=1999" in notes and "province=火星" in notes
+    assert "没有这个层级：galaxy" in notes and "agency=nobody" in notes
+    assert app.sidebar.multiselect(key="level").value == ["county"]  # the valid part kept
+    assert app.sidebar.selectbox(key="province").value is None
+    app.run()  # noted once, then the URL holds only what was used
+    assert not app.sidebar.warning
+
+
+HOSTILE = [
+    "'; DROP TABLE reports; --",
+    "' OR '1'='1",
+    "<script>alert(1)</script>",
+    "**粗体** [链接](http://example.com)",
+]
+
+
+@pytest.mark.parametrize("value", HOSTILE)
+def test_hostile_url_values_are_bound_not_executed(bundled_database: Path, value: str) -> None:
+    keys = ("from", "to", "province", "level", "kind", "agency")
+    app = dashboard(bundled_database, **dict.fromkeys(keys, value)).run()
+    assert not app.exception
+    assert len(app.sidebar.warning) == 6
+    with duckdb.connect(str(bundled_database), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM reports").fetchone() == (5,)
+
+
+def test_hostile_filter_values_reach_sql_as_data(bundled_database: Path, monkeypatch) -> None:
     monkeypatch.setenv("XXGK_DB", str(bundled_database))
-    return AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    hostile = Filters(2019, 2025, province=HOSTILE[1], agencies=(HOSTILE[0],))
+    assert exports.report_count(hostile) == 0
+    assert exports.report_count(Filters(2019, 2025)) == 5
 
 
-def test_dashboard_renders_the_loaded_reports(app: AppTest) -> None:
-    app.run()
+def test_an_empty_selection_says_so(bundled_database: Path) -> None:
+    # 浙江省 has only the 2021 report of 镇海区经信局.
+    app = dashboard(bundled_database, **{"from": "2023", "province": "浙江省"}).run()
     assert not app.exception
-    summary = app.dataframe[0].value
-    reports = bundled_reports()
-    assert len(summary) == len(reports)
-    for report in reports:
-        row = summary[(summary["机关"] == report.agency.name) & (summary["年度"] == report.year)]
-        assert row["本年新收申请"].item() == report.applications["new_received"]["total"]["value"]
-        errors = sum(1 for f in report.findings if f.severity == "error")
-        assert row["错误"].item() == errors
-    assert not app.warning  # no synthetic-data banner over real reports
+    assert "没有报告" in app.info[0].value
+    assert not app.metric
 
 
-def test_dashboard_shows_a_reports_findings(app: AppTest) -> None:
-    app.run()
-    labels = app.selectbox[0].options
-    hongze = next(i for i, label in enumerate(labels) if label.startswith("洪泽区人民政府 2023"))
-    app.selectbox[0].set_value(hongze).run()
-    assert not app.exception
-    messages = [element.value for element in app.error]
-    assert len(messages) == 2
-    assert all("总计栏为 0" in message for message in messages)
-    table = app.dataframe[1].value
-    assert table.loc["一、本年新收政府信息公开申请数量", "总计"] == "21"
-    assert table.loc["2.其他法律行政法规禁止公开", "自然人"] == "0"
-    assert list(table.columns)[-1] == "总计"
-
-
-def test_a_missing_database_is_a_message_not_a_traceback(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("XXGK_DB", str(tmp_path / "none.duckdb"))
-    app = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60).run()
+def test_a_missing_database_is_a_message_not_a_traceback(tmp_path: Path) -> None:
+    app = dashboard(tmp_path / "none.duckdb").run()
     assert not app.exception
     assert "数据库不存在" in app.error[0].value
 
 
-@pytest.fixture(scope="module")
-def synthetic_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    db = tmp_path_factory.mktemp("synthetic") / "synthetic.duckdb"
-    result = run_cli("synth", "--reports", "300", "--seed", "3", "--out", str(db))
-    assert result.returncode == 0, result.stderr
-    return db
-
-
-def test_synthetic_data_is_announced_and_its_figures_shown(
-    synthetic_database: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("XXGK_DB", str(synthetic_database))
-    app = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60).run()
+def test_synthetic_data_is_announced_and_its_figures_shown(synthetic_database: Path) -> None:
+    app = dashboard(synthetic_database).run()
     assert not app.exception
     assert "300 份合成（模拟）报告" in app.warning[0].value
-    shown = app.dataframe[0].value
     with duckdb.connect(str(synthetic_database), read_only=True) as con:
-        # Straight from the long cells table, not through the views the page reads.
-        expected = con.execute(
-            """
-            SELECT r.agency_name, r.year, c.value,
-                   (SELECT count(*) FROM findings f
-                    WHERE f.report_id = r.report_id AND f.severity = 'error')
-            FROM reports r
-            JOIN cells c USING (report_id)
-            JOIN cell_keys k USING (cell_id)
-            WHERE k.path = 'applications.new_received.total'
-            ORDER BY r.agency_id, r.year
-            """
-        ).fetchall()
-    assert list(
-        shown[["机关", "年度", "本年新收申请", "错误"]].itertuples(index=False, name=None)
-    ) == [tuple(row) for row in expected]
+        (latest,) = con.execute("SELECT max(year) FROM reports").fetchone()
+    received = cell_sum(synthetic_database, "applications.new_received.total", "r.year = ?",
+                        (latest,))  # fmt: skip
+    assert _metrics(app)["本年新收申请"][0] == f"{received:,.0f}"
+    assert _metrics(app)["公开率"][0] == f"{_rate(synthetic_database, latest):.1%}"
+
+
+def test_the_definitions_page_lists_every_measure(bundled_database: Path) -> None:
+    from app.measures import MEASURES
+
+    app = dashboard(bundled_database, page="definitions_page.py").run()
+    assert not app.exception
+    table = app.dataframe[0].value
+    assert list(table["指标"]) == [measure.label for measure in MEASURES]
+    assert table.set_index("指标").loc["公开率", "计算公式"] == (
+        "Σ（予以公开 + 部分公开）÷ Σ（办理结果总计）"
+    )
+
+
+def test_csv_downloads_open_in_excel_with_chinese_headers() -> None:
+    data = pd.DataFrame({"机关": ["淮安市人民政府"], "本年新收申请": [3119]})
+    content = show.csv_bytes(data)
+    assert content.startswith(b"\xef\xbb\xbf")  # the BOM Excel needs
+    assert content.decode("utf-8-sig").splitlines() == ["机关,本年新收申请", "淮安市人民政府,3119"]
+
+
+def test_filtered_cells_as_one_workbook(bundled_database: Path, monkeypatch) -> None:
+    monkeypatch.setenv("XXGK_DB", str(bundled_database))
+    chosen = Filters(2024, 2024, city="淮安市")
+    sheets = exports.workbook_sheets(chosen)
+    applications = sheets["三、依申请公开"].set_index("机关")
+    assert list(applications.index) == ["淮安市人民政府", "淮安市洪泽区人民政府"]
+    column = "一、本年新收政府信息公开申请数量·总计"
+    assert applications.loc["淮安市洪泽区人民政府", column] == cell_sum(
+        bundled_database, "applications.new_received.total", "r.agency_id = ? AND r.year = 2024",
+        (HONGZE,))  # fmt: skip
+    with zipfile.ZipFile(io.BytesIO(show.excel_bytes(sheets))) as workbook:
+        names = workbook.read("xl/workbook.xml").decode()
+    assert all(name in names for name in sheets)
+
+
+def test_a_finished_load_shows_on_the_next_rerun(tmp_path: Path) -> None:
+    from etl.db.load import load
+    from etl.reports import BUNDLED_REPORTS
+
+    db = tmp_path / "growing.duckdb"
+    load([BUNDLED_REPORTS / "2023_huaian_hongzequ.json"], db)
+    app = dashboard(db).run()
+    assert _metrics(app)["本年新收申请"][0] == "21"  # 洪泽区 2023
+    load([BUNDLED_REPORTS / "2024_huaian_hongzequ.json"], db)  # a new file is swapped in
+    app.run()
+    assert not app.exception
+    assert _metrics(app)["本年新收申请"] == ("95", "+74")  # 2024 now, against 2023

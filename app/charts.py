@@ -1,0 +1,123 @@
+"""Plotly figures in the dashboard's one style: Chinese labels, thousands
+separators, and one colour per outcome on every page."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.express as px
+import plotly.graph_objects as go
+
+from etl import template
+
+# 予以公开 … 其他处理: greens for what was disclosed, warm colours for what was not.
+OUTCOME_COLOURS: dict[str, str] = dict(
+    zip(
+        template.OUTCOME_GROUP_LABELS.values(),
+        ("#2e7d32", "#81c784", "#c62828", "#ef6c00", "#6a1b9a", "#78909c"),
+        strict=False,
+    )
+)
+REVIEW_OUTCOME_COLOURS: dict[str, str] = dict(
+    zip(
+        template.REVIEW_COLUMN_LABELS.values(),
+        ("#1565c0", "#c62828", "#78909c", "#ffb300", "#37474f"),
+        strict=False,
+    )
+)
+APPLICANT_COLOURS: dict[str, str] = dict(
+    zip(
+        list(template.APPLICANT_COLUMN_LABELS.values())[:-1],
+        ("#1565c0", "#00838f", "#6d4c41", "#8e24aa", "#f9a825", "#546e7a"),
+        strict=False,
+    )
+)
+SERIES_COLOURS = px.colors.qualitative.Safe
+FONT = "Noto Sans CJK SC, Microsoft YaHei, PingFang SC, sans-serif"
+
+
+def styled(figure: go.Figure, *, percent: bool = False, money: bool = False) -> go.Figure:
+    """The common layout: Chinese font, ``1,234`` numbers, legend on top."""
+    figure.update_layout(
+        font_family=FONT,
+        separators=".,",
+        legend={"orientation": "h", "y": -0.2, "title": None},
+        margin={"l": 10, "r": 10, "t": 40, "b": 10},
+        hoverlabel={"font_family": FONT},
+    )
+    tickformat = ".0%" if percent else (",.2f" if money else ",d")
+    figure.update_yaxes(tickformat=tickformat, rangemode="tozero")
+    figure.update_xaxes(type="category")
+    return figure
+
+
+def year_bars(
+    data: pd.DataFrame,
+    *,
+    x: str,
+    y: str,
+    colour: str | None = None,
+    colours: dict[str, str] | None = None,
+    title: str = "",
+    barmode: str = "stack",
+    percent: bool = False,
+) -> go.Figure:
+    """Bars per year (or per agency), stacked by ``colour`` when given."""
+    figure = px.bar(
+        data,
+        x=x,
+        y=y,
+        color=colour,
+        color_discrete_map=colours or {},
+        color_discrete_sequence=SERIES_COLOURS,
+        barmode=barmode,
+        title=title,
+        text_auto=".1%" if percent else ",d",
+    )
+    hover = "%{y:.1%}" if percent else "%{y:,}"
+    figure.update_traces(hovertemplate=f"%{{x}}<br>{hover}<extra>%{{fullData.name}}</extra>")
+    return styled(figure, percent=percent)
+
+
+def rate_lines(
+    data: pd.DataFrame,
+    *,
+    x: str,
+    rate: str,
+    numerator: str,
+    denominator: str,
+    numerator_label: str,
+    denominator_label: str,
+    series: str | None = None,
+    title: str = "",
+) -> go.Figure:
+    """A rate over the years; hovering a point shows its numerator and
+    denominator, so a reader sees what the percentage is made of."""
+    figure = px.line(
+        data,
+        x=x,
+        y=rate,
+        color=series,
+        markers=True,
+        title=title,
+        custom_data=[numerator, denominator],
+        color_discrete_sequence=SERIES_COLOURS,
+    )
+    figure.update_traces(
+        hovertemplate=(
+            f"%{{x}}：%{{y:.1%}}<br>{numerator_label}：%{{customdata[0]:,}}"
+            f"<br>{denominator_label}：%{{customdata[1]:,}}<extra></extra>"
+        )
+    )
+    return styled(figure, percent=True)
+
+
+def ranking_bars(data: pd.DataFrame, *, name: str, value: str, title: str = "") -> go.Figure:
+    """Horizontal bars, largest on top, for top-N agency lists."""
+    figure = px.bar(data.iloc[::-1], x=value, y=name, orientation="h", title=title, text_auto=",d")
+    figure.update_traces(
+        marker_color=SERIES_COLOURS[0], hovertemplate="%{y}<br>%{x:,}<extra></extra>"
+    )
+    figure = styled(figure)
+    figure.update_xaxes(tickformat=",d", type="linear")
+    figure.update_yaxes(type="category", title=None)
+    return figure

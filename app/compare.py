@@ -1,0 +1,303 @@
+"""机关对比: a few agencies (or all agencies of a region and level) side by
+side on one measure — per year, ranked over the selected years, and each
+against the median of its peers (agencies of the same level and kind).
+
+Every figure is a sum over an agency's reports in the selected years; a rate
+is the rate of those sums (app/measures.py), for an agency and for its peers.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from app import aggregate, charts
+from app.db import query
+from app.filters import (
+    AGENCY_LIST_LIMIT,
+    AGENCY_SEARCH_RESULTS,
+    KIND_LABELS,
+    LEVEL_LABELS,
+    Filters,
+    agency_names,
+    names_of,
+)
+from app.measures import MEASURE_BY_KEY, MEASURES, Measure
+from app.urlstate import InvalidParameter
+
+MODES: dict[str, str] = {
+    "agencies": "选择 2–10 个机关",
+    "region": "某地区某层级的全部机关",
+}
+MIN_AGENCIES, MAX_AGENCIES = 2, 10
+CHART_LIMIT = 10  # agencies drawn per chart in the region mode
+TABLE_LIMIT = 100  # agencies listed in the region mode's tables
+DEFAULT_MEASURE = "received"
+# 机关数 is 1 for every agency, so it compares nothing.
+MEASURE_CHOICES: tuple[str, ...] = tuple(m.key for m in MEASURES if m.key != "agencies")
+
+RANK, AGENCY, LEVEL, KIND, REPORTS, YEAR = "排名", "机关", "层级", "机关类型", "报告数", "年度"
+PEER_MEDIAN, PEER_COUNT, DIFFERENCE = "同类机关中位数", "同类机关数", "差值"
+PEER_DEFINITION = (
+    "同类机关：与该机关层级、机关类型都相同的全部机关（不限地区，含该机关本身），"
+    "各按所选年度的报告合计后取中位数；比率为各机关比率（合计后计算）的中位数，"
+    "没有分母的机关不计入。"
+)
+DEFINITIONS: dict[str, str] = {
+    RANK: "按所选指标从高到低排名，数值相同的机关名次相同，无数值的不排名",
+    REPORTS: "该机关在所选年度载入的年度报告份数",
+    PEER_MEDIAN: PEER_DEFINITION,
+    PEER_COUNT: "计入中位数的同类机关个数",
+    DIFFERENCE: "本机关数值减同类机关中位数（比率为百分点）",
+}
+
+
+# --- What the user picks ---------------------------------------------------------
+
+
+def parse_agencies(values: list[str]) -> list[str]:
+    """The agency ids a link brings, checked against the agencies table in one
+    query; unknown ids are dropped with a note, the rest kept."""
+    known = names_of(tuple(dict.fromkeys(values)))
+    usable = [value for value in dict.fromkeys(values) if value in known]
+    unknown = [value for value in values if value not in known]
+    if unknown:
+        raise InvalidParameter(f"没有这个机关：{'、'.join(unknown)}", usable)
+    return usable
+
+
+def agency_options(scope: Filters, search: str, chosen: list[str]) -> dict[str, str]:
+    """The agencies a user can pick: those within the region, level and kind
+    filters (matching ``search`` when given), plus those already chosen."""
+    limit = AGENCY_SEARCH_RESULTS if search else AGENCY_LIST_LIMIT
+    listed = agency_names(scope, search, limit)
+    return dict(zip(listed.agency_id, listed.name, strict=True)) | names_of(tuple(chosen))
+
+
+def bound_message(count: int) -> str | None:
+    """Why ``count`` chosen agencies cannot be compared, or None when they can."""
+    if count < MIN_AGENCIES:
+        return (
+            f"请选择至少 {MIN_AGENCIES} 个机关进行对比（最多 {MAX_AGENCIES} 个），"
+            f"当前选择了 {count} 个。"
+        )
+    if count > MAX_AGENCIES:
+        return f"最多可同时对比 {MAX_AGENCIES} 个机关，当前选择了 {count} 个，请减少。"
+    return None
+
+
+def chosen_scope(filters: Filters, agency_ids: list[str]) -> Filters:
+    """The chosen agencies in the sidebar's years: region, level and kind
+    only narrowed the list to choose from."""
+    return Filters(filters.year_from, filters.year_to, agencies=tuple(agency_ids))
+
+
+# --- Queries ---------------------------------------------------------------------
+
+
+def _value(measure: Measure) -> str:
+    parts = f", {measure.numerator} AS value_num, {measure.denominator} AS value_den"
+    return f"{measure.agency_sql} AS value{parts if measure.is_rate else ''}"
+
+
+def ranking(scope: Filters, key: str, limit: int = TABLE_LIMIT) -> pd.DataFrame:
+    """The agencies with reports in ``scope`` ranked on the measure summed over
+    their reports (highest first; no value, e.g. no denominator, last and
+    unranked). ``in_scope`` is how many agencies there are before ``limit``;
+    ``label`` is the name a table or chart shows."""
+    where, params = scope.where()
+    rows = query(
+        f"""
+        WITH per_agency AS (
+            SELECT agency_id, count(*) AS reports, {_value(MEASURE_BY_KEY[key])}
+            FROM report_measures WHERE {where} GROUP BY agency_id
+        )
+        SELECT CASE WHEN value IS NOT NULL
+                    THEN rank() OVER (ORDER BY value DESC NULLS LAST) END AS rank,
+               p.*, a.name AS agency_name, a.level, a.kind, count(*) OVER () AS in_scope
+        FROM per_agency p JOIN agencies a USING (agency_id)
+        ORDER BY value DESC NULLS LAST, agency_name, agency_id
+        LIMIT $limit
+        """,
+        {**params, "limit": limit},
+    )
+    return rows.assign(label=display_names(rows.agency_name, rows.agency_id))
+
+
+def yearly(scope: Filters, key: str, agency_ids: list[str]) -> pd.DataFrame:
+    """The measure per agency and year, for the agencies drawn."""
+    where, params = scope.where()
+    return query(
+        f"""
+        SELECT agency_id, year, {_value(MEASURE_BY_KEY[key])}
+        FROM report_measures
+        WHERE {where} AND list_contains($drawn::VARCHAR[], agency_id)
+        GROUP BY agency_id, year ORDER BY year, agency_id
+        """,
+        {**params, "drawn": tuple(agency_ids)},
+    )
+
+
+def peer_medians(filters: Filters, key: str, agency_ids: list[str]) -> pd.DataFrame:
+    """For each agency: the median of the measure over every agency of its
+    level and kind (anywhere, itself included) in the filtered years, and how
+    many agencies have a value. One query, whatever the number of peers."""
+    measure = MEASURE_BY_KEY[key]
+    return query(
+        f"""
+        WITH chosen AS (
+            SELECT agency_id, level, kind FROM agencies
+            WHERE list_contains($ids::VARCHAR[], agency_id)
+        ), peer AS (
+            SELECT a.agency_id, a.level, a.kind FROM agencies a
+            WHERE EXISTS (SELECT 1 FROM chosen c
+                          WHERE c.level IS NOT DISTINCT FROM a.level AND c.kind = a.kind)
+        ), per_agency AS (
+            SELECT agency_id, {measure.sql} AS value FROM report_measures
+            WHERE year BETWEEN $year_from AND $year_to
+              AND agency_id IN (SELECT agency_id FROM peer)
+            GROUP BY agency_id
+        ), grouped AS (
+            SELECT p.level, p.kind, median(v.value) AS peer_median, count(v.value) AS peers
+            FROM per_agency v JOIN peer p USING (agency_id) GROUP BY p.level, p.kind
+        )
+        SELECT c.agency_id, g.peer_median, coalesce(g.peers, 0) AS peers
+        FROM chosen c LEFT JOIN grouped g
+          ON g.level IS NOT DISTINCT FROM c.level AND g.kind = c.kind
+        """,
+        {"ids": tuple(agency_ids), "year_from": filters.year_from, "year_to": filters.year_to},
+    )
+
+
+# --- Tables and charts -------------------------------------------------------------
+
+
+def display_names(names: pd.Series, ids: pd.Series) -> pd.Series:
+    """Agency names, with the agency id added where two agencies share a name
+    (a chart would otherwise draw them as one)."""
+    shared = names.duplicated(keep=False)
+    return names.where(~shared, names + "（" + ids + "）")
+
+
+def _agency_columns(rows: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            AGENCY: rows.label,
+            LEVEL: rows.level.map(lambda level: "—" if pd.isna(level) else LEVEL_LABELS[level]),
+            KIND: rows.kind.map(lambda kind: KIND_LABELS.get(kind, kind)),
+        }
+    )
+
+
+def _whole(values: pd.Series) -> pd.Series:
+    # Sums of counts are whole numbers; DuckDB returns them as DOUBLE.
+    return values.round().astype("Int64")
+
+
+def _value_columns(rows: pd.DataFrame, key: str) -> pd.DataFrame:
+    measure = MEASURE_BY_KEY[key]
+    whole = not measure.is_rate and measure.unit != "万元"
+    values = pd.DataFrame({aggregate.label(key): _whole(rows.value) if whole else rows.value})
+    if measure.is_rate:
+        values[numerator_heading(key)] = _whole(rows.value_num)
+        values[denominator_heading(key)] = _whole(rows.value_den)
+    return values
+
+
+def numerator_heading(key: str) -> str:
+    return f"{MEASURE_BY_KEY[key].label}·分子"
+
+
+def denominator_heading(key: str) -> str:
+    return f"{MEASURE_BY_KEY[key].label}·分母"
+
+
+def ranking_table(rows: pd.DataFrame, key: str) -> pd.DataFrame:
+    """排名, 机关, 层级, 机关类型, 报告数, the measure (and for a rate its
+    numerator and denominator)."""
+    table = pd.concat(
+        [
+            pd.DataFrame({RANK: rows["rank"].astype("Int64")}),
+            _agency_columns(rows),
+            pd.DataFrame({REPORTS: rows.reports.astype("int64")}),
+            _value_columns(rows, key),
+        ],
+        axis=1,
+    )
+    return table.reset_index(drop=True)
+
+
+def peer_table(rows: pd.DataFrame, peers: pd.DataFrame, key: str) -> pd.DataFrame:
+    """Each agency's value beside its peer median, the peer count and the
+    difference."""
+    merged = rows.merge(peers, on="agency_id", how="left")
+    table = pd.concat(
+        [
+            _agency_columns(merged),
+            pd.DataFrame(
+                {
+                    aggregate.label(key): _value_columns(merged, key).iloc[:, 0],
+                    PEER_MEDIAN: merged.peer_median,
+                    PEER_COUNT: merged.peers.fillna(0).astype("int64"),
+                    DIFFERENCE: merged.value - merged.peer_median,
+                }
+            ),
+        ],
+        axis=1,
+    )
+    return table.reset_index(drop=True)
+
+
+def yearly_table(data: pd.DataFrame, rows: pd.DataFrame, key: str) -> pd.DataFrame:
+    """The yearly figures with agency names, agencies in ranking order."""
+    order = {agency_id: index for index, agency_id in enumerate(rows.agency_id)}
+    names = dict(zip(rows.agency_id, rows.label, strict=True))
+    data = data.assign(_order=data.agency_id.map(order)).sort_values(
+        ["_order", "year"], kind="stable"
+    )
+    table = pd.concat(
+        [
+            pd.DataFrame({YEAR: data.year, AGENCY: data.agency_id.map(names)}),
+            _value_columns(data, key),
+        ],
+        axis=1,
+    )
+    return table.reset_index(drop=True)
+
+
+def yearly_figure(table: pd.DataFrame, key: str) -> go.Figure:
+    """Grouped bars per year for a count, one line per agency for a rate."""
+    measure = MEASURE_BY_KEY[key]
+    value = aggregate.label(key)
+    title = f"{measure.label}：逐年对比"
+    if measure.is_rate:
+        figure = charts.rate_lines(
+            table,
+            x=YEAR,
+            rate=value,
+            numerator=numerator_heading(key),
+            denominator=denominator_heading(key),
+            numerator_label=measure.numerator_label,
+            denominator_label=measure.denominator_label,
+            series=AGENCY,
+            title=title,
+        )
+    else:
+        figure = charts.year_bars(table, x=YEAR, y=value, colour=AGENCY, barmode="group",
+                                  title=title)  # fmt: skip
+        figure.update_layout(yaxis_title=measure.unit)
+        if measure.unit == "万元":
+            figure.update_traces(texttemplate="%{y:,.2f}")
+            figure.update_yaxes(tickformat=",.2f")
+    # Years in order even when the first agency drawn lacks the earliest year.
+    return figure.update_xaxes(categoryorder="category ascending")
+
+
+def region_scope_message(filters: Filters) -> str | None:
+    """Why the region mode cannot list agencies yet, or None."""
+    if not filters.levels:
+        return (
+            "请在左侧“层级”中选择至少一个层级；可再选择省份、市、县（区）限定地区，"
+            "不选地区即为全国。"
+        )
+    return None

@@ -1,0 +1,554 @@
+"""机关档案: one agency over all its years, and one of its reports as published —
+the original tables cell by cell, the narrative text, the findings marked on
+the cells they concern, and where every number was read."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+from pandas.io.formats.style import Styler
+
+from app import aggregate, charts, show
+from app.db import query
+from app.filters import (
+    AGENCY_LIST_LIMIT,
+    AGENCY_SCOPE,
+    AGENCY_SEARCH_RESULTS,
+    Filters,
+    agency_count,
+    agency_names,
+    names_of,
+    scope_params,
+)
+from app.measures import MEASURE_BY_KEY
+from etl import template
+
+SERIES_KEYS = (
+    "received",
+    "processed",
+    "disclosure_rate",
+    "carry_forward_rate",
+    "review_total",
+    "litigation_total",
+    "headline_proactive_items",
+)
+SEVERITY_LABELS = {"error": "错误", "warning": "提示"}
+STATUS_LABELS = {"number": "数字", "blank": "空白", "dash": "短横", "text": "文字"}
+SECTION_LABELS = {
+    "headline": "正文数字",
+    "proactive": "二、主动公开",
+    "applications": "三、依申请公开",
+    "review_litigation": "四、复议诉讼",
+}
+NARRATIVES = ("overview", "problems", "other")
+# Shown in a cell the report should have but that was not read (its row is
+# missing or unreadable): distinct from a printed blank, which shows empty.
+NOT_READ = "（未读出）"
+
+# Cell colours: the findings that concern a cell, and the one picked in the URL.
+ERROR_CSS = "background-color: #f8d7da; color: #842029"
+WARNING_CSS = "background-color: #fff3cd; color: #664d03"
+PICKED_CSS = "background-color: #c62828; color: #ffffff"
+NOT_READ_CSS = "color: #9e9e9e"
+
+
+# --- Which agency -------------------------------------------------------------
+
+
+def candidate_count(filters: Filters) -> int:
+    """How many agencies the profile may show: those picked in the sidebar, or
+    else every agency in the sidebar's region, level and kind."""
+    return len(filters.agencies) if filters.agencies else agency_count(filters)
+
+
+def needs_search(filters: Filters) -> bool:
+    return candidate_count(filters) > AGENCY_LIST_LIMIT
+
+
+def candidates(filters: Filters, search: str = "") -> dict[str, str]:
+    """agency_id → name of the agencies offered, by name (a search narrows them)."""
+    if filters.agencies:
+        names = names_of(filters.agencies)
+        return dict(sorted(names.items(), key=lambda item: item[1]))
+    limit = AGENCY_SEARCH_RESULTS if search else AGENCY_LIST_LIMIT
+    rows = agency_names(filters, search, limit)
+    return dict(zip(rows.agency_id, rows.name, strict=False))
+
+
+def in_scope(filters: Filters, agency_id: str) -> bool:
+    if filters.agencies:
+        return agency_id in filters.agencies
+    rows = query(
+        f"SELECT count(*) AS n FROM agencies WHERE agency_id = $agency_id AND {AGENCY_SCOPE}",
+        scope_params(filters) | {"agency_id": agency_id},
+    )
+    return bool(rows.n.iloc[0])
+
+
+def default_agency(filters: Filters) -> str | None:
+    """The sidebar's agency when exactly one is picked there."""
+    return filters.agencies[0] if len(filters.agencies) == 1 else None
+
+
+def agency_info(agency_id: str) -> pd.Series | None:
+    rows = query(
+        "SELECT agency_id, name, names, province, city, county, level, kind, first_year, "
+        "last_year, report_count FROM agencies WHERE agency_id = ?",
+        (agency_id,),
+    )
+    return None if rows.empty else rows.iloc[0]
+
+
+def agency_years(agency_id: str) -> list[int]:
+    """The years the agency has a report for, latest first."""
+    rows = query("SELECT year FROM reports WHERE agency_id = ? ORDER BY year DESC", (agency_id,))
+    return [int(year) for year in rows.year]
+
+
+# --- The agency over its years ------------------------------------------------
+
+
+def series(agency_id: str, years: list[int]) -> pd.DataFrame:
+    """The key measures of each of the agency's reports, with its findings counted."""
+    scope = Filters(min(years), max(years), agencies=(agency_id,))
+    data = aggregate.by_year(scope, *SERIES_KEYS)
+    counts = query(
+        "SELECT year, errors, warnings FROM reports WHERE agency_id = ? ORDER BY year",
+        (agency_id,),
+    )
+    return data.merge(counts, on="year", how="left")
+
+
+def series_table(data: pd.DataFrame) -> pd.DataFrame:
+    return aggregate.labelled(data).rename(columns={"errors": "错误", "warnings": "提示"})
+
+
+def series_figure(data: pd.DataFrame) -> go.Figure:
+    """Applications received and processed per year, the 公开率 on a second axis."""
+    rate = MEASURE_BY_KEY["disclosure_rate"]
+    figure = go.Figure()
+    for index, key in enumerate(("received", "processed", "review_total", "litigation_total")):
+        label = MEASURE_BY_KEY[key].label
+        figure.add_bar(
+            x=data.year,
+            y=data[key],
+            name=label,
+            marker_color=charts.SERIES_COLOURS[index],
+            texttemplate="%{y:,}",
+            hovertemplate=f"%{{x}} 年度<br>{label}：%{{y:,}} 件<extra></extra>",
+        )
+    figure.add_scatter(
+        x=data.year,
+        y=data.disclosure_rate,
+        name=rate.label,
+        yaxis="y2",
+        mode="lines+markers",
+        marker_color=charts.OUTCOME_COLOURS["予以公开"],
+        customdata=data[["disclosure_rate_num", "disclosure_rate_den"]],
+        hovertemplate=(
+            f"%{{x}} 年度<br>{rate.label}：%{{y:.1%}}<br>{rate.numerator_label}："
+            f"%{{customdata[0]:,}}<br>{rate.denominator_label}：%{{customdata[1]:,}}<extra></extra>"
+        ),
+    )
+    figure.update_layout(
+        title="逐年申请、复议诉讼与公开率",
+        barmode="group",
+        yaxis={"title": "件"},
+        yaxis2={"title": rate.label, "overlaying": "y", "side": "right", "rangemode": "tozero",
+                "showgrid": False},
+    )  # fmt: skip
+    figure = charts.styled(figure)
+    figure.update_layout(yaxis2={"tickformat": ".0%"})
+    return figure
+
+
+# --- One report -----------------------------------------------------------------
+
+
+def report(agency_id: str, year: int) -> pd.Series | None:
+    """The report's metadata: who, which template, its source file, its counts."""
+    rows = query(
+        """
+        SELECT report_id, agency_id, agency_name, province, city, county, level, kind, year,
+               format, source_file, source_sha256, media_type, source_url, published_on,
+               parser_name, parser_version, input_file, errors, warnings, blank_cells,
+               dash_cells, text_cells
+        FROM reports WHERE agency_id = ? AND year = ?
+        """,
+        (agency_id, year),
+    )
+    return None if rows.empty else rows.iloc[0]
+
+
+def cells(report_id: int) -> pd.DataFrame:
+    """Every cell the report printed, in template order, with where it was read."""
+    return query(
+        """
+        SELECT k.path, k.section, k.row_key, k.col_key, k.row_label, k.col_label,
+               c.value, c.status, c.raw, c.at_line, c.at_page, c.at_table, c.at_row, c.at_col
+        FROM cells c JOIN cell_keys k USING (cell_id)
+        WHERE c.report_id = ? ORDER BY k.cell_id
+        """,
+        (report_id,),
+    )
+
+
+def findings(report_id: int) -> pd.DataFrame:
+    """The report's findings, errors first, numbered from 1 (the number a link
+    names in ``prof_finding``; the quality page uses the same numbering)."""
+    rows = query(
+        """
+        SELECT rule, severity, message, cells, expected, actual, origin
+        FROM findings WHERE report_id = ?
+        ORDER BY severity <> 'error', rule, message, cells::VARCHAR
+        """,
+        (report_id,),
+    ).copy()
+    rows.insert(0, "number", range(1, len(rows) + 1))
+    rows["cells"] = rows["cells"].map(list)
+    return rows
+
+
+def narrative(report_id: int) -> dict[str, str | None]:
+    rows = query(
+        "SELECT overview, problems, other FROM narratives WHERE report_id = ?", (report_id,)
+    )
+    if rows.empty:
+        return dict.fromkeys(NARRATIVES)
+    row = rows.iloc[0]
+    return {key: None if pd.isna(row[key]) else str(row[key]) for key in NARRATIVES}
+
+
+def finding_number(findings_: pd.DataFrame, value: str) -> int | None:
+    """A finding named in a link: its number, or a rule name (its first finding)."""
+    value = value.strip()
+    if value.isdigit() and 1 <= int(value) <= len(findings_):
+        return int(value)
+    matching = findings_[findings_.rule == value]
+    return int(matching.number.iloc[0]) if not matching.empty else None
+
+
+def finding_label(finding: pd.Series) -> str:
+    message = finding.message if len(finding.message) <= 60 else f"{finding.message[:60]}…"
+    return f"第 {finding.number} 条 · {SEVERITY_LABELS.get(finding.severity, '')} · {message}"
+
+
+def findings_table(findings_: pd.DataFrame, cells_: pd.DataFrame) -> pd.DataFrame:
+    """The list of findings as the page shows it."""
+    labels = dict(zip(cells_.path, _cell_names(cells_), strict=False)) | _template_cell_names()
+    return pd.DataFrame(
+        {
+            "序号": findings_.number,
+            "级别": findings_.severity.map(SEVERITY_LABELS),
+            "规则": findings_.rule,
+            "说明": findings_.message,
+            "涉及单元格": findings_.cells.map(
+                lambda paths: "；".join(labels.get(path, path) for path in paths)
+            ),
+        }
+    )
+
+
+def _cell_names(cells_: pd.DataFrame) -> list[str]:
+    return [
+        f"{row}·{col}" if col else row
+        for row, col in zip(cells_.row_label, cells_.col_label, strict=False)
+    ]
+
+
+def _template_cell_names() -> dict[str, str]:
+    names = {"narrative.problems": template.SECTION_HEADINGS["problems"][0]}
+    names |= {
+        f"narrative.{key}": template.SECTION_HEADINGS[key][0] for key in ("overview", "other")
+    }
+    return names
+
+
+def cell_marks(findings_: pd.DataFrame, picked: int | None) -> dict[str, str]:
+    """path → the CSS of a cell some finding concerns: errors over warnings,
+    the picked finding over both."""
+    marks: dict[str, str] = {}
+    for severity, css in (("warning", WARNING_CSS), ("error", ERROR_CSS)):
+        for paths in findings_[findings_.severity == severity].cells:
+            marks |= dict.fromkeys(paths, css)
+    if picked is not None:
+        marks |= dict.fromkeys(findings_[findings_.number == picked].cells.iloc[0], PICKED_CSS)
+    return marks
+
+
+# --- The original tables ----------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class Grid:
+    """A table as printed: ``text`` is what the page shows (labels and each
+    cell's printed text), ``paths`` the same shape with the cell path of every
+    data cell and "" for labels and headings."""
+
+    text: pd.DataFrame
+    paths: pd.DataFrame
+
+    def cell_paths(self) -> list[str]:
+        return [path for path in self.paths.to_numpy().ravel() if path]
+
+
+def _grid(rows: list[list[tuple[str, str]]], columns: pd.Index) -> Grid:
+    """Build a grid from rows of (text, path) pairs."""
+    text = pd.DataFrame([[cell[0] for cell in row] for row in rows], columns=columns, dtype=str)
+    paths = pd.DataFrame([[cell[1] for cell in row] for row in rows], columns=columns, dtype=str)
+    return Grid(text, paths)
+
+
+def _printed(raw: dict[str, str], path: str) -> tuple[str, str]:
+    return raw.get(path, NOT_READ), path
+
+
+def application_row_keys(cells_: pd.DataFrame, report_format: str) -> tuple[str, ...]:
+    """The section-三 rows as this report printed them: the three （六） sub-rows
+    (2021 template) or the single （六）其他处理 row (2019 template, which some
+    later reports still print)."""
+    printed = set(cells_[cells_.section == "applications"].row_key)
+    if printed & set(template.OTHER_SUB_ROWS):
+        return template.application_row_keys(single_other_row=False)
+    if "other_handling" in printed:
+        return template.application_row_keys(single_other_row=True)
+    return template.application_row_keys(single_other_row=report_format == "2019")
+
+
+# Headings printed before a row, in merged cells that carry no figures.
+_HEADINGS_BEFORE = {"granted": "三、本年度办理结果", **template.GROUP_LABEL_BEFORE}
+APPLICATION_CAPTION = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
+
+
+def application_columns() -> pd.MultiIndex:
+    """项目 | 自然人 | 法人或其他组织 (商业企业 … 其他) | 总计, as the template heads
+    them (a column without a second header row has "" below)."""
+    columns = [("项目", "")]
+    for key in template.APPLICANT_COLUMNS:
+        label = template.APPLICANT_COLUMN_LABELS[key]
+        grouped = key not in ("natural_person", "total")
+        columns.append(("法人或其他组织", label) if grouped else (label, ""))
+    return pd.MultiIndex.from_tuples(columns)
+
+
+def application_grid(cells_: pd.DataFrame, report_format: str) -> Grid:
+    """Section 三 as printed: template rows down (with the group headings),
+    applicant types across."""
+    raw = dict(zip(cells_.path, cells_.raw, strict=False))
+    blank_row = [("", "")] * len(template.APPLICANT_COLUMNS)
+    rows: list[list[tuple[str, str]]] = []
+    for key in application_row_keys(cells_, report_format):
+        if key in _HEADINGS_BEFORE:
+            rows.append([(_HEADINGS_BEFORE[key], ""), *blank_row])
+        label = template.APPLICATION_ROW_BY_KEY[key].label
+        rows.append(
+            [(label, "")]
+            + [_printed(raw, f"applications.{key}.{col}") for col in template.APPLICANT_COLUMNS]
+        )
+    return _grid(rows, application_columns())
+
+
+def review_grid(cells_: pd.DataFrame) -> Grid:
+    """Section 四 as printed: one row of 15 cells under a two-level header."""
+    raw = dict(zip(cells_.path, cells_.raw, strict=False))
+    columns = pd.MultiIndex.from_tuples(
+        [
+            (template.REVIEW_GROUP_LABELS[group], template.REVIEW_COLUMN_LABELS[col])
+            for group in template.REVIEW_GROUPS
+            for col in template.REVIEW_COLUMNS
+        ]
+    )
+    row = [
+        _printed(raw, f"review_litigation.{group}.{col}")
+        for group in template.REVIEW_GROUPS
+        for col in template.REVIEW_COLUMNS
+    ]
+    return _grid([row], columns)
+
+
+# Section 二 is printed as small tables, one per article of the regulation.
+PROACTIVE_CAPTIONS = {
+    "regulations": "第二十条第（一）项",
+    "normative_documents": "第二十条第（一）项",
+    "licensing": "第二十条第（五）项",
+    "other_services": "第二十条第（五）项",
+    "penalty": "第二十条第（六）项",
+    "coercion": "第二十条第（六）项",
+    "fees": "第二十条第（八）项",
+    "procurement": "第二十条第（九）项",
+}
+# The 2019 template heads its decision column without 本年.
+_PROACTIVE_2019_LABELS = {"decisions": "处理决定数量"}
+
+
+def proactive_column_label(column: str, report_format: str) -> str:
+    if report_format == "2019":
+        return _PROACTIVE_2019_LABELS.get(column, template.PROACTIVE_COLUMN_LABELS[column])
+    return template.PROACTIVE_COLUMN_LABELS[column]
+
+
+def proactive_grids(cells_: pd.DataFrame, report_format: str) -> dict[str, Grid]:
+    """Section 二 in the report's template (2019 or 2021): caption → its table,
+    信息内容 down and the template's columns across."""
+    raw = dict(zip(cells_.path, cells_.raw, strict=False))
+    items: dict[str, list[template.ProactiveItem]] = {}
+    for item in template.PROACTIVE_ITEMS[report_format]:
+        items.setdefault(PROACTIVE_CAPTIONS[item.key], []).append(item)
+    grids = {}
+    for caption, members in items.items():
+        columns = pd.Index(
+            [
+                "信息内容",
+                *(proactive_column_label(col, report_format) for col in members[0].columns),
+            ]
+        )
+        rows = [
+            [(item.label, "")]
+            + [_printed(raw, f"proactive.{item.key}.{col}") for col in item.columns]
+            for item in members
+        ]
+        grids[caption] = _grid(rows, columns)
+    return grids
+
+
+def proactive_long(grids: dict[str, Grid]) -> pd.DataFrame:
+    """All section-二 tables as one list of cells, for the section's CSV."""
+    rows = []
+    for caption, grid in grids.items():
+        for _, line in grid.text.iterrows():
+            for column in grid.text.columns[1:]:
+                rows.append((caption, line["信息内容"], column, line[column]))
+    return pd.DataFrame(rows, columns=["表", "信息内容", "栏目", "原文"])
+
+
+def styled(grid: Grid, marks: dict[str, str]) -> Styler:
+    """The grid's printed text, each cell coloured by the findings about it;
+    cells that were not read are grey."""
+
+    def css(_: pd.DataFrame) -> pd.DataFrame:
+        colours = grid.paths.map(lambda path: marks.get(path, "") if path else "")
+        not_read = (grid.text == NOT_READ) & (colours == "")
+        return colours.mask(not_read, NOT_READ_CSS)
+
+    return grid.text.style.apply(css, axis=None)
+
+
+def flat(grid: Grid) -> pd.DataFrame:
+    """The grid with one header row (``法人或其他组织·商业企业``), for a CSV."""
+    data = grid.text.copy()
+    if isinstance(data.columns, pd.MultiIndex):
+        data.columns = [top if top == bottom else f"{top}·{bottom}" for top, bottom in data.columns]
+    return data
+
+
+def styled_table(
+    styler: Styler, data: pd.DataFrame, topic: str, filters: Filters, *, key: str
+) -> None:
+    """A coloured table and the CSV of its text (show.table takes no Styler)."""
+    st.dataframe(styler, hide_index=True, height="content", key=f"table-{key}")
+    show.csv_download(data, topic, filters, key)
+
+
+# --- Where every number was read --------------------------------------------------
+
+LOCATION_COLUMNS = {
+    "at_line": "行号",
+    "at_page": "页码",
+    "at_table": "表格序号",
+    "at_row": "表内行",
+    "at_col": "表内列",
+}
+
+
+def in_print_order(cells_: pd.DataFrame, report_format: str) -> pd.DataFrame:
+    """The cells in the order the report prints them: the template order of
+    cell_keys, except section 二, whose 2019 table interleaves cells the 2021
+    template shares."""
+    proactive = [
+        f"proactive.{item.key}.{col}"
+        for item in template.PROACTIVE_ITEMS[report_format]
+        for col in item.columns
+    ]
+    position = {path: index for index, path in enumerate(proactive)}
+    sections = list(SECTION_LABELS)
+    order = [
+        (sections.index(section), position.get(path, 0), index)
+        for index, (section, path) in enumerate(zip(cells_.section, cells_.path, strict=False))
+    ]
+    return cells_.iloc[sorted(range(len(cells_)), key=order.__getitem__)]
+
+
+def cell_sources(cells_: pd.DataFrame, findings_: pd.DataFrame, report_format: str) -> pd.DataFrame:
+    """Each cell with its label, printed text, value, status, where it was read
+    and the findings about it. Location columns the input had none of are left out."""
+    cells_ = in_print_order(cells_, report_format)
+    about: dict[str, list[str]] = {}
+    for number, paths in zip(findings_.number, findings_.cells, strict=False):
+        for path in paths:
+            about.setdefault(path, []).append(str(number))
+    columns = [
+        proactive_column_label(col, report_format) if section == "proactive" else label
+        for section, col, label in zip(
+            cells_.section, cells_.col_key, cells_.col_label, strict=False
+        )
+    ]
+    table = pd.DataFrame(
+        {
+            "部分": cells_.section.map(SECTION_LABELS).to_numpy(),
+            "项目": cells_.row_label.to_numpy(),
+            "栏目": columns,
+            "原文": cells_.raw.to_numpy(),
+            "数值": cells_.value.to_numpy(),
+            "状态": cells_.status.map(STATUS_LABELS).to_numpy(),
+        }
+    )
+    for column, label in LOCATION_COLUMNS.items():
+        if cells_[column].notna().any():
+            table[label] = cells_[column].astype("Int64").to_numpy()
+    table["校验结果序号"] = ["、".join(about.get(path, [])) for path in cells_.path]
+    return table
+
+
+def location_columns(table: pd.DataFrame) -> dict[str, object]:
+    """Line and page numbers shown as plain integers, without thousands separators."""
+    return {
+        label: st.column_config.NumberColumn(format="%d")
+        for label in LOCATION_COLUMNS.values()
+        if label in table.columns
+    }
+
+
+def source_line(meta: pd.Series) -> str:
+    """The source document in one line, for a caption (Markdown-escaped)."""
+    url = meta.source_url if isinstance(meta.source_url, str) and meta.source_url else "—"
+    return escape_markdown(f"源文件：{meta.source_file}（{meta.media_type}）· 网址：{url}")
+
+
+def source_table(meta: pd.Series) -> pd.DataFrame:
+    """The report's source document and how it was read, as 项目/内容 rows."""
+    rows = [
+        ("报告中的机关名称", meta.agency_name),
+        ("机关编号", meta.agency_id),
+        ("年度", f"{int(meta.year)}"),
+        ("模板版本（第二部分）", f"{meta.format} 版"),
+        ("源文件", meta.source_file),
+        ("文件类型", meta.media_type),
+        ("源文件网址", meta.source_url),
+        ("发布日期", meta.published_on),
+        ("源文件 SHA-256", meta.source_sha256),
+        ("读取程序", f"{meta.parser_name} {meta.parser_version}"),
+        ("载入的文件", meta.input_file),
+    ]
+    return pd.DataFrame(
+        [(name, "—" if value is None or pd.isna(value) else str(value)) for name, value in rows],
+        columns=["项目", "内容"],
+    )
+
+
+def escape_markdown(text: str) -> str:
+    """Text from a report, safe inside a Markdown heading or caption."""
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$:&])", r"\\\1", text)

@@ -1,0 +1,293 @@
+"""数据质量: the findings of the filtered reports by rule, year and agency; the
+reports with the most errors; blank, dash and text cells; and which agencies
+have not published a report for a year (the coverage matrix)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from app import charts
+from app.db import query
+from app.filters import AGENCY_SCOPE, Filters
+from app.profile import SEVERITY_LABELS
+
+# One line per rule, in the words of docs/data-model.md.
+RULE_DESCRIPTIONS: dict[str, str] = {
+    "applications.balance": (
+        "第三部分逐列：一、本年新收 + 二、上年结转 应等于 （七）总计 + 四、结转下年度"
+    ),
+    "applications.outcomes_sum": "第三部分逐列：（七）总计 应等于各项办理结果之和",
+    "applications.row_total": "第三部分逐行：总计 应等于六类申请人之和",
+    "review_litigation.total": (
+        "第四部分逐类：总计 应等于 结果维持 + 结果纠正 + 其他结果 + 尚未审结"
+    ),
+    "cells.non_negative_integer": "件数应为非负整数（万元金额可有小数，2019 版“本年增/减”可为负）",
+    "cells.not_a_number": "单元格为空白、短横或文字，不是数字（汇总时按 0 计）",
+    "cells.unit": "数字后写了单位（如“0件”），按去掉单位后的数值读取",
+    "cells.unit_mismatch": "收费金额的单位与表头（万元）不符，按原样读取、未换算",
+    "report.complete": "报告缺少某一正文部分、第二部分项目、第三部分行或第四部分类别",
+    "extract.row_missing": "未找到某一行的标签",
+    "extract.row_unreadable": "某一行的数字无法确定地对应到各栏，该行未读入",
+    "extract.unplaced_values": "行末有不属于任何一行的数字，已列出、未归入",
+    "extract.subtotal_row": "报告自行加印了小计行（等于其子项之和），小计未读入",
+    "extract.split_by_total": "连在一起的数字借助总计唯一地拆开",
+    "applications.carry_over_continuity": (
+        "本年“二、上年结转”与上年“四、结转下年度继续办理”逐列不一致"
+    ),
+    "proactive.stock_flow": (
+        "现行有效件数 ≠ 上年现行有效 + 本年制发 − 本年废止（规章、行政规范性文件）"
+    ),
+    "narrative.repeated": "“五、存在的主要问题及改进情况”与上年基本相同（内容雷同）",
+}
+REPORT_LIST_LIMIT = 500
+AGENCY_LIST_LIMIT = 20
+COVERAGE_LIMIT = 300
+PRESENT, MISSING = "✓", "缺"
+
+COLUMN_DEFINITIONS: dict[str, str] = {
+    "规则": "校验规则的名称",
+    "级别": "错误：违反模板勾稽关系、缺项或无法读取；提示：需要留意但不一定有误",
+    "条数": "筛选范围内该规则的校验结果条数",
+    "涉及报告数": "有该规则校验结果的报告份数",
+    "说明": "规则检查的内容",
+    "报告数": "筛选范围内载入的报告份数",
+    "有错误的报告": "至少有一条错误的报告份数",
+    "错误": "严重程度为“错误”的校验结果条数",
+    "提示": "严重程度为“提示”的校验结果条数",
+    "空白单元格": "表格中留空的单元格数",
+    "短横单元格": "填写“/”“-”“—”“无”等的单元格数",
+    "文字单元格": "填写了数字以外文字的单元格数",
+    "所选规则": "所选规则的校验结果条数",
+    "缺报年数": "年度范围内数据中没有该机关报告的年数",
+}
+
+
+def definitions(columns: list[str]) -> str:
+    """One line defining each column shown, for a caption."""
+    return "；".join(
+        f"{name}：{COLUMN_DEFINITIONS[name]}" for name in columns if name in COLUMN_DEFINITIONS
+    )
+
+
+def rules() -> list[str]:
+    """Every rule a finding can have: the documented ones and any in the data."""
+    found = query("SELECT DISTINCT rule FROM findings ORDER BY rule").rule.tolist()
+    return sorted(set(RULE_DESCRIPTIONS) | set(found))
+
+
+def by_rule(filters: Filters) -> pd.DataFrame:
+    """Findings per rule and severity over the filtered reports, most first."""
+    where, params = filters.where("r")
+    data = query(
+        f"""
+        SELECT f.rule, f.severity, count(*) AS findings, count(DISTINCT f.report_id) AS reports
+        FROM findings f JOIN reports r USING (report_id)
+        WHERE {where}
+        GROUP BY f.rule, f.severity ORDER BY findings DESC, f.rule
+        """,
+        params,
+    )
+    return pd.DataFrame(
+        {
+            "规则": data.rule,
+            "级别": data.severity.map(SEVERITY_LABELS),
+            "条数": data.findings,
+            "涉及报告数": data.reports,
+            "说明": data.rule.map(lambda rule: RULE_DESCRIPTIONS.get(rule, "—")),
+        }
+    )
+
+
+def _per_report(where: str) -> str:
+    """SQL of the filtered reports with their errors and warnings: all of them,
+    or only those of the rule ``$rule`` when it is not NULL (one SQL text for
+    both, so every rule shares a plan)."""
+    return f"""
+        SELECT r.report_id, r.agency_id, r.year, r.blank_cells, r.dash_cells, r.text_cells,
+               CASE WHEN $rule IS NULL THEN r.errors ELSE coalesce(c.errors, 0) END AS errors,
+               CASE WHEN $rule IS NULL THEN r.warnings ELSE coalesce(c.warnings, 0) END
+                   AS warnings,
+               c.report_id IS NOT NULL AS has_rule
+        FROM reports r LEFT JOIN (
+            SELECT report_id, count(*) FILTER (WHERE severity = 'error') AS errors,
+                   count(*) FILTER (WHERE severity = 'warning') AS warnings
+            FROM findings WHERE rule = $rule GROUP BY report_id
+        ) c USING (report_id)
+        WHERE {where}
+    """
+
+
+def by_year(filters: Filters, rule: str | None = None) -> pd.DataFrame:
+    """Per year: reports, reports with errors, findings and unreadable cells."""
+    where, params = filters.where("r")
+    data = query(
+        f"""
+        WITH per_report AS ({_per_report(where)})
+        SELECT year, count(*) AS reports, count(*) FILTER (WHERE errors > 0) AS with_errors,
+               sum(errors)::BIGINT AS errors, sum(warnings)::BIGINT AS warnings,
+               sum(blank_cells)::BIGINT AS blank, sum(dash_cells)::BIGINT AS dash,
+               sum(text_cells)::BIGINT AS text
+        FROM per_report GROUP BY year ORDER BY year
+        """,
+        params | {"rule": rule},
+    )
+    return data.rename(
+        columns={
+            "year": "年度",
+            "reports": "报告数",
+            "with_errors": "有错误的报告",
+            "errors": "错误",
+            "warnings": "提示",
+            "blank": "空白单元格",
+            "dash": "短横单元格",
+            "text": "文字单元格",
+        }
+    )
+
+
+def year_figure(data: pd.DataFrame) -> go.Figure:
+    long = data.melt(
+        id_vars="年度", value_vars=["错误", "提示"], var_name="级别", value_name="条数"
+    )
+    figure = charts.year_bars(
+        long,
+        x="年度",
+        y="条数",
+        colour="级别",
+        colours={"错误": "#c62828", "提示": "#ffb300"},
+        title="各年度校验结果条数",
+    )
+    return figure.update_layout(xaxis_title="年度", yaxis_title="条")
+
+
+def by_agency(
+    filters: Filters, rule: str | None = None, limit: int = AGENCY_LIST_LIMIT
+) -> pd.DataFrame:
+    """The agencies with the most errors (then warnings) over the filtered reports."""
+    where, params = filters.where("r")
+    data = query(
+        f"""
+        WITH per_report AS ({_per_report(where)})
+        SELECT p.agency_id, a.name, count(*) AS reports, sum(errors)::BIGINT AS errors,
+               sum(warnings)::BIGINT AS warnings
+        FROM per_report p JOIN agencies a USING (agency_id)
+        GROUP BY p.agency_id, a.name HAVING sum(errors) + sum(warnings) > 0
+        ORDER BY errors DESC, warnings DESC, a.name LIMIT $limit
+        """,
+        params | {"rule": rule, "limit": limit},
+    )
+    return data.rename(
+        columns={
+            "agency_id": "机关编号",
+            "name": "机关",
+            "reports": "报告数",
+            "errors": "错误",
+            "warnings": "提示",
+        }
+    )
+
+
+def reports(
+    filters: Filters, rule: str | None = None, limit: int = REPORT_LIST_LIMIT
+) -> pd.DataFrame:
+    """The filtered reports, those with most errors first, then most warnings.
+    With a rule, only the reports that have a finding of it, counted for it."""
+    where, params = filters.where("r")
+    data = query(
+        f"""
+        WITH listed AS ({_per_report(where)})
+        SELECT l.*, a.name, count(*) OVER () AS total
+        FROM listed l JOIN agencies a USING (agency_id)
+        WHERE $rule IS NULL OR l.has_rule
+        ORDER BY errors DESC, warnings DESC, a.name, l.year, l.report_id LIMIT $limit
+        """,
+        params | {"rule": rule, "limit": limit},
+    )
+    return data
+
+
+def report_table(data: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "机关": data.name,
+            "年度": data.year,
+            "错误": data.errors,
+            "提示": data.warnings,
+            "空白单元格": data.blank_cells,
+            "短横单元格": data.dash_cells,
+            "文字单元格": data.text_cells,
+        }
+    )
+
+
+def report_in_scope(filters: Filters, agency_id: str, year: int) -> bool:
+    """Whether the report is among the filtered ones and has a finding."""
+    where, params = filters.where("r")
+    rows = query(
+        f"SELECT count(*) AS n FROM reports r WHERE {where} AND r.agency_id = $agency_id"
+        " AND r.year = $year AND r.errors + r.warnings > 0",
+        params | {"agency_id": agency_id, "year": year},
+    )
+    return bool(rows.n.iloc[0])
+
+
+def cell_totals(filters: Filters) -> pd.Series:
+    """Blank, dash and text cells over the filtered reports, and how many reports have any."""
+    where, params = filters.where()
+    return query(
+        f"""
+        SELECT count(*) AS reports, coalesce(sum(blank_cells), 0)::BIGINT AS blank,
+               coalesce(sum(dash_cells), 0)::BIGINT AS dash,
+               coalesce(sum(text_cells), 0)::BIGINT AS text,
+               count(*) FILTER (WHERE blank_cells + dash_cells + text_cells > 0) AS with_any
+        FROM reports WHERE {where}
+        """,
+        params,
+    ).iloc[0]
+
+
+# --- Coverage: which agencies published for which year -------------------------------
+
+
+def coverage(filters: Filters, limit: int = COVERAGE_LIMIT) -> pd.DataFrame:
+    """Agencies in the sidebar's scope with the years they have a report for
+    in the year range; those missing the most years first.
+
+    Every agency in scope is listed, even one with no report in the range
+    (it is missing every year); ``agencies`` and ``missing_total`` count all
+    of them, before the limit."""
+    where, params = filters.where("r")
+    span = filters.year_to - filters.year_from + 1
+    return query(
+        f"""
+        WITH scope AS (
+            SELECT agency_id, name FROM agencies
+            WHERE {AGENCY_SCOPE} AND (len($agencies::VARCHAR[]) = 0
+                   OR list_contains($agencies::VARCHAR[], agency_id))
+        ),
+        published AS (
+            SELECT r.agency_id, list(DISTINCT r.year ORDER BY r.year) AS years
+            FROM reports r WHERE {where} GROUP BY r.agency_id
+        ),
+        joined AS (
+            SELECT s.agency_id, s.name, coalesce(p.years, []::SMALLINT[]) AS years,
+                   $span - len(coalesce(p.years, []::SMALLINT[])) AS missing
+            FROM scope s LEFT JOIN published p USING (agency_id)
+        )
+        SELECT *, count(*) OVER () AS agencies, sum(missing) OVER ()::BIGINT AS missing_total
+        FROM joined ORDER BY missing DESC, name, agency_id LIMIT $limit
+        """,
+        params | {"span": span, "limit": limit},
+    )
+
+
+def coverage_matrix(data: pd.DataFrame, year_from: int, year_to: int) -> pd.DataFrame:
+    """One row per agency, one column per year: ✓ when the report is in the
+    data, 缺 when it is not."""
+    matrix = pd.DataFrame({"机关": data.name, "机关编号": data.agency_id})
+    published = [set(int(year) for year in years) for years in data.years]
+    for year in range(year_from, year_to + 1):
+        matrix[str(year)] = [PRESENT if year in have else MISSING for have in published]
+    matrix["缺报年数"] = data.missing.astype(int).to_numpy()
+    return matrix

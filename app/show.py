@@ -1,0 +1,111 @@
+"""Tables and charts on a page, each with a CSV download of exactly the rows
+shown. Files are built only when the button is clicked."""
+
+from __future__ import annotations
+
+import io
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from app.db import data_version
+from app.filters import Filters
+
+
+def _counts_as_integers(data: pd.DataFrame) -> pd.DataFrame:
+    # Figures are stored as DOUBLE (a fractional count is kept as printed);
+    # whole-number columns are written as 3119, not 3119.0.
+    columns = {
+        name: data[name].astype("Int64")
+        for name in data.columns
+        if pd.api.types.is_float_dtype(data[name])
+        and data[name].dropna().apply(float.is_integer).all()
+    }
+    return data.assign(**columns) if columns else data
+
+
+def csv_bytes(data: pd.DataFrame) -> bytes:
+    """UTF-8 with a BOM, so Excel on Chinese Windows reads the headers."""
+    return _counts_as_integers(data).to_csv(index=False).encode("utf-8-sig")
+
+
+def excel_bytes(sheets: dict[str, pd.DataFrame]) -> bytes:
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="xlsxwriter") as writer:
+        for name, sheet in sheets.items():
+            sheet.to_excel(writer, sheet_name=name, index=False)
+    return buffer.getvalue()
+
+
+def csv_download(data: pd.DataFrame, topic: str, filters: Filters, key: str) -> None:
+    st.download_button(
+        "下载 CSV",
+        data=lambda: csv_bytes(data),
+        file_name=f"{filters.file_stem(topic, data_version())}.csv",
+        mime="text/csv",
+        on_click="ignore",
+        icon=":material/download:",
+        key=f"csv-{key}",
+        help="所显示的数据（UTF-8 带 BOM，Excel 可直接打开）",
+    )
+
+
+def number_columns(data: pd.DataFrame) -> dict[str, object]:
+    """Thousands separators for counts, percentages for rates (columns named …率)."""
+    config: dict[str, object] = {}
+    for name in data.columns:
+        if not pd.api.types.is_numeric_dtype(data[name]) or name in ("年度", "年份"):
+            continue
+        if str(name).endswith("率"):
+            config[name] = st.column_config.NumberColumn(format="percent")
+        else:
+            config[name] = st.column_config.NumberColumn(format="localized")
+    return config
+
+
+def table(
+    data: pd.DataFrame,
+    topic: str,
+    filters: Filters,
+    *,
+    key: str,
+    column_config: dict[str, object] | None = None,
+    **options: object,
+) -> None:
+    """A table and the CSV of the same rows and columns."""
+    st.dataframe(
+        data,
+        hide_index=True,
+        column_config=number_columns(data) | (column_config or {}),
+        key=f"table-{key}",
+        placeholder="—",  # no value (e.g. a rate without denominator), never "None"
+        **options,
+    )
+    csv_download(data, topic, filters, key)
+
+
+def chart(figure: go.Figure, data: pd.DataFrame, topic: str, filters: Filters, *, key: str) -> None:
+    """A chart and the CSV of the figures it draws."""
+    st.plotly_chart(figure, key=f"chart-{key}", config={"displaylogo": False})
+    csv_download(data, topic, filters, key)
+
+
+def stop_if_empty(rows: int, what: str = "报告") -> None:
+    """An empty selection explains itself instead of drawing empty charts."""
+    if rows == 0:
+        st.info(
+            f"当前筛选范围内没有{what}。请放宽左侧的年度、地区、层级、机关类型或机关筛选。",
+            icon=":material/search:",
+        )
+        st.stop()
+
+
+def figure_text(value: float | None, *, rate: bool = False, unit: str = "") -> str:
+    """``1,234`` for counts, ``59.5%`` for rates, ``—`` when there is no value."""
+    if value is None or pd.isna(value):
+        return "—"
+    if rate:
+        return f"{value:.1%}"
+    text = f"{value:,.2f}" if unit == "万元" else f"{value:,.0f}"
+    return f"{text} {unit}" if unit == "万元" else text

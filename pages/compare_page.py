@@ -1,0 +1,160 @@
+"""机关对比 — agencies side by side on one measure, ranked, and against the
+median of their peers."""
+
+import pandas as pd
+import streamlit as st
+
+from app import aggregate, compare, show
+from app.filters import AGENCY_LIST_LIMIT, Filters, agency_count, current, names_of
+from app.measures import MEASURE_BY_KEY, Measure
+from app.urlstate import parse_one, put_in_url, url_widget
+
+AGENCY_KEY = "cmp_agency"
+
+
+def choose_agencies(filters: Filters) -> list[str]:
+    """The searchable agency picker, its choice kept in the URL."""
+    total = agency_count(filters)
+    search = ""
+    if total > AGENCY_LIST_LIMIT:
+        search = st.text_input(
+            "机关名称关键词",
+            key="cmp_search",
+            help=f"当前范围内有 {total:,} 个机关，先输入名称中的字词再选择。",
+        ).strip()
+
+    def render() -> list[str]:
+        options = compare.agency_options(filters, search, st.session_state.get(AGENCY_KEY, []))
+        return st.multiselect(
+            "对比的机关",
+            list(options),
+            format_func=options.__getitem__,
+            key=AGENCY_KEY,
+            placeholder="输入名称搜索",
+            help="候选为左侧地区、层级、机关类型范围内的机关；可输入名称搜索。",
+        )
+
+    # Agencies picked in the sidebar, when they are a comparable few, come preselected.
+    preselected = (
+        list(filters.agencies) if compare.bound_message(len(filters.agencies)) is None else []
+    )
+    return url_widget(
+        AGENCY_KEY, default=preselected, parse=compare.parse_agencies, encode=list, render=render
+    )
+
+
+def keep_agencies_aside() -> None:
+    """In the region mode the picker is not drawn: keep its choice for when
+    the user switches back, and leave it out of the link."""
+    if AGENCY_KEY in st.session_state:
+        st.session_state[AGENCY_KEY] = st.session_state[AGENCY_KEY]
+    put_in_url(AGENCY_KEY, [])
+
+
+def column_config(table: pd.DataFrame, measure: Measure) -> dict[str, object]:
+    """Percent or thousands for the measure's columns, and each column's definition."""
+    value_format = "percent" if measure.is_rate else "localized"
+    value_columns = {aggregate.label(measure.key), compare.PEER_MEDIAN, compare.DIFFERENCE}
+    helps = dict(compare.DEFINITIONS)
+    helps[aggregate.label(measure.key)] = measure.definition
+    helps[compare.numerator_heading(measure.key)] = measure.numerator_label
+    helps[compare.denominator_heading(measure.key)] = measure.denominator_label
+    config = {}
+    for name in table.columns:
+        if name == compare.RANK:
+            config[name] = st.column_config.NumberColumn(help=helps[name])
+        elif name in value_columns:
+            config[name] = st.column_config.NumberColumn(format=value_format, help=helps[name])
+        elif name in helps:
+            config[name] = st.column_config.NumberColumn(format="localized", help=helps[name])
+    return config
+
+
+filters = current()
+st.title("机关对比")
+st.caption(f"筛选范围：{filters.describe().replace('_', ' · ')}")
+
+mode = url_widget(
+    "cmp_mode",
+    default="agencies",
+    parse=parse_one(lambda value: value if value in compare.MODES else None, "对比方式"),
+    encode=lambda value: [value],
+    render=lambda: st.radio(
+        "对比方式",
+        list(compare.MODES),
+        format_func=compare.MODES.__getitem__,
+        key="cmp_mode",
+        horizontal=True,
+        help="选择具体机关；或取左侧所选地区（不选为全国）与层级内的全部机关。",
+    ),
+)
+measure_key = url_widget(
+    "cmp_measure",
+    default=compare.DEFAULT_MEASURE,
+    parse=parse_one(lambda value: value if value in compare.MEASURE_CHOICES else None, "指标"),
+    encode=lambda value: [value],
+    render=lambda: st.selectbox(
+        "指标",
+        compare.MEASURE_CHOICES,
+        format_func=lambda key: aggregate.label(key),
+        key="cmp_measure",
+    ),
+)
+measure = MEASURE_BY_KEY[measure_key]
+st.caption(f"**{measure.label}**：{measure.definition}。来源：{measure.source}。")
+show.stop_if_empty(int(aggregate.total(filters, "reports")["reports"]))
+
+if mode == "agencies":
+    chosen = choose_agencies(filters)
+    message = compare.bound_message(len(chosen))
+    if message:
+        (st.info if len(chosen) < compare.MIN_AGENCIES else st.warning)(
+            message, icon=":material/compare_arrows:"
+        )
+        st.stop()
+    scope = compare.chosen_scope(filters, chosen)
+    rows = compare.ranking(scope, measure_key, limit=compare.MAX_AGENCIES)
+    absent = [name for agency_id, name in names_of(chosen).items()
+              if agency_id not in set(rows.agency_id)]  # fmt: skip
+    if absent:
+        st.caption(f"以下机关在所选年度没有报告，未列入：{'、'.join(sorted(absent))}。")
+    show.stop_if_empty(len(rows), "所选机关的报告")
+    drawn = rows
+else:
+    keep_agencies_aside()
+    message = compare.region_scope_message(filters)
+    if message:
+        st.info(message, icon=":material/compare_arrows:")
+        st.stop()
+    scope = filters
+    rows = compare.ranking(scope, measure_key)
+    show.stop_if_empty(len(rows), "机关")
+    in_scope = int(rows.in_scope.iloc[0])
+    drawn = rows.head(compare.CHART_LIMIT)
+    shown = [f"范围内共 {in_scope:,} 个机关"]
+    if in_scope > len(drawn):
+        shown.append(f"图中为按{measure.label}排名前 {len(drawn)} 的机关")
+    if in_scope > len(rows):
+        shown.append(f"排名表与同类对比列出前 {len(rows):,} 个")
+    st.caption("，".join(shown) + "。")
+
+st.subheader("逐年对比")
+yearly = compare.yearly_table(
+    compare.yearly(scope, measure_key, list(drawn.agency_id)), drawn, measure_key
+)
+show.chart(compare.yearly_figure(yearly, measure_key), yearly, f"机关对比-{measure.label}-逐年",
+           scope, key="compare-yearly")  # fmt: skip
+
+st.subheader("排名")
+st.caption(f"按所选年度合计的{measure.label}排名；比率为合计后的分子 ÷ 分母。")
+ranked = compare.ranking_table(rows, measure_key)
+show.table(ranked, f"机关对比-{measure.label}-排名", scope, key="compare-ranking",
+           column_config=column_config(ranked, measure))  # fmt: skip
+
+st.subheader("与同类机关中位数对比")
+st.caption(compare.PEER_DEFINITION)
+peers = compare.peer_table(
+    rows, compare.peer_medians(filters, measure_key, list(rows.agency_id)), measure_key
+)
+show.table(peers, f"机关对比-{measure.label}-同类中位数", scope, key="compare-peers",
+           column_config=column_config(peers, measure))  # fmt: skip

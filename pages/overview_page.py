@@ -1,0 +1,47 @@
+"""总览 — the selection at a glance."""
+
+import streamlit as st
+
+from app import aggregate, charts, overview, show
+from app.filters import current
+
+filters = current()
+st.title("总览")
+st.caption(f"筛选范围：{filters.describe().replace('_', ' · ')}")
+latest = overview.headlines(filters)
+show.stop_if_empty(0 if latest is None else 1)
+year, figures = latest
+st.subheader(f"{year} 年度主要指标")
+columns = st.columns(4)
+for index, figure in enumerate(figures):
+    delta = None
+    if figure.change is not None:
+        delta = (
+            f"{figure.change * 100:+.1f} 个百分点" if figure.is_rate else f"{figure.change:+,.0f}"
+        )
+    columns[index % 4].metric(
+        figure.label,
+        show.figure_text(figure.value, rate=figure.is_rate),
+        delta,
+        help=f"{figure.definition}。变化为与上一年度相比，小图为所选各年度。",
+        delta_color="off" if figure.key.endswith("correction_rate") else "normal",
+        delta_arrow="off" if not figure.change else "auto",
+        delta_description=f"较 {year - 1} 年度",
+        chart_data=list(figure.series) if len(figure.series) > 1 else None,
+        chart_type="line",
+        border=True,
+    )
+
+trend = overview.trend(filters)
+st.subheader("逐年趋势")
+show.chart(overview.trend_figure(trend), aggregate.labelled(trend), "总览-逐年趋势", filters,
+           key="overview-trend")  # fmt: skip
+show.chart(overview.review_figure(trend), aggregate.labelled(trend), "总览-复议诉讼", filters,
+           key="overview-review")  # fmt: skip
+
+st.subheader(f"本年新收申请最多的 {overview.TOP_AGENCIES} 个机关")
+top = aggregate.labelled(overview.top_agencies(filters))
+st.plotly_chart(
+    charts.ranking_bars(top, name="机关", value="本年新收申请"), key="chart-overview-top"
+)
+show.table(top.drop(columns="机关编号"), "总览-申请最多的机关", filters, key="overview-top")

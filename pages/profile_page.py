@@ -1,0 +1,261 @@
+"""机关档案 — one agency over all its years, and one of its reports as published."""
+
+import streamlit as st
+
+from app import aggregate, profile, show
+from app.filters import Filters, current, names_of
+from app.measures import MEASURE_BY_KEY
+from app.urlstate import InvalidParameter, parse_one, url_widget
+from etl import template
+
+filters = current()
+st.title("机关档案")
+st.caption(
+    f"筛选范围：{filters.describe().replace('_', ' · ')}。可选的机关为左侧地区、层级、机关类型"
+    "和机关筛选范围内的机关；档案列出所选机关的全部年度，不受年度筛选限制。"
+)
+show.stop_if_empty(profile.candidate_count(filters), "机关")
+
+
+# --- Which agency and which year ------------------------------------------------
+
+
+def _agency_choice() -> str | None:
+    search = ""
+    if profile.needs_search(filters):
+        search = st.text_input(
+            "机关名称关键词",
+            key="prof_search",
+            help=f"当前范围内有 {profile.candidate_count(filters):,} 个机关，"
+            "先输入名称中的字词再选择。",
+        ).strip()
+    offered = (
+        profile.candidates(filters, search) if search or not profile.needs_search(filters) else {}
+    )
+    default = profile.default_agency(filters)
+    chosen = st.session_state.get("prof_agency")
+    if chosen is None or not profile.in_scope(filters, chosen):
+        st.session_state["prof_agency"] = default  # outside the sidebar's scope now
+
+    def parse(values: list[str]) -> str:
+        if not profile.in_scope(filters, values[-1]):
+            raise InvalidParameter("左侧筛选范围内没有这个机关")
+        return values[-1]
+
+    def render() -> str | None:
+        # The chosen agency stays listed whatever the search.
+        names = offered | names_of(
+            [st.session_state["prof_agency"]] if st.session_state.get("prof_agency") else []
+        )
+        return st.selectbox(
+            "机关",
+            list(names),
+            format_func=names.__getitem__,
+            key="prof_agency",
+            placeholder="选择机关（可输入名称搜索）",
+            help="机关编号为行政区划代码加机关名称；同一机关历年名称不同时合为一个机关。",
+        )
+
+    return url_widget(
+        "prof_agency", default=default, parse=parse, encode=lambda value: [value], render=render
+    )
+
+
+agency_id = _agency_choice()
+if agency_id is None:
+    for stale in ("prof_year", "prof_finding"):  # they belong to the agency no longer shown
+        st.query_params.pop(stale, None)
+    if profile.needs_search(filters) and not st.session_state.get("prof_search"):
+        st.info("请先输入机关名称关键词，再从列表中选择机关。", icon=":material/search:")
+    else:
+        st.info("请选择一个机关，查看它的历年报告。", icon=":material/folder_open:")
+    st.stop()
+
+years = profile.agency_years(agency_id)
+agency = profile.agency_info(agency_id)
+if not years or agency is None:
+    st.info("这个机关没有载入的报告。", icon=":material/search:")
+    st.stop()
+if st.session_state.get("prof_year") not in years:
+    st.session_state["prof_year"] = years[0]  # the latest, when the agency changed
+year = url_widget(
+    "prof_year",
+    default=years[0],
+    parse=parse_one(lambda value: int(value) if value.isdigit() and int(value) in years else None,
+                    "年度的报告"),
+    encode=lambda value: [str(value)],
+    render=lambda: st.selectbox(
+        "年度", years, key="prof_year", format_func=lambda value: f"{value} 年度",
+        help="该机关已载入报告的年度",
+    ),
+)  # fmt: skip
+
+
+# --- The agency over its years ------------------------------------------------------
+
+name = profile.escape_markdown(str(agency["name"]))
+st.header(name)
+other_names = [str(n) for n in agency["names"] if n != agency["name"]]
+place = " ".join(str(agency[part]) for part in ("province", "city", "county") if agency[part])
+also = f" · 报告中也写作：{'、'.join(other_names)}" if other_names else ""
+st.caption(
+    profile.escape_markdown(
+        f"机关编号 {agency_id} · {place or '地区不详'} · {len(years)} 份报告"
+        f"（{min(years)}–{max(years)} 年度）{also}"
+    )
+)
+
+st.subheader("逐年主要指标")
+series = profile.series(agency_id, years)
+series_scope = Filters(min(years), max(years), agencies=(agency_id,))
+series_table = profile.series_table(series)
+show.chart(profile.series_figure(series), series_table, f"机关档案-{agency['name']}-逐年",
+           series_scope, key="profile-series-chart")  # fmt: skip
+show.table(series_table, f"机关档案-{agency['name']}-逐年指标", series_scope,
+           key="profile-series")  # fmt: skip
+st.caption(
+    "；".join(
+        f"{aggregate.label(key)}：{MEASURE_BY_KEY[key].definition}" for key in profile.SERIES_KEYS
+    )
+    + "；·分子/·分母：比率的组成；错误/提示：该年度报告的校验结果条数。"
+)
+
+
+# --- One report as published ----------------------------------------------------------
+
+meta = profile.report(agency_id, year)
+report_id = int(meta.report_id)
+report_scope = Filters(year, year, agencies=(agency_id,))
+topic = f"机关档案-{agency['name']}-{year}"
+cells = profile.cells(report_id)
+found = profile.findings(report_id)
+
+st.subheader(f"{year} 年度报告：{profile.escape_markdown(str(meta.agency_name))}")
+counts = st.columns(5)
+counts[0].metric(
+    "错误", f"{int(meta.errors):,}", help="违反模板勾稽关系、缺项或无法读取的校验结果条数"
+)
+counts[1].metric(
+    "提示",
+    f"{int(meta.warnings):,}",
+    help="需要留意但不一定有误的校验结果条数（如空白单元格、与上年不衔接）",
+)
+counts[2].metric(
+    "空白单元格", f"{int(meta.blank_cells):,}", help="表格中留空的单元格数（汇总时按 0 计）"
+)
+counts[3].metric(
+    "短横单元格", f"{int(meta.dash_cells):,}", help="填写“/”“-”“—”“无”等的单元格数（汇总时按 0 计）"
+)
+counts[4].metric(
+    "文字单元格", f"{int(meta.text_cells):,}", help="填写了数字以外文字的单元格数（汇总时按 0 计）"
+)
+st.caption(profile.source_line(meta))
+with st.expander("源文件与读取信息"):
+    show.table(profile.source_table(meta), f"{topic}-源文件", report_scope, key="profile-source")
+
+# Findings first: the tables below are coloured by them.
+st.subheader("校验结果")
+if st.session_state.get("_prof_finding_report") != report_id:
+    st.session_state["prof_finding"] = None  # a finding number names a finding of one report
+    st.session_state["_prof_finding_report"] = report_id
+picked = url_widget(
+    "prof_finding",
+    default=None,
+    parse=parse_one(lambda value: profile.finding_number(found, value), "校验结果"),
+    encode=lambda value: [str(value)],
+    render=lambda: st.selectbox(
+        "在表中特别标出",
+        [None, *(int(n) for n in found.number)],
+        format_func=lambda n: "（不特别标出）" if n is None else profile.finding_label(
+            found[found.number == n].iloc[0]),
+        key="prof_finding",
+        placeholder="（不特别标出）",  # shown for None, the default
+        disabled=found.empty,
+        help="所选校验结果涉及的单元格在下列原表中以深红色标出",
+    ),
+)  # fmt: skip
+if found.empty:
+    st.success("未发现问题：模板的勾稽关系均成立，所有单元格均为数字。")
+else:
+    show.table(profile.findings_table(found, cells), f"{topic}-校验结果", report_scope,
+               key="profile-findings")  # fmt: skip
+    st.caption(
+        "序号：本报告校验结果的编号（错误在前）；级别：错误为违反模板勾稽关系、缺项或无法读取，"
+        "提示为需要留意但不一定有误；规则：校验规则的名称，说明见「数据质量」页。"
+    )
+if picked is not None:
+    finding = found[found.number == picked].iloc[0]
+    alert = st.error if finding.severity == "error" else st.warning
+    alert(f"第 {picked} 条校验结果（{profile.SEVERITY_LABELS[finding.severity]}），"
+          "涉及的单元格在下列原表中以深红色标出：", icon=":material/my_location:")  # fmt: skip
+    st.text(finding.message)
+marks = profile.cell_marks(found, picked)
+st.caption(
+    "原表中：浅红底为错误涉及的单元格，浅黄底为提示涉及的单元格，深红底为特别标出的校验结果；"
+    f"单元格内容为报告原文（空白即报告中留空）；灰字“{profile.NOT_READ}”为报告应有但未能读出的单元格。"
+)
+
+
+def _narrative(key: str, text: str | None) -> None:
+    st.markdown(f"#### {template.SECTION_HEADINGS[key][0]}")
+    for number, severity, message, paths in zip(
+        found.number, found.severity, found.message, found.cells, strict=False
+    ):
+        if f"narrative.{key}" in paths:
+            alert = st.error if severity == "error" else st.warning
+            alert(
+                f"第 {number} 条校验结果涉及这一部分：",
+                icon=":material/my_location:" if number == picked else ":material/warning:",
+            )
+            st.text(message)
+    if text is None:
+        st.caption("报告中未读出这一部分。")
+    else:
+        st.text(text)  # as printed: never rendered as Markdown or HTML
+
+
+texts = profile.narrative(report_id)
+_narrative("overview", texts["overview"])
+
+st.markdown(f"#### {template.SECTION_HEADINGS['proactive'][0]}")
+st.caption(f"按 {meta.format} 版模板的表格复原。")
+grids = profile.proactive_grids(cells, meta.format)
+for caption, grid in grids.items():
+    st.markdown(f"**{caption}**")
+    st.dataframe(
+        profile.styled(grid, marks),
+        hide_index=True,
+        height="content",
+        key=f"table-profile-pro-{caption}",
+    )
+show.csv_download(profile.proactive_long(grids), f"{topic}-二、主动公开", report_scope,
+                  key="profile-proactive")  # fmt: skip
+
+st.markdown(f"#### {template.SECTION_HEADINGS['applications'][0]}")
+st.caption(profile.APPLICATION_CAPTION)
+applications = profile.application_grid(cells, meta.format)
+profile.styled_table(
+    profile.styled(applications, marks),
+    profile.flat(applications),
+    f"{topic}-三、依申请公开",
+    report_scope,
+    key="profile-applications",
+)
+
+st.markdown(f"#### {template.SECTION_HEADINGS['review_litigation'][0]}")
+review = profile.review_grid(cells)
+profile.styled_table(profile.styled(review, marks), profile.flat(review),
+                     f"{topic}-四、复议诉讼", report_scope, key="profile-review")  # fmt: skip
+
+_narrative("problems", texts["problems"])
+_narrative("other", texts["other"])
+
+st.subheader("单元格来源")
+st.caption(
+    "每个单元格在源文件中的位置。原文：报告中印的文字；数值：读出的数字（空白、短横、文字为空）；"
+    "状态：数字、空白、短横或文字；行号：源文件（网页、Word、PDF 为转成的文本）中的行；"
+    "页码、表格序号、表内行、表内列：源文件有表格或分页时的位置；校验结果序号：涉及该单元格的校验结果。"
+)
+sources = profile.cell_sources(cells, found, meta.format)
+show.table(sources, f"{topic}-单元格来源", report_scope, key="profile-cells",
+           column_config=profile.location_columns(sources))  # fmt: skip

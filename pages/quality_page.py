@@ -1,0 +1,192 @@
+"""数据质量 — the findings of the filtered reports, the reports with errors, and
+who has not published."""
+
+import streamlit as st
+
+from app import profile, quality, show
+from app.filters import current
+from app.urlstate import InvalidParameter, parse_one, url_widget
+
+filters = current()
+st.title("数据质量")
+st.caption(f"筛选范围：{filters.describe().replace('_', ' · ')}")
+totals = quality.cell_totals(filters)
+show.stop_if_empty(int(totals.reports))
+
+known_rules = quality.rules()
+
+
+def _rule_label(rule: str | None) -> str:
+    if rule is None:
+        return "全部规则"
+    return f"{rule}：{quality.RULE_DESCRIPTIONS.get(rule, '—')}"
+
+
+rule = url_widget(
+    "qa_rule",
+    default=None,
+    parse=parse_one(lambda value: value if value in known_rules else None, "校验规则"),
+    encode=lambda value: [value],
+    render=lambda: st.selectbox(
+        "校验规则",
+        [None, *known_rules],
+        format_func=_rule_label,
+        key="qa_rule",
+        placeholder=_rule_label(None),  # shown for None, the default
+        help="选定一条规则后，按年度、按机关和报告列表只计这条规则的校验结果。",
+    ),
+)
+scope_note = f"（只计规则 {rule}）" if rule else ""
+
+# --- Headline counts ------------------------------------------------------------------
+years = quality.by_year(filters, rule)
+columns = st.columns(4)
+columns[0].metric("报告数", f"{int(totals.reports):,}", help="筛选范围内载入的年度报告份数")
+columns[1].metric(
+    "有错误的报告",
+    f"{int(years['有错误的报告'].sum()):,}",
+    help=f"至少有一条错误的报告份数{scope_note}",
+)
+columns[2].metric("错误", f"{int(years['错误'].sum()):,}",
+                  help=f"严重程度为“错误”的校验结果条数{scope_note}")  # fmt: skip
+columns[3].metric("提示", f"{int(years['提示'].sum()):,}",
+                  help=f"严重程度为“提示”的校验结果条数{scope_note}")  # fmt: skip
+columns = st.columns(4)
+columns[0].metric(
+    "空白单元格", f"{int(totals.blank):,}", help="表格中留空的单元格数（汇总时按 0 计）"
+)
+columns[1].metric("短横单元格", f"{int(totals.dash):,}",
+                  help="填写“/”“-”“—”“无”等的单元格数（汇总时按 0 计）")  # fmt: skip
+columns[2].metric("文字单元格", f"{int(totals.text):,}",
+                  help="填写了数字以外文字的单元格数（汇总时按 0 计）")  # fmt: skip
+columns[3].metric("有此类单元格的报告", f"{int(totals.with_any):,}",
+                  help="至少有一个空白、短横或文字单元格的报告份数")  # fmt: skip
+
+# --- By rule, year and agency -------------------------------------------------------------
+st.subheader("按校验规则")
+rules = quality.by_rule(filters)
+if rules.empty:
+    st.success("筛选范围内的报告没有校验结果：模板的勾稽关系均成立，所有单元格均为数字。")
+else:
+    show.table(rules, "数据质量-按规则", filters, key="quality-rules")
+    st.caption(quality.definitions(list(rules.columns)) + "。列出全部规则，不受上方规则选择限制。")
+
+st.subheader(f"按年度{scope_note}")
+show.chart(quality.year_figure(years), years, "数据质量-按年度", filters, key="quality-years-chart")
+show.table(years, "数据质量-按年度", filters, key="quality-years")
+st.caption(quality.definitions(list(years.columns[1:])) + "。")
+
+st.subheader(f"校验结果最多的 {quality.AGENCY_LIST_LIMIT} 个机关{scope_note}")
+agencies = quality.by_agency(filters, rule)
+if agencies.empty:
+    st.info("筛选范围内没有机关有校验结果。")
+else:
+    show.table(agencies, "数据质量-按机关", filters, key="quality-agencies")
+    st.caption(quality.definitions(["报告数", "错误", "提示"]) + "。错误多的在前。")
+
+# --- Reports, those with errors first ---------------------------------------------------------
+st.subheader(f"报告（错误多的在前）{scope_note}")
+listed = quality.reports(filters, rule)
+if listed.empty:
+    st.info("筛选范围内没有这条规则的校验结果。", icon=":material/search:")
+else:
+    total = int(listed.total.iloc[0])
+    shown = f"，显示前 {len(listed):,} 份" if total > len(listed) else ""
+    st.caption(f"共 {total:,} 份报告{shown}。" + quality.definitions(["错误", "提示", "空白单元格",
+               "短横单元格", "文字单元格"]) + "。")  # fmt: skip
+    show.table(quality.report_table(listed), "数据质量-报告", filters, key="quality-reports")
+
+# --- Click-through to the profile, the finding's cells marked ---------------------------------
+flagged = listed[(listed.errors + listed.warnings) > 0]
+st.subheader("在机关档案中查看")
+if flagged.empty:
+    st.info("列表中没有有校验结果的报告。")
+else:
+    options = {
+        (
+            str(row.agency_id),
+            int(row.year),
+        ): f"{row.name} {row.year} 年度（错误 {row.errors:,}，提示 {row.warnings:,}）"
+        for row in flagged.itertuples()
+    }
+
+    def _parse_report(values: list[str]) -> tuple[str, int]:
+        agency_id, _, year = values[-1].rpartition(":")
+        if not year.isdigit() or not quality.report_in_scope(filters, agency_id, int(year)):
+            raise InvalidParameter("筛选范围内没有这份有校验结果的报告")
+        return agency_id, int(year)
+
+    first = next(iter(options))
+    if st.session_state.get("qa_report") not in options:
+        st.session_state["qa_report"] = first
+
+    def _render_report() -> tuple[str, int]:
+        chosen = st.session_state.get("qa_report")
+        if chosen not in options:  # brought by a link, beyond the listed reports
+            options[chosen] = f"{chosen[0]} {chosen[1]} 年度"
+        return st.selectbox("报告", list(options), format_func=options.__getitem__, key="qa_report")
+
+    agency_id, year = url_widget(
+        "qa_report",
+        default=first,
+        parse=_parse_report,
+        encode=lambda value: [f"{value[0]}:{value[1]}"],
+        render=_render_report,
+    )
+    meta = profile.report(agency_id, year)
+    found = profile.findings(int(meta.report_id))
+    offered = found[found.rule == rule] if rule else found
+    if offered.empty:
+        offered = found  # the report has no finding of the rule: offer all of its findings
+    numbers = [int(n) for n in offered.number]
+    if (
+        st.session_state.get("_qa_finding_report") != meta.report_id
+        or st.session_state.get("qa_finding") not in numbers
+    ):
+        st.session_state["qa_finding"] = numbers[0]  # a number names a finding of one report
+        st.session_state["_qa_finding_report"] = meta.report_id
+    number = url_widget(
+        "qa_finding",
+        default=numbers[0],
+        parse=parse_one(lambda value: int(value) if value.isdigit() and int(value) in numbers
+                        else None, "校验结果"),
+        encode=lambda value: [str(value)],
+        render=lambda: st.selectbox(
+            "校验结果", numbers, key="qa_finding",
+            format_func=lambda n: profile.finding_label(found[found.number == n].iloc[0]),
+            help="机关档案中将以深红色标出这条校验结果涉及的单元格",
+        ),
+    )  # fmt: skip
+    st.page_link(
+        "pages/profile_page.py",
+        label=profile.escape_markdown(
+            f"打开 {meta.agency_name} {year} 年度报告的档案，标出第 {number} 条校验结果"
+        ),
+        icon=":material/folder_open:",
+        query_params={
+            "prof_agency": agency_id,
+            "prof_year": str(year),
+            "prof_finding": str(number),
+        },
+    )
+
+# --- Coverage ------------------------------------------------------------------------------------
+st.subheader("报告缺报情况")
+coverage = quality.coverage(filters)
+if coverage.empty:
+    st.info("筛选范围内没有机关。", icon=":material/search:")
+else:
+    agencies_total = int(coverage.agencies.iloc[0])
+    missing_total = int(coverage.missing_total.iloc[0])
+    listed_note = (
+        f"按缺报年数从多到少显示前 {len(coverage):,} 个机关。"
+        if agencies_total > len(coverage)
+        else ""
+    )
+    st.caption(
+        f"筛选范围内共 {agencies_total:,} 个机关，{filters.year_from}–{filters.year_to} 年度共缺 "
+        f"{missing_total:,} 份报告。{listed_note}✓：数据中有该机关该年度的报告；缺：数据中没有"
+        "（未发布或未收集）；" + quality.definitions(["缺报年数"]) + "。机关为曾载入过报告的机关。"
+    )
+    matrix = quality.coverage_matrix(coverage, filters.year_from, filters.year_to)
+    show.table(matrix, "数据质量-缺报情况", filters, key="quality-coverage")

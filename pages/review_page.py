@@ -1,0 +1,85 @@
+"""复议诉讼 — administrative review and litigation: cases by outcome, 纠错率,
+and the agencies with the most decisions corrected."""
+
+import streamlit as st
+
+from app import review, show
+from app.filters import current
+from app.measures import MEASURE_BY_KEY
+from app.urlstate import parse_one, url_widget
+
+filters = current()
+st.title("复议诉讼")
+st.caption(f"筛选范围：{filters.describe().replace('_', ' · ')}")
+outcomes = review.outcomes_by_year(filters)
+show.stop_if_empty(len(outcomes))
+
+st.subheader("案件审理结果（逐年）")
+group = url_widget(
+    "rev_group",
+    default="review",
+    parse=parse_one(lambda value: value if value in review.GROUPS else None, "案件类别"),
+    encode=lambda value: [value],
+    render=lambda: st.radio(
+        "案件类别",
+        list(review.GROUPS),
+        format_func=review.GROUPS.__getitem__,
+        key="rev_group",
+        horizontal=True,
+    ),
+)
+st.caption(
+    "；".join(
+        f"**{review.OUTCOME_LABELS[key]}**：{definition}"
+        for key, definition in review.OUTCOME_DEFINITIONS.items()
+    )
+)
+chart_data = review.group_outcomes(outcomes, group)
+show.chart(review.outcomes_figure(chart_data, group), chart_data,
+           f"复议诉讼-{review.GROUPS[group]}审理结果", filters, key="review-outcomes")  # fmt: skip
+show.table(outcomes, "复议诉讼-逐年审理结果", filters, key="review-outcomes-table")
+
+st.subheader("纠错率")
+st.caption(
+    "；".join(
+        f"**{MEASURE_BY_KEY[f'{prefix}_correction_rate'].label}**："
+        f"{MEASURE_BY_KEY[f'{prefix}_correction_rate'].definition}"
+        for prefix in review.GROUPS
+    )
+    + "。纠错率 = 结果纠正 ÷（结果维持 + 结果纠正 + 其他结果），按筛选范围内各报告的合计计算。"
+)
+rates = review.correction_rates(filters)
+show.chart(review.correction_rates_figure(rates), rates, "复议诉讼-纠错率", filters,
+           key="review-rates")  # fmt: skip
+with st.expander("纠错率数据表"):
+    show.table(rates, "复议诉讼-纠错率", filters, key="review-rates-table")
+
+st.subheader("结果纠正最多的机关")
+top_n = url_widget(
+    "rev_top",
+    default=review.TOP_CHOICES[0],
+    parse=parse_one(
+        lambda value: int(value) if value in {str(n) for n in review.TOP_CHOICES} else None,
+        "显示个数",
+    ),
+    encode=lambda value: [str(value)],
+    render=lambda: st.radio(
+        "显示个数",
+        list(review.TOP_CHOICES),
+        format_func=lambda n: f"前 {n} 个",
+        key="rev_top",
+        horizontal=True,
+    ),
+)
+st.caption(
+    f"**{review.CORRECTED_TOTAL}**：{review.CORRECTED_TOTAL_DEFINITION}；"
+    f"**{review.CASES_TOTAL}**：{review.CASES_TOTAL_DEFINITION}。没有结果纠正的机关不列出。"
+)
+top = review.top_corrected(filters, top_n)
+if top.empty:
+    st.info("当前筛选范围内没有结果纠正的案件。", icon=":material/search:")
+else:
+    shown = top.drop(columns="机关编号")
+    show.chart(review.top_corrected_figure(top), shown, "复议诉讼-结果纠正最多的机关", filters,
+               key="review-top")  # fmt: skip
+    show.table(shown, "复议诉讼-结果纠正最多的机关", filters, key="review-top-table")

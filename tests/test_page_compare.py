@@ -1,0 +1,379 @@
+"""机关对比: the page renders, keeps its choices in the URL, checks the 2–10
+bound, and the values, ranks and peer medians it shows equal the reports'
+cells summed straight from the long ``cells`` table."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from app import compare
+from app.filters import Filters
+from app.urlstate import InvalidParameter
+from tests.conftest import dashboard
+from tests.test_page_review import HOSTILE, chart, frame_with, year_range
+
+PAGE = "compare_page.py"
+REVIEW = "review_litigation.administrative_review"
+# The cells each tested measure is made of: a count's value, a rate's parts.
+CELLS = {
+    "received": {"value": ["applications.new_received.total"]},
+    "review_correction_rate": {
+        "num": [f"{REVIEW}.corrected"],
+        "den": [f"{REVIEW}.upheld", f"{REVIEW}.corrected", f"{REVIEW}.other"],
+    },
+}
+
+
+# --- Expected figures, from the cells ----------------------------------------------
+
+
+def agency_figures(database: Path, key: str, years: tuple[int, int]) -> pd.DataFrame:
+    """Every agency with reports in ``years``: its name, level, kind, report
+    count and the measure summed over its reports (a rate as the rate of the
+    summed parts, missing when nothing is decided)."""
+    parts = CELLS[key]
+    paths = sorted({path for group in parts.values() for path in group})
+    with duckdb.connect(str(database), read_only=True) as con:
+        reports = con.execute(
+            "SELECT r.report_id, r.agency_id, a.name, r.level, r.kind FROM reports r"
+            " JOIN agencies a USING (agency_id) WHERE r.year BETWEEN ? AND ?",
+            years,
+        ).df()
+        cells = con.execute(
+            """
+            SELECT c.report_id, k.path, CASE WHEN c.status = 'number' THEN c.value END AS value
+            FROM cells c JOIN cell_keys k USING (cell_id) WHERE list_contains(?, k.path)
+            """,
+            (paths,),
+        ).df()
+    wide = cells.pivot_table(index="report_id", columns="path", values="value", aggfunc="sum")
+    wide = wide.reindex(index=reports.report_id, columns=paths).fillna(0)
+    for part, group in parts.items():
+        reports[part] = wide[group].sum(axis=1).to_numpy()
+    per_agency = reports.groupby("agency_id").agg(
+        name=("name", "first"),
+        level=("level", "first"),
+        kind=("kind", "first"),
+        reports=("report_id", "count"),
+        **{part: (part, "sum") for part in parts},
+    )
+    if "num" in parts:
+        decided = per_agency.den.where(per_agency.den > 0)
+        per_agency["value"] = per_agency.num / decided
+    return per_agency
+
+
+def peer_expectation(figures: pd.DataFrame) -> pd.DataFrame:
+    """Per agency: the median of its level-and-kind group and how many agencies
+    of the group have a value."""
+    groups = figures.groupby(["level", "kind"], dropna=False).value
+    return pd.DataFrame({"median": groups.transform("median"), "count": groups.transform("count")})
+
+
+def some_agencies(database: Path, count: int) -> list[str]:
+    """Agencies with the most reports, so every one has figures."""
+    with duckdb.connect(str(database), read_only=True) as con:
+        rows = con.execute(
+            "SELECT agency_id FROM agencies ORDER BY report_count DESC, agency_id LIMIT ?",
+            (count,),
+        ).fetchall()
+    return [agency_id for (agency_id,) in rows]
+
+
+# --- Shared runs -------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module", params=["bundled_database", "synthetic_database"])
+def database(request: pytest.FixtureRequest) -> Path:
+    return request.getfixturevalue(request.param)
+
+
+@pytest.fixture(scope="module")
+def chosen(database: Path) -> list[str]:
+    return some_agencies(database, 4)
+
+
+@pytest.fixture(scope="module")
+def rate_view(database: Path, chosen: list[str]) -> AppTest:
+    """Four agencies on the 行政复议纠错率, as a copied link opens them."""
+    return dashboard(database, PAGE, cmp_agency=chosen, cmp_measure="review_correction_rate").run()
+
+
+@pytest.fixture(scope="module")
+def region_view(database: Path) -> AppTest:
+    """Every county-level agency (both databases have some) on 本年新收申请."""
+    return dashboard(database, PAGE, cmp_mode="region", level="county").run()
+
+
+# --- The page: chosen agencies -----------------------------------------------------------------
+
+
+def test_the_chosen_agencies_are_restored_from_the_url(
+    rate_view: AppTest, chosen: list[str]
+) -> None:
+    assert not rate_view.exception
+    assert rate_view.title[0].value == "机关对比"
+    assert rate_view.multiselect(key="cmp_agency").value == chosen
+    assert rate_view.selectbox(key="cmp_measure").value == "review_correction_rate"
+    assert rate_view.radio(key="cmp_mode").value == "agencies"
+    assert rate_view.query_params["cmp_agency"] == chosen
+    captions = " ".join(caption.value for caption in rate_view.caption)
+    assert "行政复议纠错率**：已审结的行政复议案件中结果纠正的比例" in captions
+    assert "筛选范围：" in captions and "同类机关：" in captions
+
+
+def test_the_ranking_equals_the_cells(
+    rate_view: AppTest, database: Path, chosen: list[str]
+) -> None:
+    figures = agency_figures(database, "review_correction_rate", year_range(database))
+    expected = figures.loc[chosen]
+    shown = frame_with(rate_view, "排名")
+    assert sorted(shown["机关"]) == sorted(expected.name)
+    for _, row in shown.iterrows():
+        agency = expected[expected.name == row["机关"]].iloc[0]
+        assert row["报告数"] == agency.reports
+        assert row["行政复议纠错率·分子"] == agency.num
+        assert row["行政复议纠错率·分母"] == agency.den
+        if pd.isna(agency.value):
+            assert pd.isna(row["行政复议纠错率"]) and pd.isna(row["排名"])
+        else:
+            assert row["行政复议纠错率"] == pytest.approx(agency.value)
+            assert row["排名"] == 1 + (expected.value > agency.value).sum()
+    assert list(shown.columns[-2:]) == ["行政复议纠错率·分子", "行政复议纠错率·分母"]
+
+
+def test_each_agency_is_set_against_its_peer_median(
+    rate_view: AppTest, database: Path, chosen: list[str]
+) -> None:
+    figures = agency_figures(database, "review_correction_rate", year_range(database))
+    peers = peer_expectation(figures)
+    shown = frame_with(rate_view, "同类机关中位数")
+    assert len(shown) == len(chosen)
+    for row in shown.itertuples(index=False):
+        agency_id = figures.index[figures.name == row.机关][0]
+        assert row.同类机关数 == peers.loc[agency_id, "count"]
+        median = peers.loc[agency_id, "median"]
+        assert row.同类机关中位数 == pytest.approx(median, nan_ok=True)
+        value = figures.loc[agency_id, "value"]
+        assert row.差值 == pytest.approx(value - median, nan_ok=True)
+
+
+def test_the_yearly_chart_draws_one_line_per_agency(
+    rate_view: AppTest, database: Path, chosen: list[str]
+) -> None:
+    figure = chart(rate_view, "compare-yearly")
+    names = set(agency_figures(database, "received", year_range(database)).loc[chosen].name)
+    with_reports = {line["name"] for line in figure["data"]}
+    assert with_reports == names
+    assert all(line["mode"] == "lines+markers" for line in figure["data"])
+    assert "结果维持 + 结果纠正 + 其他结果" in figure["data"][0]["hovertemplate"]
+
+
+# --- The page: all agencies of a region and level -------------------------------------------
+
+
+def test_the_region_mode_ranks_every_agency_of_the_level(
+    region_view: AppTest, database: Path
+) -> None:
+    assert not region_view.exception
+    figures = agency_figures(database, "received", year_range(database))
+    expected = figures[figures.level == "county"]
+    shown = frame_with(region_view, "排名")
+    assert len(shown) == len(expected)
+    assert shown["本年新收申请"].tolist() == sorted(expected.value, reverse=True)
+    for row in shown.itertuples(index=False):
+        agency = expected[expected.name == row.机关].iloc[0]
+        assert row.本年新收申请 == agency.value
+        assert row.排名 == 1 + (expected.value > agency.value).sum()
+    drawn = {bar["name"] for bar in chart(region_view, "compare-yearly")["data"]}
+    assert drawn == set(shown["机关"].head(compare.CHART_LIMIT))
+
+
+def test_the_region_mode_peer_medians_count_every_peer(
+    region_view: AppTest, database: Path
+) -> None:
+    figures = agency_figures(database, "received", year_range(database))
+    peers = peer_expectation(figures)
+    shown = frame_with(region_view, "同类机关中位数")
+    for row in shown.itertuples(index=False):
+        agency_id = figures.index[figures.name == row.机关][0]
+        assert row.同类机关中位数 == peers.loc[agency_id, "median"]
+        assert row.同类机关数 == peers.loc[agency_id, "count"]
+        assert row.差值 == figures.loc[agency_id, "value"] - peers.loc[agency_id, "median"]
+
+
+def test_the_region_mode_caps_the_chart_and_says_so(synthetic_database: Path) -> None:
+    app = dashboard(synthetic_database, PAGE, cmp_mode="region", level="city").run()
+    assert not app.exception
+    figures = agency_figures(synthetic_database, "received", year_range(synthetic_database))
+    cities = int((figures.level == "city").sum())
+    assert cities > compare.CHART_LIMIT
+    assert len(frame_with(app, "排名")) == cities
+    assert len(chart(app, "compare-yearly")["data"]) == compare.CHART_LIMIT
+    captions = " ".join(caption.value for caption in app.caption)
+    assert f"范围内共 {cities} 个机关" in captions
+    assert f"排名前 {compare.CHART_LIMIT} 的机关" in captions
+    assert "cmp_agency" not in app.query_params
+
+
+def test_the_region_mode_asks_for_a_level(synthetic_database: Path) -> None:
+    app = dashboard(synthetic_database, PAGE, cmp_mode="region").run()
+    assert not app.exception
+    assert "请在左侧“层级”中选择至少一个层级" in app.info[0].value
+    assert not app.dataframe
+
+
+# --- The page: messages ------------------------------------------------------------------------
+
+
+def test_fewer_than_two_agencies_asks_for_more(database: Path) -> None:
+    app = dashboard(database, PAGE, cmp_agency=some_agencies(database, 1)).run()
+    assert not app.exception
+    assert "请选择至少 2 个机关进行对比" in app.info[0].value
+    assert not app.dataframe
+
+
+def test_more_than_ten_agencies_asks_for_fewer(synthetic_database: Path) -> None:
+    app = dashboard(synthetic_database, PAGE, cmp_agency=some_agencies(synthetic_database, 11))
+    app.run()
+    assert not app.exception
+    assert "最多可同时对比 10 个机关，当前选择了 11 个" in app.warning[-1].value
+    assert not app.dataframe
+
+
+def test_invalid_and_hostile_url_values_give_a_note(database: Path) -> None:
+    kept = some_agencies(database, 2)
+    app = dashboard(
+        database, PAGE, cmp_agency=[*HOSTILE, *kept], cmp_measure=HOSTILE[0], cmp_mode=HOSTILE[1]
+    ).run()
+    assert not app.exception
+    notes = " ".join(warning.value for warning in app.warning)
+    assert "cmp_measure" in notes and "没有这个指标" in notes
+    assert "cmp_mode" in notes and "没有这个对比方式" in notes
+    assert "cmp_agency" in notes and "没有这个机关" in notes
+    # The valid agencies are kept and compared on the default measure.
+    assert app.multiselect(key="cmp_agency").value == kept
+    assert app.selectbox(key="cmp_measure").value == compare.DEFAULT_MEASURE
+    assert len(frame_with(app, "排名")) == 2
+    with duckdb.connect(str(database), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM reports").fetchone()[0] > 0
+
+
+def test_a_filter_matching_nothing_says_so(database: Path) -> None:
+    app = dashboard(database, PAGE, level="province", kind="other").run()
+    assert not app.exception
+    assert "当前筛选范围内没有报告" in app.info[0].value
+    assert not app.dataframe
+
+
+def test_many_agencies_are_found_by_name(
+    synthetic_database: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # As if the filtered range held more agencies than the picker lists.
+    monkeypatch.setattr("app.filters.AGENCY_LIST_LIMIT", 5)
+    monkeypatch.setattr("app.compare.AGENCY_LIST_LIMIT", 5)
+    kept = some_agencies(synthetic_database, 2)
+    app = dashboard(synthetic_database, PAGE, cmp_agency=kept).run()
+    assert not app.exception
+    app.text_input(key="cmp_search").input("人民政府").run()
+    assert not app.exception
+    options = app.multiselect(key="cmp_agency").options
+    with duckdb.connect(str(synthetic_database), read_only=True) as con:
+        names = dict(con.execute("SELECT agency_id, name FROM agencies").fetchall())
+    expected = {name for name in names.values() if "人民政府" in name}
+    expected |= {names[agency_id] for agency_id in kept}
+    assert set(options) == expected
+    assert app.multiselect(key="cmp_agency").value == kept
+
+
+# --- The functions behind it ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def everything(database: Path, monkeypatch: pytest.MonkeyPatch) -> Filters:
+    monkeypatch.setenv("XXGK_DB", str(database))
+    return Filters(*year_range(database))
+
+
+@pytest.mark.parametrize("key", ["received", "review_correction_rate"])
+def test_peer_medians_equal_pandas_over_the_cells(
+    everything: Filters, database: Path, key: str
+) -> None:
+    # The last three years only, so the year filter is part of the check.
+    years = (max(everything.year_from, everything.year_to - 2), everything.year_to)
+    filters = Filters(*years, province="不影响同类范围")
+    figures = agency_figures(database, key, years)
+    expected = peer_expectation(figures)
+    ids = list(figures.index)
+    medians = compare.peer_medians(filters, key, ids).set_index("agency_id")
+    assert set(medians.index) == set(ids)
+    for agency_id in ids:
+        assert medians.loc[agency_id, "peers"] == expected.loc[agency_id, "count"]
+        assert medians.loc[agency_id, "peer_median"] == pytest.approx(
+            expected.loc[agency_id, "median"], nan_ok=True
+        )
+
+
+def test_ranking_equals_the_cells(everything: Filters, database: Path) -> None:
+    figures = agency_figures(database, "received", year_range(database))
+    rows = compare.ranking(everything, "received", limit=3)
+    assert rows.in_scope.iloc[0] == len(figures)
+    assert rows.value.tolist() == sorted(figures.value, reverse=True)[:3]
+    assert rows.reports.tolist() == figures.loc[rows.agency_id, "reports"].tolist()
+
+
+def test_yearly_values_equal_the_cells(everything: Filters, database: Path) -> None:
+    agency_id = some_agencies(database, 1)[0]
+    data = compare.yearly(everything, "received", [agency_id])
+    for row in data.itertuples(index=False):
+        year_figures = agency_figures(database, "received", (row.year, row.year))
+        assert row.value == year_figures.loc[agency_id, "value"]
+
+
+def test_the_chosen_scope_keeps_only_the_years(everything: Filters) -> None:
+    sidebar = Filters(2020, 2023, province="江苏省", levels=("county",), kinds=("government",))
+    assert compare.chosen_scope(sidebar, ["a", "b"]) == Filters(2020, 2023, agencies=("a", "b"))
+
+
+def test_url_agencies_are_checked_in_one_go(everything: Filters, database: Path) -> None:
+    known = some_agencies(database, 2)
+    assert compare.parse_agencies([*known, known[0]]) == known
+    with pytest.raises(InvalidParameter) as error:
+        compare.parse_agencies([HOSTILE[0], known[1]])
+    assert error.value.usable == [known[1]]
+    assert HOSTILE[0] in str(error.value)
+
+
+@pytest.mark.parametrize(
+    ("count", "message"),
+    [(0, "至少 2 个"), (1, "至少 2 个"), (2, None), (10, None), (11, "最多可同时对比 10 个")],
+)
+def test_the_bound_on_agencies(count: int, message: str | None) -> None:
+    said = compare.bound_message(count)
+    assert said is None if message is None else message in said
+
+
+def test_shared_names_are_told_apart() -> None:
+    names = compare.display_names(
+        pd.Series(["民政局", "民政局", "财政局"]), pd.Series(["1-民政局", "2-民政局", "3-财政局"])
+    )
+    assert names.tolist() == ["民政局（1-民政局）", "民政局（2-民政局）", "财政局"]
+
+
+def test_switching_modes_keeps_the_chosen_agencies(synthetic_database: Path) -> None:
+    kept = some_agencies(synthetic_database, 2)
+    app = dashboard(synthetic_database, PAGE, cmp_agency=kept, level="city").run()
+    app.radio(key="cmp_mode").set_value("region").run()
+    assert not app.exception
+    assert "cmp_agency" not in app.query_params  # not part of a region link
+    assert len(frame_with(app, "排名")) > 2
+    app.radio(key="cmp_mode").set_value("agencies").run()
+    assert not app.exception
+    assert app.multiselect(key="cmp_agency").value == kept
+    assert app.query_params["cmp_agency"] == kept
+    assert len(frame_with(app, "排名")) == 2
