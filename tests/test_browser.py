@@ -1,107 +1,202 @@
 """The dashboard in a real browser: Debian's Chromium driven by Playwright
-against ``streamlit run`` on a free port. Screenshots go to artifacts/."""
+against ``streamlit run`` on a free port. Every page is opened and
+screenshotted to artifacts/ (not committed) for a person to look at."""
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
+import csv
+import io
+import json
+import re
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import parse_qs, urlparse
 
 import pytest
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 
+from etl.db.load import load
 from etl.reports import BUNDLED_REPORTS
-from tests.conftest import ROOT
+from tests.browser import (
+    ARTIFACTS,
+    PAGE_TITLES,
+    launch,
+    main_chart,
+    new_page,
+    screenshot,
+    streamlit_server,
+    wait_until_idle,
+    warm_up,
+)
 
-CHROMIUM = "/usr/bin/chromium"
-ARTIFACTS = ROOT / "artifacts"
-_CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _wait_until_up(url: str, server: subprocess.Popen, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError(f"streamlit exited with {server.returncode}")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.3)
-    raise TimeoutError(f"streamlit did not answer at {url}")
+ZHENHAI = "330211-经济和信息化局"
+HOSTILE_TEXT = (
+    "<script>window.__xss = 1; alert('xss')</script> **不是粗体** [不是链接](http://example.com)"
+)
 
 
 @pytest.fixture(scope="module")
-def app_url(bundled_database: Path) -> Iterator[str]:
-    port = _free_port()
-    server = subprocess.Popen(
-        [
-            sys.executable, "-m", "streamlit", "run", "dashboard.py",
-            "--server.port", str(port), "--server.address", "127.0.0.1",
-            "--server.headless", "true", "--browser.gatherUsageStats", "false",
-        ],
-        cwd=ROOT,
-        env={**os.environ, "XXGK_DB": str(bundled_database)},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_until_up(url, server)
+def database(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bundled reports, with 镇海区经信局's section 六 text made hostile."""
+    folder = tmp_path_factory.mktemp("browser-reports")
+    for report in BUNDLED_REPORTS.glob("*.json"):
+        shutil.copy(report, folder)
+    zhenhai = folder / "2021_zhenhai_jingxinju.json"
+    content = json.loads(zhenhai.read_text(encoding="utf-8"))
+    content["narrative"]["other"] = HOSTILE_TEXT
+    zhenhai.write_text(json.dumps(content, ensure_ascii=False), encoding="utf-8")
+    db = folder / "browser.duckdb"
+    assert not load([folder], db).rejects
+    return db
+
+
+@pytest.fixture(scope="module")
+def app_url(database: Path) -> Iterator[str]:
+    ARTIFACTS.mkdir(exist_ok=True)
+    with streamlit_server(database, ARTIFACTS / "streamlit.log") as url:
         yield url
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
 
 
 @pytest.fixture(scope="module")
-def page(app_url: str) -> Iterator[Page]:
-    assert Path(CHROMIUM).exists(), "Debian chromium is required: `make test` installs it"
+def browser(app_url: str) -> Iterator[Browser]:
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=_CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
-        yield page
+        browser = launch(playwright)
+        warm_up(browser, app_url)
+        yield browser
         browser.close()
 
 
-def test_report_list_page(page: Page, app_url: str) -> None:
-    page.goto(app_url)
-    expect(page.get_by_role("heading", name="政府信息公开工作年度报告")).to_be_visible(
-        timeout=30_000
-    )
-    count = len(list(BUNDLED_REPORTS.glob("*.json")))
-    expect(page.get_by_text(f"共 {count:,} 份报告")).to_be_visible()
-    expect(page.get_by_test_id("stDataFrame").first).to_be_visible()
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=ARTIFACTS / "reports.png", full_page=True)
-    assert page.get_by_test_id("stException").count() == 0
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    page = new_page(browser)
+    yield page
+    page.close()
 
 
-def test_selecting_a_report_shows_its_findings(page: Page, app_url: str) -> None:
-    page.goto(app_url)
-    page.get_by_test_id("stSelectbox").click()
-    page.get_by_role("option", name="洪泽区人民政府 2023 年度").click()
-    alerts = page.get_by_test_id("stAlertContentError")
-    expect(alerts).to_have_count(2, timeout=30_000)
-    expect(alerts.first).to_contain_text("总计栏为 0")
-    page.screenshot(path=ARTIFACTS / "report-findings.png", full_page=True)
+def _open(page: Page, url: str) -> None:
+    page.goto(url)
+    wait_until_idle(page)
+    expect(page.get_by_test_id("stException")).to_have_count(0)
+    expect(page.get_by_role("dialog")).to_have_count(0)  # no "Page not found"
+
+
+def _sidebar(page: Page):
+    return page.get_by_test_id("stSidebar")
+
+
+# Deep links that give each page something to draw from the bundled reports.
+PAGE_LINKS = {
+    "overview": "",
+    "proactive": "",
+    "applications": "",
+    "review": "",
+    "compare": "?cmp_agency=320813-人民政府&cmp_agency=320800-人民政府",
+    "profile": "?prof_agency=320813-人民政府&prof_year=2023",
+    "quality": "",
+    "definitions": "",
+}
+
+
+@pytest.mark.parametrize("path", list(PAGE_LINKS))
+def test_each_page_shows_its_main_chart(page: Page, app_url: str, path: str) -> None:
+    # The default page lives at /, where Streamlit's own links point.
+    _open(page, f"{app_url}/{'' if path == 'overview' else path}{PAGE_LINKS[path]}")
+    expect(page.get_by_role("heading", name=PAGE_TITLES[path], exact=True)).to_be_visible()
+    if path == "definitions":
+        expect(page.get_by_test_id("stDataFrame").first).to_be_visible()
+    else:
+        expect(main_chart(page)).to_be_visible()
+    screenshot(page, ARTIFACTS / f"page-{path}.png")
+
+
+def test_a_deep_link_restores_its_filters(page: Page, app_url: str) -> None:
+    _open(page, f"{app_url}/?from=2023&province=江苏省&city=淮安市&level=county")
+    sidebar = _sidebar(page)
+    expect(sidebar.get_by_role("combobox", name="省份")).to_have_value("江苏省")
+    expect(sidebar.get_by_role("combobox", name="市", exact=True)).to_have_value("淮安市")
+    expect(sidebar.get_by_test_id("stMultiSelect").filter(has_text="县级")).to_have_count(1)
+    metric = page.get_by_test_id("stMetric").filter(has_text="本年新收申请")
+    expect(metric).to_contain_text("95")  # 洪泽区 2024, the only county-level report
+    # Another page keeps the filters, in the view and in its URL.
+    _sidebar(page).get_by_role("link", name="指标说明").click()
+    expect(page.get_by_role("heading", name="指标说明", exact=True)).to_be_visible()
+    wait_until_idle(page)
+    expect(page).to_have_url(re.compile(r"/definitions\?"))
+    query = parse_qs(urlparse(page.url).query)
+    assert query == {"from": ["2023"], "province": ["江苏省"], "city": ["淮安市"],
+                     "level": ["county"]}  # fmt: skip
+    screenshot(page, ARTIFACTS / "deep-link.png")
+
+
+def _grid_rows(page: Page, index: int) -> list[list[str]]:
+    """The cells of a st.dataframe as the browser shows them (its
+    accessible table mirrors the canvas)."""
+    grid = page.get_by_test_id("stDataFrame").nth(index)
+    grid.scroll_into_view_if_needed()
+    rows = grid.locator("table tr")
+    expect(rows.nth(1)).to_be_attached()
+    return [
+        [cell.inner_text().strip() for cell in rows.nth(i).locator("th, td").all()]
+        for i in range(rows.count())
+    ]
+
+
+def _same_cell(shown: str, written: str) -> bool:
+    try:
+        return float(shown) == float(written)
+    except ValueError:
+        return shown == written
+
+
+def test_a_csv_download_is_the_table_shown(page: Page, app_url: str) -> None:
+    _open(page, app_url)
+    shown = _grid_rows(page, 0)
+    with page.expect_download() as download:
+        page.locator(".st-key-csv-overview-top").get_by_role("button", name="下载 CSV").click()
+    path = download.value.path()
+    content = Path(path).read_bytes()
+    assert content.startswith(b"\xef\xbb\xbf")
+    written = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
+    assert written[0] == shown[0]
+    assert len(shown) == len(written) == 5  # the header and four agencies
+    for shown_row, written_row in zip(shown[1:], written[1:], strict=True):
+        assert all(_same_cell(a, b) for a, b in zip(shown_row, written_row, strict=True))
+    assert re.fullmatch(r"总览-申请最多的机关_2021-2024年度_全国_数据版本\w{8}\.csv",
+                        download.value.suggested_filename)  # fmt: skip
+
+
+def test_a_bad_url_parameter_is_noted_not_an_error(page: Page, app_url: str) -> None:
+    _open(page, f"{app_url}/?from=1999&level=galaxy")
+    notes = _sidebar(page).get_by_test_id("stAlertContentWarning")
+    expect(notes.filter(has_text="from=1999")).to_have_count(1)
+    expect(notes.filter(has_text="galaxy")).to_have_count(1)
+    expect(main_chart(page)).to_be_visible()
+    screenshot(page, ARTIFACTS / "bad-parameter.png")
+
+
+def test_report_text_is_shown_as_text(page: Page, app_url: str) -> None:
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    _open(page, f"{app_url}/profile?prof_agency={ZHENHAI}&prof_year=2021")
+    main = page.get_by_test_id("stMain")
+    expect(main.get_by_text(HOSTILE_TEXT, exact=False)).to_be_visible()
+    assert page.evaluate("() => window.__xss") is None  # the script never ran
+    assert not dialogs
+    expect(main.locator("strong", has_text="不是粗体")).to_have_count(0)
+    expect(main.locator("a", has_text="不是链接")).to_have_count(0)
+    screenshot(page, ARTIFACTS / "profile-hostile-text.png")
+
+
+def test_a_finding_links_through_to_its_cells(page: Page, app_url: str) -> None:
+    _open(page, f"{app_url}/quality?qa_report=320813-人民政府:2023")
+    link = page.get_by_test_id("stPageLink").filter(has_text="洪泽区")
+    expect(link).to_be_visible()
+    screenshot(page, ARTIFACTS / "quality-link.png")
+    link.click()
+    expect(page.get_by_role("heading", name="机关档案", exact=True)).to_be_visible()
+    wait_until_idle(page)
+    query = parse_qs(urlparse(page.url).query)
+    assert query["prof_agency"] == ["320813-人民政府"] and query["prof_year"] == ["2023"]
+    expect(page.get_by_test_id("stMain")).to_contain_text("总计栏为 0")
+    screenshot(page, ARTIFACTS / "profile-from-quality.png")
