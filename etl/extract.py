@@ -22,6 +22,7 @@ from etl.model import FIRST_REPORT_YEAR, Finding, Location, Narrative, Parser, R
 from etl.narrative import fee_yuan, proactive_items, section_text
 from etl.pdf_text import PDF_MEDIA_TYPE, is_pdf, pdf_to_text
 from etl.runsplit import clear_split_cache
+from etl.scope import report_scope
 from etl.table_text import LaidOutText
 from etl.tables import (
     Section,
@@ -117,11 +118,18 @@ def extract_text(source: SourceText) -> Report:
         problems=_section_text(stream, sections.get("problems")),
         other=_section_text(stream, sections.get("other")),
     )
+    agency = resolve_agency(title.name)
+    received = tables["applications"].get("new_received", {}).get("total")
     report = Report.model_validate(
         {
-            "agency": resolve_agency(title.name),
+            "agency": agency,
             "year": title.year,
             "format": report_format,
+            "scope": report_scope(
+                agency.kind,
+                "\n".join(filter(None, (narrative.overview, narrative.other))),
+                received["value"] if received else None,
+            ),
             "source": _source(source, lines),
             "narrative": narrative,
             "headline": headline,
