@@ -15,7 +15,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from etl.db.connect import connect_read_only
+from etl.db.connect import connect_read_only, read_cursor
 
 ROOT = Path(__file__).resolve().parent.parent
 BUNDLED_DB = ROOT / "data" / "xxgk.duckdb"
@@ -46,7 +46,7 @@ def connection() -> duckdb.DuckDBPyConnection:
 
 
 def data_version() -> str:
-    with connection().cursor() as cursor:
+    with read_cursor(connection()) as cursor:
         (version,) = cursor.execute("SELECT data_version FROM build_info").fetchone()
     return version
 
@@ -66,7 +66,7 @@ def _bindable(params: Params) -> list | dict:
 
 @st.cache_data(max_entries=QUERY_CACHE_ENTRIES, show_spinner=False)
 def _cached_query(sql: str, params: Params, version: str) -> pd.DataFrame:
-    with connection().cursor() as cursor:
+    with read_cursor(connection()) as cursor:
         return cursor.execute(sql, _bindable(params)).df()
 
 

@@ -1,4 +1,10 @@
-"""Opening a database built by the loader, for reading."""
+"""Opening a database built by the loader, for reading.
+
+The file is attached read-only to a private in-memory DuckDB instance rather
+than opened with ``duckdb.connect(path)``: DuckDB keeps one instance per path
+per process, so after a load swaps a new file in, a plain ``connect`` would
+hand back the old, already replaced file for as long as any connection to it
+is open (the dashboard's server keeps one)."""
 
 from __future__ import annotations
 
@@ -9,15 +15,29 @@ import duckdb
 from etl.db.atomic import LoadError
 from etl.db.schema import DB_SCHEMA_VERSION
 
+ALIAS = "xxgk"
+
+
+def read_cursor(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    """A cursor of a :func:`connect_read_only` connection, reading the
+    attached database (a cursor does not inherit its parent's ``USE``)."""
+    cursor = con.cursor()
+    cursor.execute(f"USE {ALIAS}")
+    return cursor
+
 
 def connect_read_only(db: Path) -> duckdb.DuckDBPyConnection:
     """A read-only connection to a loader-built database of this code's schema,
     or a one-line error naming the file."""
     if not db.is_file():
         raise LoadError(f"{db}: 数据库不存在；请先用 python -m etl load 载入报告")
+    con = duckdb.connect(":memory:")
     try:
-        con = duckdb.connect(str(db), read_only=True)
+        quoted = str(db).replace("'", "''")
+        con.execute(f"ATTACH '{quoted}' AS {ALIAS} (READ_ONLY)")
+        con.execute(f"USE {ALIAS}")
     except duckdb.Error as error:
+        con.close()
         raise LoadError(f"{db}: 不是可读的 DuckDB 数据库（{error}）") from error
     try:
         (version,) = con.execute("SELECT schema_version FROM build_info").fetchone()
