@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 CHROMIUM := /usr/bin/chromium
 DB := data/xxgk.duckdb
 
-.PHONY: run test lint bench bench-load bench-large clean
+.PHONY: run test lint bench bench-load bench-large bench-pages clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -49,6 +49,10 @@ bench-load: $(STAMP)
 # A 1,000,000-report database and the dashboard's query latency (builds for ~25 minutes once).
 bench-large: $(STAMP)
 	$(BIN)/python -m benchmarks.large_db
+
+# Each dashboard page in the browser on that database, and 10 sessions at once.
+bench-pages: $(STAMP) $(CHROMIUM)
+	$(BIN)/python -m benchmarks.page_load
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -2,7 +2,7 @@
 
 It draws what every page shares (the database check, the synthetic-data
 banner, the sidebar filters and the filtered-data downloads) and then runs
-the chosen page from ``pages/``.
+the chosen page from ``views/``.
 """
 
 import streamlit as st
@@ -11,54 +11,55 @@ from app import exports, filters, show, urlstate
 from app.db import data_version, synthetic_reports
 from etl.db.atomic import LoadError
 
-# Page files are named ``*_page.py`` and served under a different URL path:
-# Streamlit would otherwise serve a deep link such as /review from a file
-# pages/review.py directly, skipping this entry and its sidebar.
+# The page scripts live in views/, not pages/: Streamlit treats a pages/
+# folder as an old-style multipage app until this entry has run once, and
+# would serve a deep link such as /review from pages/review.py directly,
+# skipping this entry and its sidebar (and AppTest reruns would skip it too).
 PAGES = [
     st.Page(
-        "pages/overview_page.py",
+        "views/overview.py",
         title="总览",
         icon=":material/dashboard:",
         default=True,  # served at /
     ),
     st.Page(
-        "pages/proactive_page.py",
+        "views/proactive.py",
         title="主动公开",
         icon=":material/campaign:",
         url_path="proactive",
     ),
     st.Page(
-        "pages/applications_page.py",
+        "views/applications.py",
         title="依申请公开",
         icon=":material/mail:",
         url_path="applications",
     ),
     st.Page(
-        "pages/review_page.py",
+        "views/review.py",
         title="复议诉讼",
         icon=":material/gavel:",
         url_path="review",
     ),
     st.Page(
-        "pages/compare_page.py",
+        "views/compare.py",
         title="机关对比",
         icon=":material/compare_arrows:",
         url_path="compare",
     ),
     st.Page(
-        "pages/profile_page.py",
+        "views/profile.py",
         title="机关档案",
         icon=":material/folder_open:",
         url_path="profile",
     ),
     st.Page(
-        "pages/quality_page.py",
+        "views/quality.py",
         title="数据质量",
         icon=":material/fact_check:",
         url_path="quality",
     ),
     st.Page(
-        "pages/definitions_page.py",
+        "views/definitions.py",
         title="指标说明",
         icon=":material/menu_book:",
         url_path="definitions",

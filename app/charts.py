@@ -7,6 +7,7 @@ import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
 
+from app.measures import MEASURE_BY_KEY
 from etl import template
 
 # 予以公开 … 其他处理: greens for what was disclosed, warm colours for what was not.
@@ -32,6 +33,14 @@ APPLICANT_COLOURS: dict[str, str] = dict(
     )
 )
 SERIES_COLOURS = px.colors.qualitative.Safe
+# Measures drawn side by side on several pages keep one colour everywhere.
+MEASURE_COLOURS: dict[str, str] = {
+    "received": "#1565c0",
+    "processed": "#00838f",
+    "carried_over": "#90caf9",
+    "review_total": "#8e24aa",
+    "litigation_total": "#6d4c41",
+}
 FONT = "Noto Sans CJK SC, Microsoft YaHei, PingFang SC, sans-serif"
 
 
@@ -40,11 +49,14 @@ def styled(figure: go.Figure, *, percent: bool = False, money: bool = False) -> 
     figure.update_layout(
         font_family=FONT,
         separators=".,",
+        uniformtext_minsize=9,  # a label that does not fit its bar segment is hidden
+        uniformtext_mode="hide",
         legend={"orientation": "h", "y": -0.2, "title": None},
         margin={"l": 10, "r": 10, "t": 40, "b": 10},
         hoverlabel={"font_family": FONT},
     )
-    tickformat = ".0%" if percent else (",.2f" if money else ",d")
+    # "~" drops trailing zeros, so a small range reads 0, 0.5, 1 rather than 0, 1, 1.
+    tickformat = ".1~%" if percent else (",.2~f" if money else ",~f")
     figure.update_yaxes(tickformat=tickformat, rangemode="tozero")
     figure.update_xaxes(type="category")
     return figure
@@ -118,6 +130,47 @@ def ranking_bars(data: pd.DataFrame, *, name: str, value: str, title: str = "") 
         marker_color=SERIES_COLOURS[0], hovertemplate="%{y}<br>%{x:,}<extra></extra>"
     )
     figure = styled(figure)
-    figure.update_xaxes(tickformat=",d", type="linear")
+    figure.update_xaxes(tickformat=",~f", type="linear")
     figure.update_yaxes(type="category", title=None)
+    return figure
+
+
+def bars_with_rate(data: pd.DataFrame, bars: tuple[str, ...], rate: str, title: str) -> go.Figure:
+    """Counts per year as bars, and a rate on a second axis whose hover shows
+    its numerator and denominator (``data`` from aggregate.by_year)."""
+    figure = go.Figure()
+    for key in bars:
+        label = MEASURE_BY_KEY[key].label
+        figure.add_bar(
+            x=data.year,
+            y=data[key],
+            name=label,
+            marker_color=MEASURE_COLOURS.get(key),
+            texttemplate="%{y:,}",
+            hovertemplate=f"%{{x}} 年度<br>{label}：%{{y:,}} 件<extra></extra>",
+        )
+    measure = MEASURE_BY_KEY[rate]
+    figure.add_scatter(
+        x=data.year,
+        y=data[rate],
+        name=measure.label,
+        yaxis="y2",
+        mode="lines+markers",
+        marker_color=OUTCOME_COLOURS["予以公开"],
+        customdata=data[[f"{rate}_num", f"{rate}_den"]],
+        hovertemplate=(
+            f"%{{x}} 年度<br>{measure.label}：%{{y:.1%}}<br>{measure.numerator_label}："
+            f"%{{customdata[0]:,}}<br>{measure.denominator_label}：%{{customdata[1]:,}}"
+            "<extra></extra>"
+        ),
+    )
+    figure.update_layout(
+        title=title,
+        barmode="group",
+        yaxis={"title": "件"},
+        yaxis2={"title": measure.label, "overlaying": "y", "side": "right",
+                "rangemode": "tozero", "showgrid": False},
+    )  # fmt: skip
+    figure = styled(figure)
+    figure.update_layout(yaxis2={"tickformat": ".1~%"})
     return figure

@@ -288,7 +288,7 @@ def yearly_figure(table: pd.DataFrame, key: str) -> go.Figure:
         figure.update_layout(yaxis_title=measure.unit)
         if measure.unit == "万元":
             figure.update_traces(texttemplate="%{y:,.2f}")
-            figure.update_yaxes(tickformat=",.2f")
+            figure.update_yaxes(tickformat=",.2~f")
     # Years in order even when the first agency drawn lacks the earliest year.
     return figure.update_xaxes(categoryorder="category ascending")
 

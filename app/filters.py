@@ -42,6 +42,7 @@ class Filters:
     levels: tuple[str, ...] = ()
     kinds: tuple[str, ...] = ()
     agencies: tuple[str, ...] = ()
+    without_region: bool = False  # leave out reports that sum up a whole region
 
     def where(self, alias: str = "") -> tuple[str, dict[str, object]]:
         """A WHERE condition over a table with the ``reports`` metadata columns."""
@@ -55,6 +56,8 @@ class Filters:
             f" AND (len($kinds::VARCHAR[]) = 0 OR list_contains($kinds::VARCHAR[], {a}kind))"
             f" AND (len($agencies::VARCHAR[]) = 0"
             f" OR list_contains($agencies::VARCHAR[], {a}agency_id))"
+            f" AND (NOT $without_region"
+            f" OR {a}report_id NOT IN (SELECT report_id FROM reports WHERE scope = 'region'))"
         )
         return sql, self.params()
 
@@ -68,6 +71,7 @@ class Filters:
             "levels": self.levels,
             "kinds": self.kinds,
             "agencies": self.agencies,
+            "without_region": self.without_region,
         }
 
     def describe(self) -> str:
@@ -82,6 +86,8 @@ class Filters:
         parts += [KIND_LABELS.get(kind, kind) for kind in self.kinds]
         if self.agencies:
             parts.append(f"{len(self.agencies)}个机关")
+        if self.without_region:
+            parts.append("不计区域汇总报告")
         return "_".join(parts)
 
     def file_stem(self, topic: str, data_version: str) -> str:
@@ -173,7 +179,19 @@ def _keep_valid(key: str, options: list, default: object) -> None:
         st.session_state[key] = default
 
 
+def _follow_the_data(key: str, default: object) -> None:
+    # A year never chosen by the user follows the data: when a load adds a
+    # year, "the latest year" moves with it instead of staying where it was.
+    defaults = st.session_state.setdefault("_year_defaults", {})
+    if key in st.session_state and st.session_state[key] == defaults.get(key) != default:
+        st.session_state[key] = default
+    defaults[key] = default
+
+
 def _year(key: str, label: str, available: list[int], default: int) -> int:
+    _keep_valid(key, available, default)
+    _follow_the_data(key, default)
+
     def allowed(text: str) -> int | None:
         return int(text) if text.isdigit() and int(text) in available else None
 
@@ -278,6 +296,23 @@ def current() -> Filters:
     return st.session_state[_CURRENT]
 
 
+REGION_HELP = (
+    "有的人民政府年报汇总了本地区各部门和下级政府的数字（正文写明“全市共受理申请…件”且与表中"
+    "总计相同），与这些机关自己的报告相加会重复计算。勾选后不计这类区域汇总报告。"
+)
+
+
+def _without_region() -> bool:
+    return url_widget(
+        "no_region",
+        default=False,
+        parse=parse_one(lambda value: True if value == "1" else None, "取值（应为 1）"),
+        encode=lambda value: ["1"],
+        render=lambda: st.sidebar.checkbox("不计区域汇总报告", key="no_region", help=REGION_HELP),
+        note=st.sidebar.warning,
+    )
+
+
 def sidebar() -> Filters:
     """The shared filters, drawn in the sidebar and kept in the URL."""
     st.sidebar.header("筛选")
@@ -290,6 +325,9 @@ def sidebar() -> Filters:
     kinds = _labelled_choice("kind", "机关类型", KIND_LABELS)
     scope = Filters(year_from, year_to, province, city, county, levels, kinds)
     agencies = _agencies(scope)
-    filters = Filters(year_from, year_to, province, city, county, levels, kinds, agencies)
+    without_region = _without_region()
+    filters = Filters(
+        year_from, year_to, province, city, county, levels, kinds, agencies, without_region
+    )
     st.session_state[_CURRENT] = filters
     return filters

@@ -93,6 +93,14 @@ MEASURES: tuple[Measure, ...] = (
     Measure(
         "agencies", "机关数", "筛选范围内有报告的机关个数", "—", "count(DISTINCT agency_id)", "个"
     ),
+    Measure(
+        "reports_with_errors",
+        "有错误的报告",
+        "至少有一条错误（违反模板勾稽关系或无法读取）的报告份数；其合计可能与分项之和不一致",
+        "—",
+        "count(*) FILTER (WHERE errors > 0)",
+        "份",
+    ),
     _count(
         "received",
         "本年新收申请",

@@ -302,7 +302,7 @@ def trend_figure(data: pd.DataFrame, trend: pd.DataFrame, key: str) -> go.Figure
     figure.data = sorted(figure.data, key=lambda trace: trace.name != TEMPLATE_LABELS["2021"])
     years = [int(year) for year in data.year]
     figure.update_xaxes(categoryorder="array", categoryarray=years, title="年度")
-    figure.update_yaxes(title=MEASURE_BY_KEY[key].unit, tickformat=",.2f" if money else ",d")
+    figure.update_yaxes(title=MEASURE_BY_KEY[key].unit, tickformat=",.2~f" if money else ",~f")
     missing = [int(year) for year in data.loc[data[key].isna(), "year"]]
     if missing:
         # A bar of height 0 that carries the reason: the year keeps its place

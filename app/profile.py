@@ -24,7 +24,7 @@ from app.filters import (
     names_of,
     scope_params,
 )
-from app.measures import MEASURE_BY_KEY
+from app.rules import SEVERITY_LABELS, rule_name
 from etl import template
 
 SERIES_KEYS = (
@@ -36,7 +36,6 @@ SERIES_KEYS = (
     "litigation_total",
     "headline_proactive_items",
 )
-SEVERITY_LABELS = {"error": "错误", "warning": "提示"}
 STATUS_LABELS = {"number": "数字", "blank": "空白", "dash": "短横", "text": "文字"}
 SECTION_LABELS = {
     "headline": "正文数字",
@@ -128,42 +127,13 @@ def series_table(data: pd.DataFrame) -> pd.DataFrame:
 
 
 def series_figure(data: pd.DataFrame) -> go.Figure:
-    """Applications received and processed per year, the 公开率 on a second axis."""
-    rate = MEASURE_BY_KEY["disclosure_rate"]
-    figure = go.Figure()
-    for index, key in enumerate(("received", "processed", "review_total", "litigation_total")):
-        label = MEASURE_BY_KEY[key].label
-        figure.add_bar(
-            x=data.year,
-            y=data[key],
-            name=label,
-            marker_color=charts.SERIES_COLOURS[index],
-            texttemplate="%{y:,}",
-            hovertemplate=f"%{{x}} 年度<br>{label}：%{{y:,}} 件<extra></extra>",
-        )
-    figure.add_scatter(
-        x=data.year,
-        y=data.disclosure_rate,
-        name=rate.label,
-        yaxis="y2",
-        mode="lines+markers",
-        marker_color=charts.OUTCOME_COLOURS["予以公开"],
-        customdata=data[["disclosure_rate_num", "disclosure_rate_den"]],
-        hovertemplate=(
-            f"%{{x}} 年度<br>{rate.label}：%{{y:.1%}}<br>{rate.numerator_label}："
-            f"%{{customdata[0]:,}}<br>{rate.denominator_label}：%{{customdata[1]:,}}<extra></extra>"
-        ),
+    """Applications and cases per year, the 公开率 on a second axis."""
+    return charts.bars_with_rate(
+        data,
+        ("received", "processed", "review_total", "litigation_total"),
+        "disclosure_rate",
+        "逐年申请、复议诉讼与公开率",
     )
-    figure.update_layout(
-        title="逐年申请、复议诉讼与公开率",
-        barmode="group",
-        yaxis={"title": "件"},
-        yaxis2={"title": rate.label, "overlaying": "y", "side": "right", "rangemode": "tozero",
-                "showgrid": False},
-    )  # fmt: skip
-    figure = charts.styled(figure)
-    figure.update_layout(yaxis2={"tickformat": ".0%"})
-    return figure
 
 
 # --- One report -----------------------------------------------------------------
@@ -244,7 +214,7 @@ def findings_table(findings_: pd.DataFrame, cells_: pd.DataFrame) -> pd.DataFram
         {
             "序号": findings_.number,
             "级别": findings_.severity.map(SEVERITY_LABELS),
-            "规则": findings_.rule,
+            "规则": findings_.rule.map(rule_name),
             "说明": findings_.message,
             "涉及单元格": findings_.cells.map(
                 lambda paths: "；".join(labels.get(path, path) for path in paths)

@@ -10,43 +10,16 @@ import plotly.graph_objects as go
 from app import charts
 from app.db import query
 from app.filters import AGENCY_SCOPE, Filters
-from app.profile import SEVERITY_LABELS
+from app.rules import RULE_DESCRIPTIONS, SEVERITY_LABELS, rule_name
 
-# One line per rule, in the words of docs/data-model.md.
-RULE_DESCRIPTIONS: dict[str, str] = {
-    "applications.balance": (
-        "第三部分逐列：一、本年新收 + 二、上年结转 应等于 （七）总计 + 四、结转下年度"
-    ),
-    "applications.outcomes_sum": "第三部分逐列：（七）总计 应等于各项办理结果之和",
-    "applications.row_total": "第三部分逐行：总计 应等于六类申请人之和",
-    "review_litigation.total": (
-        "第四部分逐类：总计 应等于 结果维持 + 结果纠正 + 其他结果 + 尚未审结"
-    ),
-    "cells.non_negative_integer": "件数应为非负整数（万元金额可有小数，2019 版“本年增/减”可为负）",
-    "cells.not_a_number": "单元格为空白、短横或文字，不是数字（汇总时按 0 计）",
-    "cells.unit": "数字后写了单位（如“0件”），按去掉单位后的数值读取",
-    "cells.unit_mismatch": "收费金额的单位与表头（万元）不符，按原样读取、未换算",
-    "report.complete": "报告缺少某一正文部分、第二部分项目、第三部分行或第四部分类别",
-    "extract.row_missing": "未找到某一行的标签",
-    "extract.row_unreadable": "某一行的数字无法确定地对应到各栏，该行未读入",
-    "extract.unplaced_values": "行末有不属于任何一行的数字，已列出、未归入",
-    "extract.subtotal_row": "报告自行加印了小计行（等于其子项之和），小计未读入",
-    "extract.split_by_total": "连在一起的数字借助总计唯一地拆开",
-    "applications.carry_over_continuity": (
-        "本年“二、上年结转”与上年“四、结转下年度继续办理”逐列不一致"
-    ),
-    "proactive.stock_flow": (
-        "现行有效件数 ≠ 上年现行有效 + 本年制发 − 本年废止（规章、行政规范性文件）"
-    ),
-    "narrative.repeated": "“五、存在的主要问题及改进情况”与上年基本相同（内容雷同）",
-}
 REPORT_LIST_LIMIT = 500
 AGENCY_LIST_LIMIT = 20
 COVERAGE_LIMIT = 300
-PRESENT, MISSING = "✓", "缺"
+PRESENT, MISSING = "✓", "未收录"
 
 COLUMN_DEFINITIONS: dict[str, str] = {
     "规则": "校验规则的名称",
+    "规则代码": "规则在程序和文档（docs/data-model.md）中的代码",
     "级别": "错误：违反模板勾稽关系、缺项或无法读取；提示：需要留意但不一定有误",
     "条数": "筛选范围内该规则的校验结果条数",
     "涉及报告数": "有该规则校验结果的报告份数",
@@ -59,7 +32,7 @@ COLUMN_DEFINITIONS: dict[str, str] = {
     "短横单元格": "填写“/”“-”“—”“无”等的单元格数",
     "文字单元格": "填写了数字以外文字的单元格数",
     "所选规则": "所选规则的校验结果条数",
-    "缺报年数": "年度范围内数据中没有该机关报告的年数",
+    "未收录年数": "年度范围内数据中没有该机关报告的年数",
 }
 
 
@@ -90,7 +63,8 @@ def by_rule(filters: Filters) -> pd.DataFrame:
     )
     return pd.DataFrame(
         {
-            "规则": data.rule,
+            "规则": data.rule.map(rule_name),
+            "规则代码": data.rule,
             "级别": data.severity.map(SEVERITY_LABELS),
             "条数": data.findings,
             "涉及报告数": data.reports,
@@ -284,10 +258,10 @@ def coverage(filters: Filters, limit: int = COVERAGE_LIMIT) -> pd.DataFrame:
 
 def coverage_matrix(data: pd.DataFrame, year_from: int, year_to: int) -> pd.DataFrame:
     """One row per agency, one column per year: ✓ when the report is in the
-    data, 缺 when it is not."""
+    data, 未收录 when it is not."""
     matrix = pd.DataFrame({"机关": data.name, "机关编号": data.agency_id})
     published = [set(int(year) for year in years) for years in data.years]
     for year in range(year_from, year_to + 1):
         matrix[str(year)] = [PRESENT if year in have else MISSING for have in published]
-    matrix["缺报年数"] = data.missing.astype(int).to_numpy()
+    matrix["未收录年数"] = data.missing.astype(int).to_numpy()
     return matrix

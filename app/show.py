@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
@@ -85,8 +86,23 @@ def table(
     csv_download(data, topic, filters, key)
 
 
+def _every_year(figure: go.Figure, filters: Filters) -> None:
+    # A year axis lists every year of the filter, so a year without reports
+    # shows as a gap instead of silently closing up.
+    xs = [
+        x
+        for trace in figure.data
+        if trace.orientation != "h" and trace.x is not None
+        for x in trace.x
+    ]
+    years = range(filters.year_from, filters.year_to + 1)
+    if xs and all(isinstance(x, (int, np.integer)) and x in years for x in xs):
+        figure.update_xaxes(categoryorder="array", categoryarray=list(years))
+
+
 def chart(figure: go.Figure, data: pd.DataFrame, topic: str, filters: Filters, *, key: str) -> None:
     """A chart and the CSV of the figures it draws."""
+    _every_year(figure, filters)
     st.plotly_chart(figure, key=f"chart-{key}", config={"displaylogo": False})
     csv_download(data, topic, filters, key)
 

@@ -98,16 +98,6 @@ def new_page(browser: Browser) -> Page:
     return browser.new_page(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
 
 
-def warm_up(browser: Browser, url: str) -> None:
-    """Open the entry page once. Until a server has run the entry script it
-    does not know the pages' URLs, and Streamlit answers a first deep link
-    with a "Page not found" dialog over the right page (streamlit#9992)."""
-    page = new_page(browser)
-    page.goto(url)
-    page.get_by_role("heading", name=PAGE_TITLES["overview"]).wait_for(timeout=90_000)
-    page.close()
-
-
 def main_chart(page: Page):
     """The first plotly chart's drawn plot area (an SVG that exists only once
     plotly has rendered the figure)."""

@@ -105,7 +105,7 @@ def synthetic_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def dashboard(database: Path, page: str | None = None, **params: str | list[str]):
     """The app as Streamlit's AppTest runs it, on ``database``, opened on
-    ``page`` (a file under pages/) with URL ``params``; not yet run."""
+    ``page`` (a file under views/) with URL ``params``; not yet run."""
     import os
 
     from streamlit.testing.v1 import AppTest
@@ -118,7 +118,7 @@ def dashboard(database: Path, page: str | None = None, **params: str | list[str]
         # The entry runs first (it draws the sidebar and hands pages their
         # filters), as it does for a deep link in the browser.
         app.run()
-        app.switch_page(f"pages/{page}")
+        app.switch_page(f"views/{page}")
         for name, value in params.items():
             app.query_params[name] = value
     return app

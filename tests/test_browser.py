@@ -27,7 +27,6 @@ from tests.browser import (
     screenshot,
     streamlit_server,
     wait_until_idle,
-    warm_up,
 )
 
 ZHENHAI = "330211-经济和信息化局"
@@ -62,7 +61,6 @@ def app_url(database: Path) -> Iterator[str]:
 def browser(app_url: str) -> Iterator[Browser]:
     with sync_playwright() as playwright:
         browser = launch(playwright)
-        warm_up(browser, app_url)
         yield browser
         browser.close()
 
@@ -79,6 +77,17 @@ def _open(page: Page, url: str) -> None:
     wait_until_idle(page)
     expect(page.get_by_test_id("stException")).to_have_count(0)
     expect(page.get_by_role("dialog")).to_have_count(0)  # no "Page not found"
+
+
+def test_a_deep_link_is_the_first_visit_of_a_fresh_server(database: Path, browser: Browser) -> None:
+    """No page was opened before: the link must still run the entry script
+    (sidebar and all), not the page file alone."""
+    with streamlit_server(database) as url:
+        page = new_page(browser)
+        _open(page, f"{url}/review?from=2024")
+        expect(page.get_by_role("heading", name="复议诉讼", exact=True)).to_be_visible()
+        expect(_sidebar(page).get_by_role("combobox", name="起始年度")).to_have_value("2024")
+        page.close()
 
 
 def _sidebar(page: Page):
@@ -104,7 +113,7 @@ def test_each_page_shows_its_main_chart(page: Page, app_url: str, path: str) -> 
     _open(page, f"{app_url}/{'' if path == 'overview' else path}{PAGE_LINKS[path]}")
     expect(page.get_by_role("heading", name=PAGE_TITLES[path], exact=True)).to_be_visible()
     if path == "definitions":
-        expect(page.get_by_test_id("stDataFrame").first).to_be_visible()
+        expect(page.get_by_test_id("stTable").first).to_be_visible()
     else:
         expect(main_chart(page)).to_be_visible()
     screenshot(page, ARTIFACTS / f"page-{path}.png")

@@ -153,9 +153,9 @@ def test_synthetic_data_is_announced_and_its_figures_shown(synthetic_database: P
 def test_the_definitions_page_lists_every_measure(bundled_database: Path) -> None:
     from app.measures import MEASURES
 
-    app = dashboard(bundled_database, page="definitions_page.py").run()
+    app = dashboard(bundled_database, page="definitions.py").run()
     assert not app.exception
-    table = app.dataframe[0].value
+    table = app.table[0].value
     assert list(table["指标"]) == [measure.label for measure in MEASURES]
     assert table.set_index("指标").loc["公开率", "计算公式"] == (
         "Σ（予以公开 + 部分公开）÷ Σ（办理结果总计）"
@@ -196,3 +196,15 @@ def test_a_finished_load_shows_on_the_next_rerun(tmp_path: Path) -> None:
     app.run()
     assert not app.exception
     assert _metrics(app)["本年新收申请"] == ("95", "+74")  # 2024 now, against 2023
+
+
+def test_region_wide_reports_can_be_left_out(bundled_database: Path) -> None:
+    # 淮安市人民政府 2024 counts the whole city, 洪泽区's 95 applications included.
+    app = dashboard(bundled_database).run()
+    assert any("1 份区域汇总报告" in caption.value for caption in app.caption)
+    assert _metrics(app)["本年新收申请"][0] == "3,214"  # 3,119 + 95 as printed
+    app = dashboard(bundled_database, no_region="1").run()
+    assert app.sidebar.checkbox(key="no_region").value is True
+    assert _metrics(app)["本年新收申请"][0] == "95"
+    assert _metrics(app)["报告数"][0] == "1"
+    assert not any("区域汇总报告（" in caption.value for caption in app.caption)

@@ -18,7 +18,7 @@ from app.filters import Filters
 from etl import template
 from tests.conftest import dashboard
 
-PAGE = "applications_page.py"
+PAGE = "applications.py"
 FLOW_ROWS = {
     "本年新收申请": "new_received",
     "上年结转申请": "carried_over",

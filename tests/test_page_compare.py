@@ -17,7 +17,7 @@ from app.urlstate import InvalidParameter
 from tests.conftest import dashboard
 from tests.test_page_review import HOSTILE, chart, frame_with, year_range
 
-PAGE = "compare_page.py"
+PAGE = "compare.py"
 REVIEW = "review_litigation.administrative_review"
 # The cells each tested measure is made of: a count's value, a rate's parts.
 CELLS = {

@@ -18,7 +18,7 @@ from app import proactive
 from app.filters import Filters
 from tests.conftest import cell_sum, dashboard
 
-PAGE = "proactive_page.py"
+PAGE = "proactive.py"
 ONLY_2021 = (
     "regulations_issued",
     "regulations_repealed",

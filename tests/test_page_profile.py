@@ -19,7 +19,7 @@ from etl import template
 from etl.reports import BUNDLED_REPORTS
 from tests.conftest import dashboard
 
-PAGE = "profile_page.py"
+PAGE = "profile.py"
 HONGZE = "320813-人民政府"  # 洪泽区人民政府 (2023) / 淮安市洪泽区人民政府 (2024)
 SHUYANG = "321322-发展和改革局"
 HOSTILE = "<script>alert(1)</script>\n**bold** _x_ [link](http://example.com) $x$ :material/home:"
@@ -327,8 +327,8 @@ def test_an_empty_selection_says_so(bundled_database: Path) -> None:
 def test_a_link_back_reopens_the_report(bundled_database: Path) -> None:
     """Leaving the page and following a link to the values it showed before."""
     app = dashboard(bundled_database, PAGE, prof_agency=HONGZE, prof_year="2023").run()
-    app.switch_page("pages/quality_page.py").run()
-    app.switch_page(f"pages/{PAGE}")
+    app.switch_page("views/quality.py").run()
+    app.switch_page(f"views/{PAGE}")
     for name, value in {"prof_agency": HONGZE, "prof_year": "2023", "prof_finding": "2"}.items():
         app.query_params[name] = value
     app.run()

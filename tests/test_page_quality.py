@@ -16,7 +16,7 @@ from app.filters import Filters
 from tests.conftest import dashboard
 from tests.test_page_profile import HONGZE, SHUYANG, notes, table
 
-PAGE = "quality_page.py"
+PAGE = "quality.py"
 
 
 def sql(database: Path, text: str, params: tuple = ()) -> list[tuple]:
@@ -36,7 +36,9 @@ def rule_counts(database: Path) -> list[tuple]:
 
 def shown_rule_counts(app: AppTest) -> list[tuple]:
     shown = table(app, "quality-rules")
-    return sorted(shown[["规则", "级别", "条数", "涉及报告数"]].itertuples(index=False, name=None))
+    return sorted(
+        shown[["规则代码", "级别", "条数", "涉及报告数"]].itertuples(index=False, name=None)
+    )
 
 
 def report_counts(database: Path) -> list[tuple]:
@@ -86,6 +88,8 @@ def test_findings_by_rule_are_the_stored_ones(bundled_page: AppTest, bundled_dat
         ("cells.not_a_number", "提示", 125, 1),
         ("review_litigation.total", "错误", 2, 1),
     ]
+    names = table(bundled_page, "quality-rules").set_index("规则代码")["规则"]
+    assert names["review_litigation.total"] == "复议诉讼总计不符"  # named in Chinese
     descriptions = table(bundled_page, "quality-rules")["说明"]
     assert all(text in quality.RULE_DESCRIPTIONS.values() for text in descriptions)
     (blank,) = sql(bundled_database, "SELECT count(*) FROM cells WHERE status = 'blank'")[0]
@@ -106,11 +110,13 @@ def test_reports_with_errors_come_first(bundled_page: AppTest, bundled_database:
 def test_the_coverage_matrix_marks_missing_years(bundled_page: AppTest) -> None:
     matrix = table(bundled_page, "quality-coverage").set_index("机关")
     hongze = matrix.loc["淮安市洪泽区人民政府"]
-    assert [hongze[str(year)] for year in range(2021, 2025)] == ["缺", "缺", "✓", "✓"]
-    assert hongze["缺报年数"] == 2
+    assert [hongze[str(year)] for year in range(2021, 2025)] == ["未收录", "未收录", "✓", "✓"]
+    assert hongze["未收录年数"] == 2
     assert matrix.loc["宁波市镇海区经济和信息化局", "2021"] == "✓"
-    assert list(matrix["缺报年数"]) == sorted(matrix["缺报年数"], reverse=True)
-    assert any("共 4 个机关，2021–2024 年度共缺 11 份报告" in c.value for c in bundled_page.caption)
+    assert list(matrix["未收录年数"]) == sorted(matrix["未收录年数"], reverse=True)
+    assert any(
+        "共 4 个机关，2021–2024 年度共有 11 份报告未收录" in c.value for c in bundled_page.caption
+    )
 
 
 def test_the_link_opens_the_profile_on_the_finding(bundled_page: AppTest) -> None:
@@ -198,7 +204,7 @@ def test_synthetic_findings_and_coverage(synthetic_database: Path) -> None:
         )
         """,
     )
-    assert any(f"共 {agencies:,} 个机关" in c.value and f"共缺 {missing:,} 份" in c.value
+    assert any(f"共 {agencies:,} 个机关" in c.value and f"共有 {missing:,} 份报告未收录" in c.value
                for c in app.caption)  # fmt: skip
 
 
@@ -253,7 +259,12 @@ def test_coverage_lists_every_agency_missing_most_first(bundled: Path) -> None:
     early = quality.coverage(Filters(2021, 2021)).set_index("agency_id")
     assert early.loc[HONGZE, "missing"] == 1 and list(early.loc[HONGZE, "years"]) == []
     matrix = quality.coverage_matrix(everything, 2021, 2024).set_index("机关编号")
-    assert list(matrix.loc[HONGZE, ["2021", "2022", "2023", "2024"]]) == ["缺", "缺", "✓", "✓"]
+    assert list(matrix.loc[HONGZE, ["2021", "2022", "2023", "2024"]]) == [
+        "未收录",
+        "未收录",
+        "✓",
+        "✓",
+    ]
     jiangsu = quality.coverage(Filters(2023, 2024, province="江苏省"))
     assert set(jiangsu.agency_id) == {HONGZE, SHUYANG, "320800-人民政府"}
 

@@ -18,7 +18,7 @@ from app.charts import REVIEW_OUTCOME_COLOURS
 from app.filters import Filters
 from tests.conftest import dashboard
 
-PAGE = "review_page.py"
+PAGE = "review.py"
 OUTCOMES = ("结果维持", "结果纠正", "其他结果", "尚未审结", "总计")
 HOSTILE = ("'; DROP TABLE reports; --", "<script>alert(1)</script>")
 

@@ -24,13 +24,17 @@ for index, figure in enumerate(figures):
         show.figure_text(figure.value, rate=figure.is_rate),
         delta,
         help=f"{figure.definition}。变化为与上一年度相比，小图为所选各年度。",
-        delta_color="off" if figure.key.endswith("correction_rate") else "normal",
+        # Only a higher 公开率 is plainly better; more cases or more reports are not.
+        delta_color="normal" if figure.key == "disclosure_rate" else "off",
         delta_arrow="off" if not figure.change else "auto",
         delta_description=f"较 {year - 1} 年度",
         chart_data=list(figure.series) if len(figure.series) > 1 else None,
         chart_type="line",
         border=True,
     )
+
+for note in overview.caveats(filters, year, figures):
+    st.caption(f":material/info: {note}")
 
 trend = overview.trend(filters)
 st.subheader("逐年趋势")
@@ -40,6 +44,7 @@ show.chart(overview.review_figure(trend), aggregate.labelled(trend), "总览-复
            key="overview-review")  # fmt: skip
 
 st.subheader(f"本年新收申请最多的 {overview.TOP_AGENCIES} 个机关")
+st.caption(f"{filters.year_from}–{filters.year_to} 年度筛选范围内各机关报告的合计。")
 top = aggregate.labelled(overview.top_agencies(filters))
 st.plotly_chart(
     charts.ranking_bars(top, name="机关", value="本年新收申请"), key="chart-overview-top"

@@ -5,6 +5,7 @@ import streamlit as st
 
 from app import profile, quality, show
 from app.filters import current
+from app.rules import rule_name
 from app.urlstate import InvalidParameter, parse_one, url_widget
 
 filters = current()
@@ -19,7 +20,7 @@ known_rules = quality.rules()
 def _rule_label(rule: str | None) -> str:
     if rule is None:
         return "全部规则"
-    return f"{rule}：{quality.RULE_DESCRIPTIONS.get(rule, '—')}"
+    return f"{rule_name(rule)}（{rule}）：{quality.RULE_DESCRIPTIONS.get(rule, '—')}"
 
 
 rule = url_widget(
@@ -158,7 +159,7 @@ else:
         ),
     )  # fmt: skip
     st.page_link(
-        "pages/profile_page.py",
+        "views/profile.py",
         label=profile.escape_markdown(
             f"打开 {meta.agency_name} {year} 年度报告的档案，标出第 {number} 条校验结果"
         ),
@@ -171,7 +172,7 @@ else:
     )
 
 # --- Coverage ------------------------------------------------------------------------------------
-st.subheader("报告缺报情况")
+st.subheader("报告收录情况")
 coverage = quality.coverage(filters)
 if coverage.empty:
     st.info("筛选范围内没有机关。", icon=":material/search:")
@@ -179,14 +180,16 @@ else:
     agencies_total = int(coverage.agencies.iloc[0])
     missing_total = int(coverage.missing_total.iloc[0])
     listed_note = (
-        f"按缺报年数从多到少显示前 {len(coverage):,} 个机关。"
+        f"按未收录年数从多到少显示前 {len(coverage):,} 个机关。"
         if agencies_total > len(coverage)
         else ""
     )
     st.caption(
-        f"筛选范围内共 {agencies_total:,} 个机关，{filters.year_from}–{filters.year_to} 年度共缺 "
-        f"{missing_total:,} 份报告。{listed_note}✓：数据中有该机关该年度的报告；缺：数据中没有"
-        "（未发布或未收集）；" + quality.definitions(["缺报年数"]) + "。机关为曾载入过报告的机关。"
+        f"筛选范围内共 {agencies_total:,} 个机关，{filters.year_from}–{filters.year_to} 年度"
+        f"共有 {missing_total:,} 份报告未收录。{listed_note}"
+        "✓：数据中有该机关该年度的报告；未收录：数据中没有（可能未发布，也可能尚未收集）；"
+        + quality.definitions(["未收录年数"])
+        + "。机关为曾载入过报告的机关。"
     )
     matrix = quality.coverage_matrix(coverage, filters.year_from, filters.year_to)
-    show.table(matrix, "数据质量-缺报情况", filters, key="quality-coverage")
+    show.table(matrix, "数据质量-报告收录情况", filters, key="quality-coverage")

@@ -5,6 +5,7 @@ import streamlit as st
 from app import aggregate, profile, show
 from app.filters import Filters, current, names_of
 from app.measures import MEASURE_BY_KEY
+from app.rules import SEVERITY_LABELS
 from app.urlstate import InvalidParameter, parse_one, url_widget
 from etl import template
 
@@ -186,7 +187,7 @@ else:
 if picked is not None:
     finding = found[found.number == picked].iloc[0]
     alert = st.error if finding.severity == "error" else st.warning
-    alert(f"第 {picked} 条校验结果（{profile.SEVERITY_LABELS[finding.severity]}），"
+    alert(f"第 {picked} 条校验结果（{SEVERITY_LABELS[finding.severity]}），"
           "涉及的单元格在下列原表中以深红色标出：", icon=":material/my_location:")  # fmt: skip
     st.text(finding.message)
 marks = profile.cell_marks(found, picked)
