@@ -74,30 +74,31 @@ def _filtered_downloads(chosen: filters.Filters) -> None:
     if count == 0:
         return
     stem = chosen.file_stem("报告单元格", data_version())
-    st.sidebar.download_button(
-        "筛选结果的全部单元格（CSV）",
-        data=lambda: show.csv_bytes(exports.report_cells(chosen)),
-        file_name=f"{stem}.csv",
-        mime="text/csv",
-        on_click="ignore",
-        icon=":material/download:",
-        help="每份报告一行，每个模板单元格一列（UTF-8 带 BOM）",
-    )
+    downloads = [
+        ("CSV", lambda: show.csv_bytes(exports.report_cells(chosen)), "csv", "text/csv",
+         ":material/download:", "每份报告一行，每个模板单元格一列（UTF-8 带 BOM）"),
+    ]  # fmt: skip
+    if count <= exports.EXCEL_REPORT_LIMIT:
+        downloads.append(
+            ("Excel", lambda: show.excel_bytes(exports.workbook_sheets(chosen)), "xlsx",
+             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+             ":material/table:", "二、三、四部分各一个工作表，另附校验结果"),
+        )  # fmt: skip
+    for kind, build, suffix, mime, icon, help_text in downloads:
+        st.sidebar.download_button(
+            f"筛选结果的全部单元格（{kind}）",
+            data=build,
+            file_name=f"{stem}.{suffix}",
+            mime=mime,
+            on_click="ignore",
+            icon=icon,
+            help=help_text,
+        )
     if count > exports.EXCEL_REPORT_LIMIT:
         st.sidebar.caption(
             f"超过 {exports.EXCEL_REPORT_LIMIT:,} 份报告时请缩小范围再下载 Excel，"
             "或用 `python -m etl export` 导出 Parquet。"
         )
-        return
-    st.sidebar.download_button(
-        "筛选结果的全部单元格（Excel）",
-        data=lambda: show.excel_bytes(exports.workbook_sheets(chosen)),
-        file_name=f"{stem}.xlsx",
-        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        on_click="ignore",
-        icon=":material/table:",
-        help="二、三、四部分各一个工作表，另附校验结果",
-    )
 
 
 st.set_page_config(page_title="政府信息公开年报看板", page_icon="📊", layout="wide")

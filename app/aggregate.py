@@ -59,6 +59,14 @@ def label(key: str) -> str:
     return f"{measure.label}（{measure.unit}）" if measure.unit == "万元" else measure.label
 
 
+def numerator_heading(key: str) -> str:
+    return f"{MEASURE_BY_KEY[key].label}·分子"
+
+
+def denominator_heading(key: str) -> str:
+    return f"{MEASURE_BY_KEY[key].label}·分母"
+
+
 def labelled(data: pd.DataFrame) -> pd.DataFrame:
     """The same rows with Chinese column names (rate parts as …·分子/…·分母)."""
     names = dict(NAMES)
@@ -67,5 +75,5 @@ def labelled(data: pd.DataFrame) -> pd.DataFrame:
         if column in MEASURE_BY_KEY:
             names[column] = label(column)
         elif part in ("num", "den") and base in MEASURE_BY_KEY:
-            names[column] = f"{MEASURE_BY_KEY[base].label}·{'分子' if part == 'num' else '分母'}"
+            names[column] = (numerator_heading if part == "num" else denominator_heading)(base)
     return data.rename(columns=names)

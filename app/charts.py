@@ -41,6 +41,7 @@ MEASURE_COLOURS: dict[str, str] = {
     "review_total": "#8e24aa",
     "litigation_total": "#6d4c41",
 }
+_LABEL_COLOURS = {MEASURE_BY_KEY[key].label: colour for key, colour in MEASURE_COLOURS.items()}
 FONT = "Noto Sans CJK SC, Microsoft YaHei, PingFang SC, sans-serif"
 
 
@@ -79,7 +80,7 @@ def year_bars(
         x=x,
         y=y,
         color=colour,
-        color_discrete_map=colours or {},
+        color_discrete_map=_LABEL_COLOURS | (colours or {}),
         color_discrete_sequence=SERIES_COLOURS,
         barmode=barmode,
         title=title,

@@ -199,17 +199,9 @@ def _value_columns(rows: pd.DataFrame, key: str) -> pd.DataFrame:
     whole = not measure.is_rate and measure.unit != "万元"
     values = pd.DataFrame({aggregate.label(key): _whole(rows.value) if whole else rows.value})
     if measure.is_rate:
-        values[numerator_heading(key)] = _whole(rows.value_num)
-        values[denominator_heading(key)] = _whole(rows.value_den)
+        values[aggregate.numerator_heading(key)] = _whole(rows.value_num)
+        values[aggregate.denominator_heading(key)] = _whole(rows.value_den)
     return values
-
-
-def numerator_heading(key: str) -> str:
-    return f"{MEASURE_BY_KEY[key].label}·分子"
-
-
-def denominator_heading(key: str) -> str:
-    return f"{MEASURE_BY_KEY[key].label}·分母"
 
 
 def ranking_table(rows: pd.DataFrame, key: str) -> pd.DataFrame:
@@ -275,8 +267,8 @@ def yearly_figure(table: pd.DataFrame, key: str) -> go.Figure:
             table,
             x=YEAR,
             rate=value,
-            numerator=numerator_heading(key),
-            denominator=denominator_heading(key),
+            numerator=aggregate.numerator_heading(key),
+            denominator=aggregate.denominator_heading(key),
             numerator_label=measure.numerator_label,
             denominator_label=measure.denominator_label,
             series=AGENCY,

@@ -12,6 +12,19 @@ from app.db import query
 from app.filters import AGENCY_SCOPE, Filters
 from app.rules import RULE_DESCRIPTIONS, SEVERITY_LABELS, rule_name
 
+# Column headings of the per-year and per-agency tables.
+HEADINGS = {
+    "year": "年度",
+    "agency_id": "机关编号",
+    "name": "机关",
+    "reports": "报告数",
+    "with_errors": "有错误的报告",
+    "errors": "错误",
+    "warnings": "提示",
+    "blank": "空白单元格",
+    "dash": "短横单元格",
+    "text": "文字单元格",
+}
 REPORT_LIST_LIMIT = 500
 AGENCY_LIST_LIMIT = 20
 COVERAGE_LIMIT = 300
@@ -106,18 +119,7 @@ def by_year(filters: Filters, rule: str | None = None) -> pd.DataFrame:
         """,
         params | {"rule": rule},
     )
-    return data.rename(
-        columns={
-            "year": "年度",
-            "reports": "报告数",
-            "with_errors": "有错误的报告",
-            "errors": "错误",
-            "warnings": "提示",
-            "blank": "空白单元格",
-            "dash": "短横单元格",
-            "text": "文字单元格",
-        }
-    )
+    return data.rename(columns=HEADINGS)
 
 
 def year_figure(data: pd.DataFrame) -> go.Figure:
@@ -151,15 +153,7 @@ def by_agency(
         """,
         params | {"rule": rule, "limit": limit},
     )
-    return data.rename(
-        columns={
-            "agency_id": "机关编号",
-            "name": "机关",
-            "reports": "报告数",
-            "errors": "错误",
-            "warnings": "提示",
-        }
-    )
+    return data.rename(columns=HEADINGS)
 
 
 def reports(

@@ -11,7 +11,7 @@ ignored with a visible note, never an error page.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import TypeVar
 
 import streamlit as st
@@ -125,3 +125,26 @@ def parse_many(allowed: Callable[[str], T | None], what: str) -> Callable[[list[
         return usable
 
     return parse
+
+
+def url_choice(
+    key: str,
+    label: str,
+    options: Mapping[T, str],
+    *,
+    default: T,
+    widget: Callable[..., T] = st.radio,
+    **widget_options: object,
+) -> T:
+    """One of ``options`` (value → the label shown), picked with ``widget``
+    (st.radio, st.selectbox, …) and kept in the URL as the value's text."""
+    by_text = {str(value): value for value in options}
+    return url_widget(
+        key,
+        default=default,
+        parse=parse_one(by_text.get, label),
+        encode=lambda value: [str(value)],
+        render=lambda: widget(
+            label, list(options), format_func=options.__getitem__, key=key, **widget_options
+        ),
+    )

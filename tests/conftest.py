@@ -140,3 +140,24 @@ def cell_sum(database: Path, path: str, where: str = "TRUE", params: tuple = ())
             (path, *params),
         ).fetchone()
     return float(total)
+
+
+def database_with_narrative(
+    folder: Path, stem: str, section: str, text: str, *, alone: bool = False
+) -> Path:
+    """A database of the bundled reports (or of report ``stem`` alone) in
+    which that report's narrative ``section`` reads ``text``."""
+    import shutil
+
+    from etl.db.load import load
+    from etl.reports import BUNDLED_REPORTS
+
+    for report in BUNDLED_REPORTS.glob(f"{stem}.json" if alone else "*.json"):
+        shutil.copy(report, folder)
+    edited = folder / f"{stem}.json"
+    content = json.loads(edited.read_text(encoding="utf-8"))
+    content["narrative"][section] = text
+    edited.write_text(json.dumps(content, ensure_ascii=False), encoding="utf-8")
+    db = folder / "edited.duckdb"
+    assert not load([folder], db).rejects
+    return db

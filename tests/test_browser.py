@@ -6,9 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import re
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
@@ -16,8 +14,6 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
-from etl.db.load import load
-from etl.reports import BUNDLED_REPORTS
 from tests.browser import (
     ARTIFACTS,
     PAGE_TITLES,
@@ -28,6 +24,7 @@ from tests.browser import (
     streamlit_server,
     wait_until_idle,
 )
+from tests.conftest import database_with_narrative
 
 ZHENHAI = "330211-经济和信息化局"
 HOSTILE_TEXT = (
@@ -39,15 +36,7 @@ HOSTILE_TEXT = (
 def database(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The bundled reports, with 镇海区经信局's section 六 text made hostile."""
     folder = tmp_path_factory.mktemp("browser-reports")
-    for report in BUNDLED_REPORTS.glob("*.json"):
-        shutil.copy(report, folder)
-    zhenhai = folder / "2021_zhenhai_jingxinju.json"
-    content = json.loads(zhenhai.read_text(encoding="utf-8"))
-    content["narrative"]["other"] = HOSTILE_TEXT
-    zhenhai.write_text(json.dumps(content, ensure_ascii=False), encoding="utf-8")
-    db = folder / "browser.duckdb"
-    assert not load([folder], db).rejects
-    return db
+    return database_with_narrative(folder, "2021_zhenhai_jingxinju", "other", HOSTILE_TEXT)
 
 
 @pytest.fixture(scope="module")

@@ -3,9 +3,7 @@ on their cells, report text is shown literally, and links into the page work."""
 
 from __future__ import annotations
 
-import json
 import re
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,8 +14,7 @@ from streamlit.testing.v1 import AppTest
 
 from app import profile
 from etl import template
-from etl.reports import BUNDLED_REPORTS
-from tests.conftest import dashboard
+from tests.conftest import dashboard, database_with_narrative
 
 PAGE = "profile.py"
 HONGZE = "320813-人民政府"  # 洪泽区人民政府 (2023) / 淮安市洪泽区人民政府 (2024)
@@ -263,16 +260,7 @@ def test_the_narrative_is_shown_as_printed(hongze_2023: AppTest, bundled_databas
 def hostile_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """洪泽区 2023 with script, Markdown and LaTeX in its section 五."""
     folder = tmp_path_factory.mktemp("profile-hostile")
-    report = folder / "2023_huaian_hongzequ.json"
-    shutil.copy(BUNDLED_REPORTS / report.name, report)
-    content = json.loads(report.read_text(encoding="utf-8"))
-    content["narrative"]["problems"] = HOSTILE
-    report.write_text(json.dumps(content, ensure_ascii=False), encoding="utf-8")
-    from etl.db.load import load
-
-    db = folder / "hostile.duckdb"
-    assert not load([report], db).rejects
-    return db
+    return database_with_narrative(folder, "2023_huaian_hongzequ", "problems", HOSTILE, alone=True)
 
 
 def test_report_text_is_shown_literally(hostile_database: Path) -> None:

@@ -6,7 +6,7 @@ import streamlit as st
 from app import applications, charts, show
 from app.filters import current
 from app.measures import APPLICATIONS, MEASURE_BY_KEY
-from app.urlstate import parse_one, url_widget
+from app.urlstate import url_choice
 
 filters = current()
 st.title("依申请公开")
@@ -26,19 +26,13 @@ show.chart(
 st.caption(applications.definitions("received", "carried_over") + "。")
 
 st.subheader("办理结果")
-view = url_widget(
+view = url_choice(
     "app_view",
+    "显示方式",
+    applications.VIEWS,
     default="counts",
-    parse=parse_one(lambda value: value if value in applications.VIEWS else None, "显示方式"),
-    encode=lambda value: [value],
-    render=lambda: st.radio(
-        "显示方式",
-        list(applications.VIEWS),
-        format_func=applications.VIEWS.__getitem__,
-        key="app_view",
-        horizontal=True,
-        help="件数，或占当年合计的比例；用于办理结果、理由和申请人类型三张图表",
-    ),
+    horizontal=True,
+    help="件数，或占当年合计的比例；用于办理结果、理由和申请人类型三张图表",
 )
 outcomes = applications.outcomes(data)
 show.chart(
@@ -53,21 +47,13 @@ show.chart(
 st.caption(applications.OUTCOME_DEFINITION)
 
 st.subheader("不予公开、无法提供、不予处理、其他处理的理由")
-group = url_widget(
+group = url_choice(
     "app_group",
+    "办理结果分组",
+    applications.REASON_GROUPS,
     default="withheld",
-    parse=parse_one(
-        lambda value: value if value in applications.REASON_GROUPS else None, "办理结果分组"
-    ),
-    encode=lambda value: [value],
-    render=lambda: st.radio(
-        "办理结果分组",
-        list(applications.REASON_GROUPS),
-        format_func=applications.REASON_GROUPS.__getitem__,
-        key="app_group",
-        horizontal=True,
-        help="查看该组内模板各行（理由）的件数",
-    ),
+    horizontal=True,
+    help="查看该组内模板各行（理由）的件数",
 )
 group_label = applications.REASON_GROUPS[group]
 reasons = applications.reasons_by_year(filters, group)

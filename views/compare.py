@@ -7,7 +7,7 @@ import streamlit as st
 from app import aggregate, compare, show
 from app.filters import AGENCY_LIST_LIMIT, Filters, agency_count, current, names_of
 from app.measures import MEASURE_BY_KEY, Measure
-from app.urlstate import parse_one, put_in_url, url_widget
+from app.urlstate import put_in_url, url_choice, url_widget
 
 AGENCY_KEY = "cmp_agency"
 
@@ -57,8 +57,8 @@ def column_config(table: pd.DataFrame, measure: Measure) -> dict[str, object]:
     value_columns = {aggregate.label(measure.key), compare.PEER_MEDIAN, compare.DIFFERENCE}
     helps = dict(compare.DEFINITIONS)
     helps[aggregate.label(measure.key)] = measure.definition
-    helps[compare.numerator_heading(measure.key)] = measure.numerator_label
-    helps[compare.denominator_heading(measure.key)] = measure.denominator_label
+    helps[aggregate.numerator_heading(measure.key)] = measure.numerator_label
+    helps[aggregate.denominator_heading(measure.key)] = measure.denominator_label
     config = {}
     for name in table.columns:
         if name == compare.RANK:
@@ -74,31 +74,20 @@ filters = current()
 st.title("机关对比")
 st.caption(f"筛选范围：{filters.describe().replace('_', ' · ')}")
 
-mode = url_widget(
+mode = url_choice(
     "cmp_mode",
+    "对比方式",
+    compare.MODES,
     default="agencies",
-    parse=parse_one(lambda value: value if value in compare.MODES else None, "对比方式"),
-    encode=lambda value: [value],
-    render=lambda: st.radio(
-        "对比方式",
-        list(compare.MODES),
-        format_func=compare.MODES.__getitem__,
-        key="cmp_mode",
-        horizontal=True,
-        help="选择具体机关；或取左侧所选地区（不选为全国）与层级内的全部机关。",
-    ),
+    horizontal=True,
+    help="选择具体机关；或取左侧所选地区（不选为全国）与层级内的全部机关。",
 )
-measure_key = url_widget(
+measure_key = url_choice(
     "cmp_measure",
+    "指标",
+    {key: aggregate.label(key) for key in compare.MEASURE_CHOICES},
     default=compare.DEFAULT_MEASURE,
-    parse=parse_one(lambda value: value if value in compare.MEASURE_CHOICES else None, "指标"),
-    encode=lambda value: [value],
-    render=lambda: st.selectbox(
-        "指标",
-        compare.MEASURE_CHOICES,
-        format_func=lambda key: aggregate.label(key),
-        key="cmp_measure",
-    ),
+    widget=st.selectbox,
 )
 measure = MEASURE_BY_KEY[measure_key]
 st.caption(f"**{measure.label}**：{measure.definition}。来源：{measure.source}。")

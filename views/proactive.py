@@ -5,7 +5,7 @@ import streamlit as st
 from app import proactive, show
 from app.filters import current
 from app.measures import MEASURE_BY_KEY, PROACTIVE
-from app.urlstate import parse_one, url_widget
+from app.urlstate import url_choice
 
 filters = current()
 st.title("主动公开")
@@ -29,18 +29,13 @@ for index, figure in enumerate(figures):
         st.caption(figure.note)
 
 
-measure = url_widget(
+measure = url_choice(
     "pro_measure",
+    "指标",
+    {key: proactive.label(key) for key in proactive.MEASURE_KEYS},
     default=proactive.DEFAULT_MEASURE,
-    parse=parse_one(lambda value: value if value in proactive.MEASURE_KEYS else None, "指标"),
-    encode=lambda key: [key],
-    render=lambda: st.selectbox(
-        "指标",
-        proactive.MEASURE_KEYS,
-        format_func=proactive.label,
-        key="pro_measure",
-        help="逐年趋势图和机关排名所显示的指标",
-    ),
+    widget=st.selectbox,
+    help="逐年趋势图和机关排名所显示的指标",
 )
 chosen = MEASURE_BY_KEY[measure]
 st.caption(f"{chosen.label}：{chosen.definition}。来源：{chosen.source}。")

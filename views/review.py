@@ -6,7 +6,7 @@ import streamlit as st
 from app import review, show
 from app.filters import current
 from app.measures import MEASURE_BY_KEY
-from app.urlstate import parse_one, url_widget
+from app.urlstate import url_choice
 
 filters = current()
 st.title("复议诉讼")
@@ -15,19 +15,7 @@ outcomes = review.outcomes_by_year(filters)
 show.stop_if_empty(len(outcomes))
 
 st.subheader("案件审理结果（逐年）")
-group = url_widget(
-    "rev_group",
-    default="review",
-    parse=parse_one(lambda value: value if value in review.GROUPS else None, "案件类别"),
-    encode=lambda value: [value],
-    render=lambda: st.radio(
-        "案件类别",
-        list(review.GROUPS),
-        format_func=review.GROUPS.__getitem__,
-        key="rev_group",
-        horizontal=True,
-    ),
-)
+group = url_choice("rev_group", "案件类别", review.GROUPS, default="review", horizontal=True)
 st.caption(
     "；".join(
         f"**{review.OUTCOME_LABELS[key]}**：{definition}"
@@ -55,21 +43,12 @@ with st.expander("纠错率数据表"):
     show.table(rates, "复议诉讼-纠错率", filters, key="review-rates-table")
 
 st.subheader("结果纠正最多的机关")
-top_n = url_widget(
+top_n = url_choice(
     "rev_top",
+    "显示个数",
+    {n: f"前 {n} 个" for n in review.TOP_CHOICES},
     default=review.TOP_CHOICES[0],
-    parse=parse_one(
-        lambda value: int(value) if value in {str(n) for n in review.TOP_CHOICES} else None,
-        "显示个数",
-    ),
-    encode=lambda value: [str(value)],
-    render=lambda: st.radio(
-        "显示个数",
-        list(review.TOP_CHOICES),
-        format_func=lambda n: f"前 {n} 个",
-        key="rev_top",
-        horizontal=True,
-    ),
+    horizontal=True,
 )
 st.caption(
     f"**{review.CORRECTED_TOTAL}**：{review.CORRECTED_TOTAL_DEFINITION}；"
