@@ -77,3 +77,24 @@ def labelled(data: pd.DataFrame) -> pd.DataFrame:
         elif part in ("num", "den") and base in MEASURE_BY_KEY:
             names[column] = (numerator_heading if part == "num" else denominator_heading)(base)
     return data.rename(columns=names)
+
+
+def region_overlaps(filters: Filters) -> int:
+    """Region-wide reports in the selection that share a year with another
+    selected report from inside their region: their sum counts twice."""
+    where, params = filters.where("r")
+    inner, _ = filters.where("o")
+    return int(
+        query(
+            f"""
+            SELECT count(*) AS n FROM reports r
+            WHERE {where} AND r.scope = 'region' AND EXISTS (
+                SELECT 1 FROM reports o
+                WHERE {inner} AND o.report_id <> r.report_id AND o.year = r.year
+                  AND o.province = r.province
+                  AND (r.city IS NULL OR o.city = r.city)
+                  AND (r.county IS NULL OR o.county = r.county))
+            """,
+            params,
+        ).n.iloc[0]
+    )

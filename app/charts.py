@@ -25,10 +25,11 @@ REVIEW_OUTCOME_COLOURS: dict[str, str] = dict(
         strict=False,
     )
 )
+# Applicant types: a palette of their own, apart from the measures' colours below.
 APPLICANT_COLOURS: dict[str, str] = dict(
     zip(
         list(template.APPLICANT_COLUMN_LABELS.values())[:-1],
-        ("#1565c0", "#00838f", "#6d4c41", "#8e24aa", "#f9a825", "#546e7a"),
+        ("#66c2a5", "#fc8d62", "#8da0cb", "#e78ac3", "#a6d854", "#b3b3b3"),
         strict=False,
     )
 )
@@ -40,6 +41,12 @@ MEASURE_COLOURS: dict[str, str] = {
     "carried_over": "#90caf9",
     "review_total": "#8e24aa",
     "litigation_total": "#6d4c41",
+    "disclosure_rate": OUTCOME_COLOURS["予以公开"],
+    "carry_forward_rate": "#ef6c00",
+    "review_correction_rate": "#8e24aa",
+    "litigation_direct_correction_rate": "#6d4c41",
+    "litigation_after_review_correction_rate": "#a1887f",
+    "litigation_correction_rate": "#6d4c41",
 }
 _LABEL_COLOURS = {MEASURE_BY_KEY[key].label: colour for key, colour in MEASURE_COLOURS.items()}
 FONT = "Noto Sans CJK SC, Microsoft YaHei, PingFang SC, sans-serif"
@@ -113,7 +120,12 @@ def rate_lines(
         markers=True,
         title=title,
         custom_data=[numerator, denominator],
-        color_discrete_sequence=SERIES_COLOURS,
+        # One rate alone is drawn in its own colour, as on every page.
+        color_discrete_sequence=(
+            [MEASURE_COLOURS[rate]]
+            if series is None and rate in MEASURE_COLOURS
+            else SERIES_COLOURS
+        ),
     )
     figure.update_traces(
         hovertemplate=(
@@ -169,9 +181,10 @@ def bars_with_rate(data: pd.DataFrame, bars: tuple[str, ...], rate: str, title: 
         title=title,
         barmode="group",
         yaxis={"title": "件"},
-        yaxis2={"title": measure.label, "overlaying": "y", "side": "right",
-                "rangemode": "tozero", "showgrid": False},
+        # A rate's axis is always 0–100 %: comparable between charts, never cut off.
+        yaxis2={"title": measure.label, "overlaying": "y", "side": "right", "range": [0, 1.05],
+                "dtick": 0.2, "showgrid": False},
     )  # fmt: skip
     figure = styled(figure)
-    figure.update_layout(yaxis2={"tickformat": ".1~%"})
+    figure.update_layout(yaxis2={"tickformat": ".0%"})
     return figure

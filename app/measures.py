@@ -216,7 +216,13 @@ MEASURES: tuple[Measure, ...] = (
     ),
     _count("regulations_issued", "规章·本年制发", "本年制发的规章件数", f"{PROACTIVE}：规章"),
     _count("regulations_repealed", "规章·本年废止", "本年废止的规章件数", f"{PROACTIVE}：规章"),
-    _count("regulations_in_force", "规章·现行有效", "现行有效的规章件数", f"{PROACTIVE}：规章"),
+    _count(
+        "regulations_in_force",
+        "规章·现行有效",
+        "年末现行有效的规章件数（存量：一个机关跨年取最近一年）",
+        f"{PROACTIVE}：规章",
+        stock=True,
+    ),
     _count(
         "normative_documents_issued",
         "行政规范性文件·本年制发",

@@ -64,52 +64,42 @@ def headlines(filters: Filters) -> tuple[int, list[Headline]] | None:
     return year, result
 
 
-def region_overlaps(filters: Filters) -> int:
-    """Region-wide reports in the selection that share a year with another
-    selected report from inside their region: their sum counts twice."""
-    where, params = filters.where("r")
-    inner, _ = filters.where("o")
-    return int(
-        query(
-            f"""
-            SELECT count(*) AS n FROM reports r
-            WHERE {where} AND r.scope = 'region' AND EXISTS (
-                SELECT 1 FROM reports o
-                WHERE {inner} AND o.report_id <> r.report_id AND o.year = r.year
-                  AND o.province = r.province
-                  AND (r.city IS NULL OR o.city = r.city)
-                  AND (r.county IS NULL OR o.county = r.county))
-            """,
-            params,
-        ).n.iloc[0]
-    )
-
-
-def caveats(filters: Filters, year: int, figures: list[Headline]) -> list[str]:
-    """What a reader must know before trusting the year's changes and totals."""
+def caveats(filters: Filters, year: int) -> list[str]:
+    """What a reader must know before trusting the year's changes: whether
+    both years hold the same agencies, and whether their reports have errors."""
+    both = dataclasses.replace(filters, year_from=year - 1, year_to=year)
+    where, params = both.where()
+    counts = query(
+        f"""
+        SELECT count(*) FILTER (WHERE year = $year) AS now,
+               count(*) FILTER (WHERE year = $year - 1) AS before,
+               count(*) FILTER (WHERE year = $year AND agency_id IN (
+                   SELECT agency_id FROM reports WHERE {where} AND year = $year - 1)) AS common,
+               count(*) FILTER (WHERE year = $year AND errors > 0) AS flawed_now,
+               count(*) FILTER (WHERE year = $year - 1 AND errors > 0) AS flawed_before
+        FROM reports WHERE {where}
+        """,
+        params | {"year": year},
+    ).iloc[0]
     notes = []
-    reports = next(figure for figure in figures if figure.key == "reports")
-    if reports.change:
-        before = reports.value - reports.change
+    if counts.before and not counts.now == counts.before == counts.common:
         notes.append(
-            f"{year} 年度收录 {reports.value:,.0f} 份报告，{year - 1} 年度 {before:,.0f} 份："
-            "各项变化含收录范围的变化。"
+            f"{year} 年度与 {year - 1} 年度收录的机关不完全相同（本年 {counts.now:,} 个，"
+            f"上年 {counts.before:,} 个，两年都有报告的 {counts.common:,} 个）：各项变化含收录"
+            "范围的变化。"
         )
-    if not filters.without_region:
-        overlapping = region_overlaps(filters)
-        if overlapping:
-            notes.append(
-                f"筛选范围内有 {overlapping:,} 份区域汇总报告（正文写明本地区合计数），同年度"
-                "本地区其他机关的报告也在范围内，相加会重复计算；可在左侧勾选“不计区域汇总报告”。"
-            )
-    flawed = aggregate.by_year(
-        dataclasses.replace(filters, year_from=year, year_to=year), "reports_with_errors"
-    )
-    count = int(flawed.reports_with_errors.iloc[0]) if not flawed.empty else 0
-    if count:
+    flawed = [
+        f"{label} {int(count):,} 份"
+        for label, count in (
+            (f"{year} 年度", counts.flawed_now),
+            (f"{year - 1} 年度", counts.flawed_before),
+        )
+        if count
+    ]
+    if flawed:
         notes.append(
-            f"{year} 年度有 {count:,} 份报告存在错误（如总计与分项之和不符），"
-            "其数字按报告所印计入，各页合计可能与分项之和不一致；详见「数据质量」页。"
+            f"有错误的报告：{'，'.join(flawed)}（如总计与分项之和不符）。其数字按报告所印计入，"
+            "合计与比率可能与分项不一致；详见「数据质量」页。"
         )
     return notes
 

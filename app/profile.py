@@ -44,6 +44,13 @@ SECTION_LABELS = {
     "review_litigation": "四、复议诉讼",
 }
 NARRATIVES = ("overview", "problems", "other")
+# What reports.scope says about the report (docs/data-model.md, Scope).
+SCOPE_NOTES = {
+    "region": (
+        "区域汇总报告：正文写明的本地区申请数与表中总计相同，表中数字含本地区各部门和下级政府。"
+    ),
+    "self": "本机关报告：正文写明的本机关申请数与表中总计相同，表中数字只含本机关。",
+}
 # Shown in a cell the report should have but that was not read (its row is
 # missing or unreadable): distinct from a printed blank, which shows empty.
 NOT_READ = "（未读出）"
@@ -146,7 +153,7 @@ def report(agency_id: str, year: int) -> pd.Series | None:
         SELECT report_id, agency_id, agency_name, province, city, county, level, kind, year,
                format, source_file, source_sha256, media_type, source_url, published_on,
                parser_name, parser_version, input_file, errors, warnings, blank_cells,
-               dash_cells, text_cells
+               dash_cells, text_cells, scope
         FROM reports WHERE agency_id = ? AND year = ?
         """,
         (agency_id, year),

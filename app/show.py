@@ -10,6 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from app import aggregate
 from app.db import data_version
 from app.filters import Filters
 
@@ -105,6 +106,21 @@ def chart(figure: go.Figure, data: pd.DataFrame, topic: str, filters: Filters, *
     _every_year(figure, filters)
     st.plotly_chart(figure, key=f"chart-{key}", config={"displaylogo": False})
     csv_download(data, topic, filters, key)
+
+
+REGION_NOTE = (
+    "筛选范围内有 {count:,} 份区域汇总报告（正文写明本地区合计数），同年度本地区其他机关的报告"
+    "也在范围内，相加会重复计算；可在左侧勾选“不计区域汇总报告”。"
+)
+
+
+def scope_caption(filters: Filters) -> None:
+    """The filters in words under a page's title, and a warning when the
+    selection adds region-wide reports to reports they already include."""
+    st.caption(f"筛选范围：{filters.describe().replace('_', ' · ')}")
+    overlapping = 0 if filters.without_region else aggregate.region_overlaps(filters)
+    if overlapping:
+        st.caption(f":material/info: {REGION_NOTE.format(count=overlapping)}")
 
 
 def stop_if_empty(rows: int, what: str = "报告") -> None:

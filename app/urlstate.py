@@ -121,7 +121,8 @@ def parse_many(allowed: Callable[[str], T | None], what: str) -> Callable[[list[
         unknown = [value for value, parsed in zip(values, chosen, strict=False) if parsed is None]
         usable = list(dict.fromkeys(value for value in chosen if value is not None))
         if unknown:
-            raise InvalidParameter(f"没有这个{what}：{'、'.join(unknown)}", usable)
+            named = "、".join(value or "（空值）" for value in unknown)
+            raise InvalidParameter(f"没有这个{what}：{named}", usable)
         return usable
 
     return parse

@@ -208,3 +208,28 @@ def test_region_wide_reports_can_be_left_out(bundled_database: Path) -> None:
     assert _metrics(app)["本年新收申请"][0] == "95"
     assert _metrics(app)["报告数"][0] == "1"
     assert not any("区域汇总报告（" in caption.value for caption in app.caption)
+
+
+def test_changes_say_when_the_years_hold_different_agencies(bundled_database: Path) -> None:
+    # 2024: 淮安市 and 洪泽区; 2023: 洪泽区 and 沭阳县发改局, whose 2023 report has errors.
+    app = dashboard(bundled_database).run()
+    notes = " ".join(caption.value for caption in app.caption)
+    assert "本年 2 个，上年 2 个，两年都有报告的 1 个" in notes
+    assert "有错误的报告：2023 年度 1 份" in notes
+
+
+@pytest.mark.parametrize("page", ["proactive.py", "applications.py", "review.py"])
+def test_every_summing_page_warns_of_region_wide_reports(bundled_database: Path, page: str) -> None:
+    app = dashboard(bundled_database, page=page).run()
+    assert any("1 份区域汇总报告" in caption.value for caption in app.caption)
+    app = dashboard(bundled_database, page=page, no_region="1").run()
+    assert not any("份区域汇总报告" in caption.value for caption in app.caption)
+
+
+def test_a_region_wide_report_is_labelled_in_its_profile(bundled_database: Path) -> None:
+    app = dashboard(
+        bundled_database, page="profile.py", prof_agency="320800-人民政府", prof_year="2024"
+    ).run()
+    assert any(caption.value.endswith(
+        "区域汇总报告：正文写明的本地区申请数与表中总计相同，表中数字含本地区各部门和下级政府。"
+    ) for caption in app.caption)  # fmt: skip

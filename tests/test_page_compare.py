@@ -377,3 +377,11 @@ def test_switching_modes_keeps_the_chosen_agencies(synthetic_database: Path) -> 
     assert app.multiselect(key="cmp_agency").value == kept
     assert app.query_params["cmp_agency"] == kept
     assert len(frame_with(app, "排名")) == 2
+
+
+def test_stocks_are_never_summed_over_years() -> None:
+    from app.measures import MEASURES
+
+    in_force = [measure for measure in MEASURES if measure.key.endswith("_in_force")]
+    assert len(in_force) == 2 and all(measure.stock for measure in in_force)
+    assert all(measure.agency_sql == f"arg_max({measure.key}, year)" for measure in in_force)

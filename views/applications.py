@@ -10,7 +10,7 @@ from app.urlstate import url_choice
 
 filters = current()
 st.title("依申请公开")
-st.caption(f"筛选范围：{filters.describe().replace('_', ' · ')}")
+show.scope_caption(filters)
 data = applications.by_year(filters)
 show.stop_if_empty(len(data))
 st.caption(f"数据来自「{APPLICATIONS}」各行的总计列；空白、“/”等未填数字的单元格按 0 计。")

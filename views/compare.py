@@ -72,7 +72,7 @@ def column_config(table: pd.DataFrame, measure: Measure) -> dict[str, object]:
 
 filters = current()
 st.title("机关对比")
-st.caption(f"筛选范围：{filters.describe().replace('_', ' · ')}")
+show.scope_caption(filters)
 
 mode = url_choice(
     "cmp_mode",

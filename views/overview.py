@@ -7,7 +7,7 @@ from app.filters import current
 
 filters = current()
 st.title("总览")
-st.caption(f"筛选范围：{filters.describe().replace('_', ' · ')}")
+show.scope_caption(filters)
 latest = overview.headlines(filters)
 show.stop_if_empty(0 if latest is None else 1)
 year, figures = latest
@@ -33,7 +33,7 @@ for index, figure in enumerate(figures):
         border=True,
     )
 
-for note in overview.caveats(filters, year, figures):
+for note in overview.caveats(filters, year):
     st.caption(f":material/info: {note}")
 
 trend = overview.trend(filters)

@@ -9,7 +9,7 @@ from app.urlstate import url_choice
 
 filters = current()
 st.title("主动公开")
-st.caption(f"筛选范围：{filters.describe().replace('_', ' · ')}")
+show.scope_caption(filters)
 years = proactive.by_year(filters)
 show.stop_if_empty(len(years))
 st.caption(

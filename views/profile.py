@@ -132,6 +132,8 @@ cells = profile.cells(report_id)
 found = profile.findings(report_id)
 
 st.subheader(f"{year} 年度报告：{profile.escape_markdown(str(meta.agency_name))}")
+if meta.scope in profile.SCOPE_NOTES:
+    st.caption(f":material/info: {profile.SCOPE_NOTES[meta.scope]}")
 counts = st.columns(5)
 counts[0].metric(
     "错误", f"{int(meta.errors):,}", help="违反模板勾稽关系、缺项或无法读取的校验结果条数"

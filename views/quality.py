@@ -10,7 +10,7 @@ from app.urlstate import InvalidParameter, parse_one, url_widget
 
 filters = current()
 st.title("数据质量")
-st.caption(f"筛选范围：{filters.describe().replace('_', ' · ')}")
+show.scope_caption(filters)
 totals = quality.cell_totals(filters)
 show.stop_if_empty(int(totals.reports))
 

@@ -10,7 +10,7 @@ from app.urlstate import url_choice
 
 filters = current()
 st.title("复议诉讼")
-st.caption(f"筛选范围：{filters.describe().replace('_', ' · ')}")
+show.scope_caption(filters)
 outcomes = review.outcomes_by_year(filters)
 show.stop_if_empty(len(outcomes))
 
