@@ -38,17 +38,22 @@ MEASURE_CHOICES: tuple[str, ...] = tuple(m.key for m in MEASURES if m.key != "ag
 
 RANK, AGENCY, LEVEL, KIND, REPORTS, YEAR = "排名", "机关", "层级", "机关类型", "报告数", "年度"
 PEER_MEDIAN, PEER_COUNT, DIFFERENCE = "同类机关中位数", "同类机关数", "差值"
+DIFFERENCE_POINTS = "差值（百分点）"  # for rates: a difference of percentages
+# Below this many peers a "median" is one or two agencies, the agency itself
+# among them: it compares nothing and is left out.
+MIN_PEERS = 3
 PEER_DEFINITION = (
     "同类机关：与该机关层级、机关类型都相同的全部机关（不限地区，含该机关本身），"
     "各按所选年度的报告合计后取中位数；比率为各机关比率（合计后计算）的中位数，"
-    "没有分母的机关不计入。"
+    f"没有分母的机关不计入；同类机关不足 {MIN_PEERS} 个时不给出中位数。"
 )
 DEFINITIONS: dict[str, str] = {
     RANK: "按所选指标从高到低排名，数值相同的机关名次相同，无数值的不排名",
     REPORTS: "该机关在所选年度载入的年度报告份数",
     PEER_MEDIAN: PEER_DEFINITION,
     PEER_COUNT: "计入中位数的同类机关个数",
-    DIFFERENCE: "本机关数值减同类机关中位数（比率为百分点）",
+    DIFFERENCE: "本机关数值减同类机关中位数",
+    DIFFERENCE_POINTS: "本机关比率减同类机关中位数，单位为百分点",
 }
 
 
@@ -223,15 +228,18 @@ def peer_table(rows: pd.DataFrame, peers: pd.DataFrame, key: str) -> pd.DataFram
     """Each agency's value beside its peer median, the peer count and the
     difference."""
     merged = rows.merge(peers, on="agency_id", how="left")
+    median = merged.peer_median.where(merged.peers >= MIN_PEERS)
+    rate = MEASURE_BY_KEY[key].is_rate
     table = pd.concat(
         [
             _agency_columns(merged),
             pd.DataFrame(
                 {
                     aggregate.label(key): _value_columns(merged, key).iloc[:, 0],
-                    PEER_MEDIAN: merged.peer_median,
+                    PEER_MEDIAN: median,
                     PEER_COUNT: merged.peers.fillna(0).astype("int64"),
-                    DIFFERENCE: merged.value - merged.peer_median,
+                    DIFFERENCE_POINTS if rate else DIFFERENCE: (merged.value - median)
+                    * (100 if rate else 1),
                 }
             ),
         ],

@@ -72,7 +72,11 @@ def peer_expectation(figures: pd.DataFrame) -> pd.DataFrame:
     """Per agency: the median of its level-and-kind group and how many agencies
     of the group have a value."""
     groups = figures.groupby(["level", "kind"], dropna=False).value
-    return pd.DataFrame({"median": groups.transform("median"), "count": groups.transform("count")})
+    count = groups.transform("count")
+    median = groups.transform("median")
+    # The page leaves out a median of fewer than MIN_PEERS agencies.
+    shown = median.where(count >= compare.MIN_PEERS)
+    return pd.DataFrame({"median": median, "count": count, "shown": shown})
 
 
 def some_agencies(database: Path, count: int) -> list[str]:
@@ -154,13 +158,14 @@ def test_each_agency_is_set_against_its_peer_median(
     peers = peer_expectation(figures)
     shown = frame_with(rate_view, "同类机关中位数")
     assert len(shown) == len(chosen)
-    for row in shown.itertuples(index=False):
-        agency_id = figures.index[figures.name == row.机关][0]
-        assert row.同类机关数 == peers.loc[agency_id, "count"]
-        median = peers.loc[agency_id, "median"]
-        assert row.同类机关中位数 == pytest.approx(median, nan_ok=True)
+    assert shown.columns[-1] == "差值（百分点）"  # a rate's difference is in points
+    for row in shown.to_dict("records"):
+        agency_id = figures.index[figures.name == row["机关"]][0]
+        assert row["同类机关数"] == peers.loc[agency_id, "count"]
+        median = peers.loc[agency_id, "shown"]
+        assert row["同类机关中位数"] == pytest.approx(median, nan_ok=True)
         value = figures.loc[agency_id, "value"]
-        assert row.差值 == pytest.approx(value - median, nan_ok=True)
+        assert row["差值（百分点）"] == pytest.approx((value - median) * 100, nan_ok=True)
 
 
 def test_the_yearly_chart_draws_one_line_per_agency(
@@ -202,9 +207,10 @@ def test_the_region_mode_peer_medians_count_every_peer(
     shown = frame_with(region_view, "同类机关中位数")
     for row in shown.itertuples(index=False):
         agency_id = figures.index[figures.name == row.机关][0]
-        assert row.同类机关中位数 == peers.loc[agency_id, "median"]
+        median = peers.loc[agency_id, "shown"]
+        assert row.同类机关中位数 == pytest.approx(median, nan_ok=True)
         assert row.同类机关数 == peers.loc[agency_id, "count"]
-        assert row.差值 == figures.loc[agency_id, "value"] - peers.loc[agency_id, "median"]
+        assert row.差值 == pytest.approx(figures.loc[agency_id, "value"] - median, nan_ok=True)
 
 
 def test_the_region_mode_caps_the_chart_and_says_so(synthetic_database: Path) -> None:

@@ -63,6 +63,8 @@ def column_config(table: pd.DataFrame, measure: Measure) -> dict[str, object]:
     for name in table.columns:
         if name == compare.RANK:
             config[name] = st.column_config.NumberColumn(help=helps[name])
+        elif name == compare.DIFFERENCE_POINTS:
+            config[name] = st.column_config.NumberColumn(format="%+.1f", help=helps[name])
         elif name in value_columns:
             config[name] = st.column_config.NumberColumn(format=value_format, help=helps[name])
         elif name in helps:
