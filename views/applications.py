@@ -1,6 +1,7 @@
 """依申请公开 — applications received, their outcomes and reasons, applicant
 types, and the 公开率 and 结转率."""
 
+import pandas as pd
 import streamlit as st
 
 from app import applications, charts, show
@@ -34,16 +35,18 @@ view = url_choice(
     horizontal=True,
     help="件数，或占当年合计的比例；用于办理结果、理由和申请人类型三张图表",
 )
-outcomes = applications.outcomes(data)
-show.chart(
-    applications.stacked_figure(
-        outcomes, "办理结果", view, charts.OUTCOME_COLOURS, "各组办理结果（逐年）"
-    ),
-    outcomes,
-    "依申请公开-办理结果",
-    filters,
-    key="applications-outcomes",
-)
+
+
+def stacked_chart(
+    parts: pd.DataFrame, name: str, colours: dict[str, str] | None, title: str, key: str
+) -> None:
+    """Parts of a yearly whole as stacked bars, in the counts/shares view chosen above."""
+    figure = applications.stacked_figure(parts, name, view, colours, f"{title}（逐年）")
+    show.chart(figure, parts, f"依申请公开-{title}", filters, key=f"applications-{key}")
+
+
+stacked_chart(applications.outcomes(data), "办理结果", charts.OUTCOME_COLOURS, "各组办理结果",
+              "outcomes")  # fmt: skip
 st.caption(applications.OUTCOME_DEFINITION)
 
 st.subheader("不予公开、无法提供、不予处理、其他处理的理由")
@@ -57,13 +60,7 @@ group = url_choice(
 )
 group_label = applications.REASON_GROUPS[group]
 reasons = applications.reasons_by_year(filters, group)
-show.chart(
-    applications.stacked_figure(reasons, "理由", view, None, f"{group_label}的理由（逐年）"),
-    reasons,
-    f"依申请公开-{group_label}的理由",
-    filters,
-    key="applications-reasons",
-)
+stacked_chart(reasons, "理由", None, f"{group_label}的理由", "reasons")
 table = applications.reason_table(reasons, view)
 show.table(
     table,
@@ -79,16 +76,8 @@ st.caption(
 )
 
 st.subheader("申请人类型")
-applicants = applications.applicants(data)
-show.chart(
-    applications.stacked_figure(
-        applicants, "申请人类型", view, charts.APPLICANT_COLOURS, "本年新收申请的申请人类型（逐年）"
-    ),
-    applicants,
-    "依申请公开-申请人类型",
-    filters,
-    key="applications-applicants",
-)
+stacked_chart(applications.applicants(data), "申请人类型", charts.APPLICANT_COLOURS,
+              "本年新收申请的申请人类型", "applicants")  # fmt: skip
 st.caption(applications.APPLICANT_DEFINITION)
 
 st.subheader("公开率与结转率")
