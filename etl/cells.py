@@ -22,7 +22,8 @@ _FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９．－＋，",
 _UNITS = "万元|元|件|条|个|项|次|宗|人次|人"
 _PIECE = re.compile(
     rf"""
-    (?P<number>[-+－−＋]?(?:\d{{1,3}}(?:[,，]\d{{3}})+|\d+)(?:[.．]\d+)?)[^\S\n]*(?P<unit>{_UNITS})?
+    (?P<numbering>\d{{1,2}}[.．、](?=[^\d\s{BLANK_CELL}{ROW_BREAK}]))  # 1.属于…: a row number
+    |(?P<number>[-+－−＋]?(?:\d{{1,3}}(?:[,，]\d{{3}})+|\d+)(?:[.．]\d+)?)[^\S\n]*(?P<unit>{_UNITS})?
     |(?P<dash>[/／\\\-－—–─]+)
     |(?P<blank>{BLANK_CELL})
     |(?P<row_break>{ROW_BREAK})
@@ -53,6 +54,8 @@ def pieces_between(text: str, start: int, end: int) -> list[Piece]:
         raw = match.group()
         if kind == "unit":
             kind = "number"
+        elif kind == "numbering":
+            kind = "text"
         elif kind == "text" and raw in _DASH_WORDS:
             kind = "dash"
         pieces.append(Piece(kind, raw.rstrip(), match.start()))  # type: ignore[arg-type]

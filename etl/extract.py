@@ -7,6 +7,7 @@ import hashlib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 from etl import __version__, template
@@ -17,7 +18,8 @@ from etl.docx_text import DOCX_MEDIA_TYPE, docx_to_text, is_docx, is_old_word
 from etl.errors import ExtractionError
 from etl.files import read_bytes
 from etl.html_text import html_to_text
-from etl.labels import clear_layout_caches, label_pattern
+from etl.labels import NUMBERING, clear_layout_caches, label_pattern
+from etl.markdown_text import is_markdown, markdown_to_text
 from etl.model import FIRST_REPORT_YEAR, Finding, Location, Narrative, Parser, Report, Source
 from etl.narrative import fee_yuan, proactive_items, section_text
 from etl.pdf_text import PDF_MEDIA_TYPE, is_pdf, pdf_to_text
@@ -41,6 +43,7 @@ _PUBLISHED_ON = re.compile(r"^(?:发布时间|发布日期|成文日期)\s*[:：
 _METADATA_LINES = 20
 _HTML = re.compile(r"<!DOCTYPE\s+html|<html[\s>]|<table[\s>]|<body[\s>]", re.IGNORECASE)
 _LAST_PLAUSIBLE_YEAR = 2100
+_NUMBER_MARK = "[、.．,，]\\s*"
 
 
 @dataclass(frozen=True)
@@ -54,6 +57,7 @@ class SourceText:
     # Where each line of ``text`` stood in the input (page, table, row, column),
     # for inputs that have them; a plain text has lines only.
     locations: Mapping[int, Location] = field(default_factory=dict)
+    reader_findings: tuple[Finding, ...] = ()  # what the format's reader could not place
 
 
 def extract_path(path: Path) -> Report:
@@ -78,8 +82,12 @@ def extract_bytes(data: bytes, file: str) -> Report:
         laid_out = LaidOutText(text)
         if _HTML.search(text[:4096]):
             laid_out, media_type = html_to_text(text), "text/html"
+        elif is_markdown(text):
+            laid_out, media_type = markdown_to_text(text), "text/markdown"
     digest = hashlib.sha256(data).hexdigest()
-    source = SourceText(laid_out.text, file, digest, media_type, laid_out.locations)
+    source = SourceText(
+        laid_out.text, file, digest, media_type, laid_out.locations, tuple(laid_out.findings)
+    )
     return extract_text(source)
 
 
@@ -92,7 +100,7 @@ def extract_text(source: SourceText) -> Report:
     assert title is not None and title.name is not None  # checked just above
 
     report_format = detect_format(sections.get("proactive"), title.year)
-    findings: list[Finding] = []
+    findings: list[Finding] = list(source.reader_findings)
     tables: dict[str, dict] = {}
     for key in TABLE_SECTIONS:
         section = sections.get(key)
@@ -175,6 +183,10 @@ def find_sections(stream: TokenStream) -> dict[str, Section]:
             if matches:
                 break
         if not matches:
+            # Some agencies number the statistical tables on their own (一、主动公开
+            # 政府信息情况 after six narrative parts): the whole title, on its own line.
+            matches = list(_renumbered_heading(key).finditer(text, position))
+        if not matches:
             continue
         at_line_start = [m for m in matches if m.start() == 0 or text[m.start() - 1] == "\n"]
         match = (at_line_start or matches)[0]
@@ -185,6 +197,15 @@ def find_sections(stream: TokenStream) -> dict[str, Section]:
         end = starts[index + 1][1] if index + 1 < len(starts) else len(text)
         sections[key] = Section(stream, heading_end, end)
     return sections
+
+
+@cache
+def _renumbered_heading(key: str) -> re.Pattern[str]:
+    """A section's whole printed title at the start of a line, under any number."""
+    title = NUMBERING.sub("", template.SECTION_HEADINGS[key][0])
+    return re.compile(
+        rf"(?m)^(?:[一二三四五六七八九十]{_NUMBER_MARK})?{label_pattern(title, tail=False).pattern}"
+    )
 
 
 def _require_a_report(

@@ -10,6 +10,7 @@ by counting numbers.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import cache, lru_cache
 
 # Characters that real reports print interchangeably.
@@ -105,8 +106,8 @@ class LayoutVocabulary:
 
     def _is_layout(self, text: str) -> bool:
         piece = _normalise(text)
-        if not piece or piece in self._joined:
-            return True
+        if not piece or piece in self._joined or piece.strip(_BRACKETS) == "":
+            return True  # brackets alone are what is left of a bracketed header
         # reachable[i]: piece[:i] is a run of labels (the first may be a label's tail).
         reachable = [True] + [False] * len(piece)
         for start in range(len(piece)):
@@ -124,10 +125,30 @@ class LayoutVocabulary:
         return reachable[-1]
 
 
+class RowLabels:
+    """The labels of a table's rows, to tell a whole label printed among
+    another row's figures (a row out of the template's order) from layout."""
+
+    def __init__(self, labels: Iterable[str]) -> None:
+        unnumbered = (_unnumbered(label) for label in labels)
+        self._labels = frozenset(
+            label for label in unnumbered if len(label) >= MIN_UNNUMBERED_CHARS
+        )
+
+    def names_another_row(self, text: str, own_label: str) -> bool:
+        label = _unnumbered(text)
+        return label in self._labels and label != _unnumbered(own_label)
+
+
+def _unnumbered(text: str) -> str:
+    return NUMBERING.sub("", _normalise(text))
+
+
 def _normalise(text: str) -> str:
     return _normalise_punctuation(compact(text))
 
 
+_BRACKETS = "（）【】〔〕[]"
 _PUNCTUATION_TABLE = str.maketrans("(),.:，．", "（），、：，、")
 
 

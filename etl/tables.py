@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from etl import template
 from etl.cells import CellData, Piece, make_cell, pieces_between
-from etl.labels import LayoutVocabulary, label_pattern
+from etl.labels import LayoutVocabulary, RowLabels, label_pattern
 from etl.model import Finding
 from etl.runsplit import Check, unique_split
 from etl.tokens import TokenStream
@@ -127,10 +127,50 @@ def read_proactive(section: Section, report_format: str, flat: bool) -> tuple[Ro
 _REVIEW_HEADER = tuple(label_pattern(word, tail=False) for word in template.REVIEW_HEADER_WORDS)
 _REVIEW_VOCABULARY = LayoutVocabulary(template.REVIEW_HEADER_WORDS)
 _REVIEW_PATH = "review_litigation"
+_REVIEW_GROUP_ANCHORS = ("行政复议", "未经复议直接起诉", "复议后起诉")
 
 
 def read_review_litigation(section: Section, flat: bool) -> tuple[Rows, list[Finding]]:
-    """The 15 figures of the one data row, after the last header label."""
+    """The 15 figures of the one data row, after the last header label; or,
+    where the section prints each group as a table of its own (行政复议, then
+    行政诉讼（未经复议直接起诉）, then （复议后起诉）), five figures after each
+    group's label — taken only when all three groups read whole."""
+    rows, findings = _read_review_row(section, flat)
+    if findings:
+        grouped = _read_review_groups(section)
+        if grouped is not None:
+            return grouped, []
+    return rows, findings
+
+
+def _read_review_groups(section: Section) -> Rows | None:
+    text = section.stream.text
+    specs = [
+        RowSpec(f"{_REVIEW_PATH}.{group}", template.REVIEW_GROUP_LABELS[group], anchor,
+                template.REVIEW_COLUMNS, row_total_check)
+        for group, anchor in zip(template.REVIEW_GROUPS, _REVIEW_GROUP_ANCHORS, strict=True)
+    ]  # fmt: skip
+    starts: list[tuple[int, int]] = []
+    position = section.start
+    for spec in specs:
+        match = label_pattern(spec.anchor, tail=False).search(text, position, section.end)
+        if match is None:
+            return None
+        starts.append((match.start(), match.end()))
+        position = match.end()
+    rows: Rows = {}
+    for index, spec in enumerate(specs):
+        end = starts[index + 1][0] if index + 1 < len(starts) else section.end
+        cells, findings = _read_row_values(
+            section.stream, starts[index][1], end, spec, _REVIEW_VOCABULARY, flat=False
+        )
+        if cells is None or findings:
+            return None
+        rows[spec.path.rsplit(".", 1)[-1]] = cells
+    return rows
+
+
+def _read_review_row(section: Section, flat: bool) -> tuple[Rows, list[Finding]]:
     text = section.stream.text
     header_end = section.start
     for pattern in _REVIEW_HEADER:
@@ -173,10 +213,11 @@ def read_rows(
         position = match.end()
     rows: Rows = {}
     subtotals: list[tuple[RowSpec, dict[str, CellData]]] = []
+    row_labels = RowLabels(spec.label for spec in specs if not spec.subtotal)
     for index, (spec, _, label_end) in enumerate(found):
         value_end = found[index + 1][1] if index + 1 < len(found) else section.end
         cells, row_findings = _read_row_values(
-            section.stream, label_end, value_end, spec, vocabulary, flat
+            section.stream, label_end, value_end, spec, vocabulary, flat, row_labels
         )
         findings.extend(row_findings)
         if cells is not None and spec.subtotal:
@@ -194,8 +235,11 @@ def _read_row_values(
     spec: RowSpec,
     vocabulary: LayoutVocabulary,
     flat: bool,
+    row_labels: RowLabels | None = None,
 ) -> tuple[dict[str, CellData] | None, list[Finding]]:
-    pieces, stray = _value_pieces(pieces_between(stream.text, start, end), vocabulary)
+    pieces, stray = _value_pieces(
+        pieces_between(stream.text, start, end), vocabulary, row_labels, spec.label
+    )
     stray_findings = [_stray_figures(stream, stray, spec)] if stray else []
     cells, findings = _cells_of_row(stream, start, pieces, spec, flat)
     return cells, findings + stray_findings
@@ -242,13 +286,23 @@ def _cells_of_row(
 
 
 def _value_pieces(
-    pieces: list[Piece], vocabulary: LayoutVocabulary
+    pieces: list[Piece],
+    vocabulary: LayoutVocabulary,
+    row_labels: RowLabels | None = None,
+    own_label: str = "",
 ) -> tuple[list[Piece], list[Piece]]:
     """The pieces that are cells of this row (layout text skipped), and the
     figures printed past the end of the row where the layout marks rows (Word
-    tables): those belong to a row whose label was not recognised."""
+    tables) or past another row's whole label (a row printed out of the
+    template's order): those belong to a row not read here."""
     values: list[Piece] = []
     for index, piece in enumerate(pieces):
+        if (
+            row_labels is not None
+            and piece.kind == "text"
+            and row_labels.names_another_row(piece.raw, own_label)
+        ):
+            return values, [p for p in pieces[index:] if p.kind in ("number", "dash")]
         if piece.kind == "row_break":
             if not values:
                 continue

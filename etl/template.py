@@ -254,13 +254,17 @@ SECTION_KEYS: tuple[str, ...] = (
     "problems",
     "other",
 )
-# The printed heading, and the part of it the parser anchors on.
-SECTION_HEADINGS: dict[str, tuple[str, str]] = {
+# The printed heading, then the parts of it the parser anchors on (first found wins).
+SECTION_HEADINGS: dict[str, tuple[str, ...]] = {
     "overview": ("一、总体情况", "一、总体情况"),
     "proactive": ("二、主动公开政府信息情况", "二、主动公开"),
     "applications": ("三、收到和处理政府信息公开申请情况", "三、收到和处理"),
     "review_litigation": ("四、政府信息公开行政复议、行政诉讼情况", "四、政府信息公开行政复议"),
-    "problems": ("五、存在的主要问题及改进情况", "五、存在的主要问题"),
+    "problems": (
+        "五、存在的主要问题及改进情况",
+        "五、存在的主要问题",
+        "五、政府信息公开工作存在的主要问题",  # a frequent longer wording
+    ),
     "other": ("六、其他需要报告的事项", "六、其他需要报告"),
 }
 

@@ -21,12 +21,15 @@ EXPECTED = Path(__file__).resolve().parent / "expected"
 if not RAW.is_dir():
     raise RuntimeError(f"the report corpus is missing: expected it at {RAW}")
 
-# Reports whose every cell is known, written by hand from the originals.
-COMPLETE_TEXT_REPORTS = (
+# Reports whose every cell is known, written by hand from the originals
+# (tests/expected/), whatever their format: text, a web page, Markdown.
+COMPLETE_REPORTS = (
     "2021_zhenhai_jingxinju",
     "2023_huaian_hongzequ",
     "2024_huaian_hongzequ",
     "2024_huaian_shi",
+    "2023_shuyang_fagaiju",
+    "2025_shuyang_xianzhengfu",
 )
 # Web pages flattened to text with table cells run together.
 PARTIAL_TEXT_REPORTS = (
@@ -35,10 +38,14 @@ PARTIAL_TEXT_REPORTS = (
     "2023_fujian_pingtan",
     "2024_fujian_pingtan",
 )
+# Markdown converted from PDFs whose table rows came out of step with their labels.
+PARTIAL_MARKDOWN_REPORTS = ("2024_shanghai_kewei", "2025_shanghai_bgt")
 
 
 def raw_path(stem: str) -> Path:
-    return RAW / f"{stem}.txt"
+    """The corpus file of a report, whatever its extension."""
+    (path,) = RAW.glob(f"{stem}.*")
+    return path
 
 
 def figures(table: dict) -> dict[str, list]:

@@ -17,7 +17,12 @@ from etl.errors import ExtractionError
 from etl.extract import extract_bytes
 from tests.conftest import parsed, raw_path
 
-REPORTS = ("2021_zhenhai_jingxinju", "2023_huaian_hongzequ", "2024_huaian_shi")
+REPORTS = (
+    "2021_zhenhai_jingxinju",
+    "2023_huaian_hongzequ",
+    "2024_huaian_shi",
+    "2025_shuyang_xianzhengfu",  # Markdown
+)
 TABLES = ("proactive", "applications", "review_litigation")
 
 
@@ -33,10 +38,19 @@ def _unique_figures(stem: str) -> tuple[tuple[str, ...], dict[str, int]]:
             for column, cell in cells.items():
                 figure = 1000 + len(figures)
                 index = cell["at"]["line"] - 1
-                prefix = "\t" if lines[index].startswith("\t") else ""
-                lines[index] = f"{prefix}{figure}"
+                lines[index] = _with_figure(lines[index], cell["at"].get("col"), figure)
                 figures[f"{table}.{row}.{column}"] = figure
     return tuple(lines), figures
+
+
+def _with_figure(line: str, column: int | None, figure: int) -> str:
+    """The line with the cell's figure replaced: a whole line of text, or one
+    cell of a Markdown pipe row."""
+    if line.startswith("|") and column is not None:
+        cells = line.split("|")
+        cells[column] = f" {figure} "  # cells[0] is what precedes the first pipe
+        return "|".join(cells)
+    return ("\t" if line.startswith("\t") else "") + str(figure)
 
 
 def _read_cells(lines: list[str]) -> dict[str, int | float | None]:

@@ -1,13 +1,15 @@
-"""Flattened web pages whose table cells ran together (平潭 reports): every row
-is read exactly where its row total makes the split unique, and named in a
-finding where it does not. A figure is never guessed."""
+"""Reports whose tables came out of their conversion damaged — flattened web
+pages whose table cells ran together (平潭), Markdown whose rows came out of
+step with their labels (上海): every row is read exactly where that can be
+done with certainty, and named in a finding where it cannot. A figure is never
+guessed."""
 
 from __future__ import annotations
 
 import pytest
 
 from etl import template
-from tests.conftest import PARTIAL_TEXT_REPORTS, figures, parsed
+from tests.conftest import PARTIAL_MARKDOWN_REPORTS, PARTIAL_TEXT_REPORTS, figures, parsed
 
 UNREADABLE_ROWS = {
     "2019_fujian_pingtan": {
@@ -33,6 +35,34 @@ UNREADABLE_ROWS = {
         "applications.partially_granted",
     },
     "2024_fujian_pingtan": {"proactive.regulations", "proactive.normative_documents"},
+    # Rows printed before their section's heading or group label, rows whose
+    # figures stand in a table cut off from its labels: named, not read.
+    "2024_shanghai_kewei": {
+        *(f"proactive.{item}" for item in ("licensing", "penalty", "coercion", "fees")),
+        *(
+            f"applications.{row}"
+            for row in (
+                "partially_granted", "withheld_state_secret", "withheld_prohibited_by_law",
+                "withheld_security_stability", "withheld_third_party", "withheld_internal_affairs",
+                "unavailable_not_held", "unavailable_needs_creation", "unavailable_unclear",
+                "declined_petition", "declined_duplicate", "declined_publication",
+                "declined_excessive", "declined_confirmation", "other_no_correction",
+                "other_fee_unpaid", "carried_forward",
+            )
+        ),
+        "review_litigation.administrative_review",
+    },  # fmt: skip
+    "2025_shanghai_bgt": {
+        *(
+            f"proactive.{item}"
+            for item in ("regulations", "normative_documents", "licensing", "penalty",
+                         "coercion", "fees")
+        ),
+        "applications.partially_granted",
+        "applications.declined_confirmation",
+        "applications.other_no_correction",
+        "review_litigation.administrative_review",
+    },  # fmt: skip
 }
 
 
@@ -40,7 +70,7 @@ def _row_of(path: str) -> str:
     return path.rsplit(".", 1)[0]
 
 
-@pytest.mark.parametrize("stem", PARTIAL_TEXT_REPORTS)
+@pytest.mark.parametrize("stem", PARTIAL_TEXT_REPORTS + PARTIAL_MARKDOWN_REPORTS)
 def test_every_row_is_read_or_named(stem: str) -> None:
     report = parsed(stem)
     unreadable = {

@@ -14,7 +14,7 @@ from etl.extract import extract_path
 from etl.model import Report, report_json_schema
 from etl.reports import BUNDLED_REPORTS, load_report
 from tests.conftest import (
-    COMPLETE_TEXT_REPORTS,
+    COMPLETE_REPORTS,
     CORPUS,
     PARTIAL_TEXT_REPORTS,
     RAW,
@@ -28,7 +28,7 @@ def test_checked_in_schema_matches_the_model() -> None:
     assert report_json_schema() == SCHEMA, "run `python -m etl schema` and commit the result"
 
 
-@pytest.mark.parametrize("stem", COMPLETE_TEXT_REPORTS + PARTIAL_TEXT_REPORTS)
+@pytest.mark.parametrize("stem", COMPLETE_REPORTS + PARTIAL_TEXT_REPORTS)
 def test_extracted_reports_obey_the_schema(stem: str) -> None:
     document = json.loads(parsed(stem).to_json())
     jsonschema.validate(document, SCHEMA)
