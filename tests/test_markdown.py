@@ -154,11 +154,14 @@ def test_random_pipe_tables_give_a_report_or_a_clear_message(
     table = ["| " + " | ".join(row) + " |" for row in rows]
     if ruled and table:
         table.insert(1, "|---|---|")
-    lines = (
-        ["某县人民政府2024年度政府信息公开工作年度报告", "三、收到和处理政府信息公开申请情况"]
-        + table
-        + ["四、政府信息公开行政复议、行政诉讼情况", "| 1 | 2 |", "|---|---|"]
-    )
+    lines = [
+        "某县人民政府2024年度政府信息公开工作年度报告",
+        "三、收到和处理政府信息公开申请情况",
+        *table,
+        "四、政府信息公开行政复议、行政诉讼情况",
+        "| 1 | 2 |",
+        "|---|---|",
+    ]
     try:
         report = extract_bytes("\n".join(lines).encode(), "random.md")
     except ExtractionError as error:

@@ -42,27 +42,44 @@ UNREADABLE_ROWS = {
         *(
             f"applications.{row}"
             for row in (
-                "partially_granted", "withheld_state_secret", "withheld_prohibited_by_law",
-                "withheld_security_stability", "withheld_third_party", "withheld_internal_affairs",
-                "unavailable_not_held", "unavailable_needs_creation", "unavailable_unclear",
-                "declined_petition", "declined_duplicate", "declined_publication",
-                "declined_excessive", "declined_confirmation", "other_no_correction",
-                "other_fee_unpaid", "carried_forward",
+                "partially_granted",
+                "withheld_state_secret",
+                "withheld_prohibited_by_law",
+                "withheld_security_stability",
+                "withheld_third_party",
+                "withheld_internal_affairs",
+                "unavailable_not_held",
+                "unavailable_needs_creation",
+                "unavailable_unclear",
+                "declined_petition",
+                "declined_duplicate",
+                "declined_publication",
+                "declined_excessive",
+                "declined_confirmation",
+                "other_no_correction",
+                "other_fee_unpaid",
+                "carried_forward",
             )
         ),
         "review_litigation.administrative_review",
-    },  # fmt: skip
+    },
     "2025_shanghai_bgt": {
         *(
             f"proactive.{item}"
-            for item in ("regulations", "normative_documents", "licensing", "penalty",
-                         "coercion", "fees")
+            for item in (
+                "regulations",
+                "normative_documents",
+                "licensing",
+                "penalty",
+                "coercion",
+                "fees",
+            )
         ),
         "applications.partially_granted",
         "applications.declined_confirmation",
         "applications.other_no_correction",
         "review_litigation.administrative_review",
-    },  # fmt: skip
+    },
 }
 
 
