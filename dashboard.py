@@ -59,6 +59,12 @@ PAGES = [
         url_path="quality",
     ),
     st.Page(
+        "views/check.py",
+        title="检查报告",
+        icon=":material/upload_file:",
+        url_path="check",
+    ),
+    st.Page(
         "views/definitions.py",
         title="指标说明",
         icon=":material/menu_book:",

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Callable
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -13,7 +14,7 @@ import streamlit as st
 from pandas.io.formats.style import Styler
 
 from app import aggregate, charts, show
-from app.db import query
+from app.db import Params, query
 from app.filters import (
     AGENCY_LIST_LIMIT,
     AGENCY_SCOPE,
@@ -145,10 +146,14 @@ def series_figure(data: pd.DataFrame) -> go.Figure:
 
 # --- One report -----------------------------------------------------------------
 
+# What runs a query: the app's database, or (检查报告) a scratch database of the
+# same schema holding an uploaded report.
+Run = Callable[[str, Params], pd.DataFrame]
 
-def report(agency_id: str, year: int) -> pd.Series | None:
+
+def report(agency_id: str, year: int, run: Run = query) -> pd.Series | None:
     """The report's metadata: who, which template, its source file, its counts."""
-    rows = query(
+    rows = run(
         """
         SELECT report_id, agency_id, agency_name, province, city, county, level, kind, year,
                format, source_file, source_sha256, media_type, source_url, published_on,
@@ -161,9 +166,9 @@ def report(agency_id: str, year: int) -> pd.Series | None:
     return None if rows.empty else rows.iloc[0]
 
 
-def cells(report_id: int) -> pd.DataFrame:
+def cells(report_id: int, run: Run = query) -> pd.DataFrame:
     """Every cell the report printed, in template order, with where it was read."""
-    return query(
+    return run(
         """
         SELECT k.path, k.section, k.row_key, k.col_key, k.row_label, k.col_label,
                c.value, c.status, c.raw, c.at_line, c.at_page, c.at_table, c.at_row, c.at_col
@@ -174,10 +179,10 @@ def cells(report_id: int) -> pd.DataFrame:
     )
 
 
-def findings(report_id: int) -> pd.DataFrame:
+def findings(report_id: int, run: Run = query) -> pd.DataFrame:
     """The report's findings, errors first, numbered from 1 (the number a link
     names in ``prof_finding``; the quality page uses the same numbering)."""
-    rows = query(
+    rows = run(
         """
         SELECT rule, severity, message, cells, expected, actual, origin
         FROM findings WHERE report_id = ?
@@ -190,10 +195,8 @@ def findings(report_id: int) -> pd.DataFrame:
     return rows
 
 
-def narrative(report_id: int) -> dict[str, str | None]:
-    rows = query(
-        "SELECT overview, problems, other FROM narratives WHERE report_id = ?", (report_id,)
-    )
+def narrative(report_id: int, run: Run = query) -> dict[str, str | None]:
+    rows = run("SELECT overview, problems, other FROM narratives WHERE report_id = ?", (report_id,))
     if rows.empty:
         return dict.fromkeys(NARRATIVES)
     row = rows.iloc[0]
@@ -273,14 +276,15 @@ class Grid:
         return [path for path in self.paths.to_numpy().ravel() if path]
 
 
-def _grid(rows: list[list[tuple[str, str]]], columns: pd.Index) -> Grid:
+def make_grid(rows: list[list[tuple[str, str]]], columns: pd.Index) -> Grid:
     """Build a grid from rows of (text, path) pairs."""
     text = pd.DataFrame([[cell[0] for cell in row] for row in rows], columns=columns, dtype=str)
     paths = pd.DataFrame([[cell[1] for cell in row] for row in rows], columns=columns, dtype=str)
     return Grid(text, paths)
 
 
-def _printed(raw: dict[str, str], path: str) -> tuple[str, str]:
+def printed(raw: dict[str, str], path: str) -> tuple[str, str]:
+    """A data cell of a grid: its printed text (or NOT_READ) and its path."""
     return raw.get(path, NOT_READ), path
 
 
@@ -324,9 +328,9 @@ def application_grid(cells_: pd.DataFrame, report_format: str) -> Grid:
         label = template.APPLICATION_ROW_BY_KEY[key].label
         rows.append(
             [(label, "")]
-            + [_printed(raw, f"applications.{key}.{col}") for col in template.APPLICANT_COLUMNS]
+            + [printed(raw, f"applications.{key}.{col}") for col in template.APPLICANT_COLUMNS]
         )
-    return _grid(rows, application_columns())
+    return make_grid(rows, application_columns())
 
 
 def review_grid(cells_: pd.DataFrame) -> Grid:
@@ -340,11 +344,11 @@ def review_grid(cells_: pd.DataFrame) -> Grid:
         ]
     )
     row = [
-        _printed(raw, f"review_litigation.{group}.{col}")
+        printed(raw, f"review_litigation.{group}.{col}")
         for group in template.REVIEW_GROUPS
         for col in template.REVIEW_COLUMNS
     ]
-    return _grid([row], columns)
+    return make_grid([row], columns)
 
 
 # Section 二 is printed as small tables, one per article of the regulation.
@@ -385,10 +389,10 @@ def proactive_grids(cells_: pd.DataFrame, report_format: str) -> dict[str, Grid]
         )
         rows = [
             [(item.label, "")]
-            + [_printed(raw, f"proactive.{item.key}.{col}") for col in item.columns]
+            + [printed(raw, f"proactive.{item.key}.{col}") for col in item.columns]
             for item in members
         ]
-        grids[caption] = _grid(rows, columns)
+        grids[caption] = make_grid(rows, columns)
     return grids
 
 
@@ -423,11 +427,124 @@ def flat(grid: Grid) -> pd.DataFrame:
 
 
 def styled_table(
-    styler: Styler, data: pd.DataFrame, topic: str, filters: Filters, *, key: str
+    styler: Styler,
+    data: pd.DataFrame,
+    topic: str,
+    filters: Filters,
+    *,
+    key: str,
+    column_config: dict[str, object] | None = None,
 ) -> None:
     """A coloured table and the CSV of its text (show.table takes no Styler)."""
-    st.dataframe(styler, hide_index=True, height="content", key=f"table-{key}")
+    st.dataframe(
+        styler, hide_index=True, height="content", key=f"table-{key}", column_config=column_config
+    )
     show.csv_download(data, topic, filters, key)
+
+
+# --- Drawing one report (机关档案 and 检查报告) --------------------------------------
+
+MARKS_CAPTION = (
+    "原表中：浅红底为错误涉及的单元格，浅黄底为提示涉及的单元格，深红底为特别标出的校验结果；"
+    f"单元格内容为报告原文（空白即报告中留空）；灰字“{NOT_READ}”为报告应有但未能读出的单元格。"
+)
+SOURCES_CAPTION = (
+    "每个单元格在源文件中的位置。原文：报告中印的文字；数值：读出的数字（空白、短横、文字为空）；"
+    "状态：数字、空白、短横或文字；行号：源文件（网页、Word、PDF 为转成的文本）中的行；"
+    "页码、表格序号、表内行、表内列：源文件有表格或分页时的位置；校验结果序号：涉及该单元格的校验结果。"
+)
+NO_FINDINGS = "未发现问题：模板的勾稽关系均成立，所有单元格均为数字。"
+
+
+def show_counts(meta: pd.Series) -> None:
+    """The report's findings and its cells without a figure, as a row of metrics."""
+    counts = st.columns(5)
+    counts[0].metric(
+        "错误", f"{int(meta.errors):,}", help="违反模板勾稽关系、缺项或无法读取的校验结果条数"
+    )
+    counts[1].metric(
+        "提示",
+        f"{int(meta.warnings):,}",
+        help="需要留意但不一定有误的校验结果条数（如空白单元格、与上年不衔接）",
+    )
+    counts[2].metric(
+        "空白单元格", f"{int(meta.blank_cells):,}", help="表格中留空的单元格数（汇总时按 0 计）"
+    )
+    counts[3].metric(
+        "短横单元格",
+        f"{int(meta.dash_cells):,}",
+        help="填写“/”“-”“—”“无”等的单元格数（汇总时按 0 计）",
+    )
+    counts[4].metric(
+        "文字单元格",
+        f"{int(meta.text_cells):,}",
+        help="填写了数字以外文字的单元格数（汇总时按 0 计）",
+    )
+
+
+def show_picked(finding: pd.Series) -> None:
+    """The finding picked to be marked in the tables, above them."""
+    alert = st.error if finding.severity == "error" else st.warning
+    alert(
+        f"第 {finding.number} 条校验结果（{SEVERITY_LABELS[finding.severity]}），"
+        "涉及的单元格在下列原表中以深红色标出：",
+        icon=":material/my_location:",
+    )
+    st.text(finding.message)  # may quote the report: never rendered
+
+
+def show_proactive(
+    cells_: pd.DataFrame,
+    report_format: str,
+    marks: dict[str, str],
+    topic: str,
+    filters: Filters,
+    *,
+    key: str,
+) -> None:
+    """Section 二 as printed, table by table, with one CSV of all its cells."""
+    st.markdown(f"#### {template.SECTION_HEADINGS['proactive'][0]}")
+    st.caption(f"按 {report_format} 版模板的表格复原。")
+    grids = proactive_grids(cells_, report_format)
+    for caption, grid in grids.items():
+        st.markdown(f"**{caption}**")
+        st.dataframe(
+            styled(grid, marks), hide_index=True, height="content", key=f"table-{key}-pro-{caption}"
+        )
+    show.csv_download(proactive_long(grids), f"{topic}-二、主动公开", filters, f"{key}-proactive")
+
+
+def show_applications(
+    cells_: pd.DataFrame,
+    report_format: str,
+    marks: dict[str, str],
+    topic: str,
+    filters: Filters,
+    *,
+    key: str,
+) -> None:
+    """Section 三 as printed."""
+    st.markdown(f"#### {template.SECTION_HEADINGS['applications'][0]}")
+    st.caption(APPLICATION_CAPTION)
+    grid = application_grid(cells_, report_format)
+    styled_table(
+        styled(grid, marks),
+        flat(grid),
+        f"{topic}-三、依申请公开",
+        filters,
+        key=f"{key}-applications",
+    )
+
+
+def show_review(
+    cells_: pd.DataFrame, marks: dict[str, str], topic: str, filters: Filters, *, key: str
+) -> None:
+    """Section 四 as printed."""
+    st.markdown(f"#### {template.SECTION_HEADINGS['review_litigation'][0]}")
+    grid = review_grid(cells_)
+    styled_table(
+        styled(grid, marks), flat(grid), f"{topic}-四、复议诉讼", filters, key=f"{key}-review"
+    )
 
 
 # --- Where every number was read --------------------------------------------------

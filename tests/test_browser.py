@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -24,7 +25,7 @@ from tests.browser import (
     streamlit_server,
     wait_until_idle,
 )
-from tests.conftest import database_with_narrative
+from tests.conftest import RAW, database_with_narrative
 
 ZHENHAI = "330211-经济和信息化局"
 HOSTILE_TEXT = (
@@ -198,3 +199,64 @@ def test_a_finding_links_through_to_its_cells(page: Page, app_url: str) -> None:
     assert query["prof_agency"] == ["320813-人民政府"] and query["prof_year"] == ["2023"]
     expect(page.get_by_test_id("stMain")).to_contain_text("总计栏为 0")
     screenshot(page, ARTIFACTS / "profile-from-quality.png")
+
+
+def _keyed_grid_rows(page: Page, key: str) -> list[list[str]]:
+    """The cells of the st.dataframe just above the CSV download with ``key``
+    (a dataframe's own key is not on the page), as the browser shows them."""
+    grid = (
+        page.locator(f".st-key-{key}")
+        .locator("xpath=preceding-sibling::div[.//*[@data-testid='stDataFrame']][1]")
+        .get_by_test_id("stDataFrame")
+    )
+    grid.scroll_into_view_if_needed()
+    rows = grid.locator("table tr")
+    expect(rows.nth(1)).to_be_attached()
+    return [
+        [cell.inner_text().strip() for cell in rows.nth(i).locator("th, td").all()]
+        for i in range(rows.count())
+    ]
+
+
+def _upload(page: Page, path: Path, heading: str) -> None:
+    page.get_by_test_id("stFileUploader").locator("input[type=file]").set_input_files(path)
+    expect(page.get_by_role("heading", name=heading, exact=True)).to_be_visible(timeout=90_000)
+    wait_until_idle(page)
+    expect(page.get_by_test_id("stException")).to_have_count(0)
+
+
+def test_the_checker_page_shows_an_uploaded_reports_findings(page: Page, app_url: str) -> None:
+    _open(page, f"{app_url}/check")
+    expect(page.get_by_role("heading", name="检查报告", exact=True)).to_be_visible()
+    main = page.get_by_test_id("stMain")
+    expect(main).to_contain_text("发布年度报告前检查草稿")
+    expect(main).to_contain_text("20 MB")
+
+    # 洪泽区 2023: two review totals printed as 0, and no 2022 report loaded.
+    _upload(page, RAW / "2023_huaian_hongzequ.txt", "2023 年度报告：洪泽区人民政府")
+    errors = page.get_by_test_id("stMetric").filter(has_text="错误")
+    expect(errors).to_contain_text("2")
+    summary = _keyed_grid_rows(page, "csv-check-rules")
+    assert [row[:3] for row in summary] == [
+        ["级别", "规则", "条数"],
+        ["错误", "复议诉讼总计不符", "2"],
+    ]
+    findings = _keyed_grid_rows(page, "csv-check-findings")
+    assert [row[2] for row in findings[1:]] == ["复议诉讼总计不符"] * 2
+    assert "总计栏为 0" in findings[1][3]
+    expect(main).to_contain_text("数据库中没有该机关 2022 年度的报告")
+    screenshot(page, ARTIFACTS / "check-2023.png")
+
+    # 洪泽区 2024, compared with its 2023 report in the database.
+    _upload(page, RAW / "2024_huaian_hongzequ.txt", "2024 年度报告：淮安市洪泽区人民政府")
+    expect(main).to_contain_text("未发现问题")
+    carry_over = _keyed_grid_rows(page, "csv-check-carry-over")
+    assert carry_over[-1] == ["是否衔接", *["一致"] * 7]
+    changes = {row[0]: row[1:] for row in _keyed_grid_rows(page, "csv-check-changes")}
+    assert changes["本年新收申请"] == ["21", "95", "+74", "大幅变化"]
+    with page.expect_download() as download:
+        page.locator(".st-key-check-json").get_by_role("button").click()
+    assert download.value.suggested_filename == "2024_huaian_hongzequ.json"
+    report = json.loads(Path(download.value.path()).read_text(encoding="utf-8"))
+    assert (report["agency"]["id"], report["year"]) == ("320813-人民政府", 2024)
+    screenshot(page, ARTIFACTS / "check-2024.png")

@@ -5,7 +5,6 @@ import streamlit as st
 from app import aggregate, profile, show
 from app.filters import Filters, current, names_of
 from app.measures import MEASURE_BY_KEY
-from app.rules import SEVERITY_LABELS
 from app.urlstate import InvalidParameter, parse_one, url_widget
 from etl import template
 
@@ -134,24 +133,7 @@ found = profile.findings(report_id)
 st.subheader(f"{year} 年度报告：{profile.escape_markdown(str(meta.agency_name))}")
 if meta.scope in profile.SCOPE_NOTES:
     st.caption(f":material/info: {profile.SCOPE_NOTES[meta.scope]}")
-counts = st.columns(5)
-counts[0].metric(
-    "错误", f"{int(meta.errors):,}", help="违反模板勾稽关系、缺项或无法读取的校验结果条数"
-)
-counts[1].metric(
-    "提示",
-    f"{int(meta.warnings):,}",
-    help="需要留意但不一定有误的校验结果条数（如空白单元格、与上年不衔接）",
-)
-counts[2].metric(
-    "空白单元格", f"{int(meta.blank_cells):,}", help="表格中留空的单元格数（汇总时按 0 计）"
-)
-counts[3].metric(
-    "短横单元格", f"{int(meta.dash_cells):,}", help="填写“/”“-”“—”“无”等的单元格数（汇总时按 0 计）"
-)
-counts[4].metric(
-    "文字单元格", f"{int(meta.text_cells):,}", help="填写了数字以外文字的单元格数（汇总时按 0 计）"
-)
+profile.show_counts(meta)
 st.caption(profile.source_line(meta))
 with st.expander("源文件与读取信息"):
     show.table(profile.source_table(meta), f"{topic}-源文件", report_scope, key="profile-source")
@@ -178,7 +160,7 @@ picked = url_widget(
     ),
 )  # fmt: skip
 if found.empty:
-    st.success("未发现问题：模板的勾稽关系均成立，所有单元格均为数字。")
+    st.success(profile.NO_FINDINGS)
 else:
     show.table(profile.findings_table(found, cells), f"{topic}-校验结果", report_scope,
                key="profile-findings")  # fmt: skip
@@ -187,16 +169,9 @@ else:
         "提示为需要留意但不一定有误；规则：校验规则的名称，说明见「数据质量」页。"
     )
 if picked is not None:
-    finding = found[found.number == picked].iloc[0]
-    alert = st.error if finding.severity == "error" else st.warning
-    alert(f"第 {picked} 条校验结果（{SEVERITY_LABELS[finding.severity]}），"
-          "涉及的单元格在下列原表中以深红色标出：", icon=":material/my_location:")  # fmt: skip
-    st.text(finding.message)
+    profile.show_picked(found[found.number == picked].iloc[0])
 marks = profile.cell_marks(found, picked)
-st.caption(
-    "原表中：浅红底为错误涉及的单元格，浅黄底为提示涉及的单元格，深红底为特别标出的校验结果；"
-    f"单元格内容为报告原文（空白即报告中留空）；灰字“{profile.NOT_READ}”为报告应有但未能读出的单元格。"
-)
+st.caption(profile.MARKS_CAPTION)
 
 
 def _narrative(key: str, text: str | None) -> None:
@@ -220,45 +195,15 @@ def _narrative(key: str, text: str | None) -> None:
 texts = profile.narrative(report_id)
 _narrative("overview", texts["overview"])
 
-st.markdown(f"#### {template.SECTION_HEADINGS['proactive'][0]}")
-st.caption(f"按 {meta.format} 版模板的表格复原。")
-grids = profile.proactive_grids(cells, meta.format)
-for caption, grid in grids.items():
-    st.markdown(f"**{caption}**")
-    st.dataframe(
-        profile.styled(grid, marks),
-        hide_index=True,
-        height="content",
-        key=f"table-profile-pro-{caption}",
-    )
-show.csv_download(profile.proactive_long(grids), f"{topic}-二、主动公开", report_scope,
-                  key="profile-proactive")  # fmt: skip
-
-st.markdown(f"#### {template.SECTION_HEADINGS['applications'][0]}")
-st.caption(profile.APPLICATION_CAPTION)
-applications = profile.application_grid(cells, meta.format)
-profile.styled_table(
-    profile.styled(applications, marks),
-    profile.flat(applications),
-    f"{topic}-三、依申请公开",
-    report_scope,
-    key="profile-applications",
-)
-
-st.markdown(f"#### {template.SECTION_HEADINGS['review_litigation'][0]}")
-review = profile.review_grid(cells)
-profile.styled_table(profile.styled(review, marks), profile.flat(review),
-                     f"{topic}-四、复议诉讼", report_scope, key="profile-review")  # fmt: skip
+profile.show_proactive(cells, meta.format, marks, topic, report_scope, key="profile")
+profile.show_applications(cells, meta.format, marks, topic, report_scope, key="profile")
+profile.show_review(cells, marks, topic, report_scope, key="profile")
 
 _narrative("problems", texts["problems"])
 _narrative("other", texts["other"])
 
 st.subheader("单元格来源")
-st.caption(
-    "每个单元格在源文件中的位置。原文：报告中印的文字；数值：读出的数字（空白、短横、文字为空）；"
-    "状态：数字、空白、短横或文字；行号：源文件（网页、Word、PDF 为转成的文本）中的行；"
-    "页码、表格序号、表内行、表内列：源文件有表格或分页时的位置；校验结果序号：涉及该单元格的校验结果。"
-)
+st.caption(profile.SOURCES_CAPTION)
 sources = profile.cell_sources(cells, found, meta.format)
 show.table(sources, f"{topic}-单元格来源", report_scope, key="profile-cells",
            column_config=profile.location_columns(sources))  # fmt: skip
