@@ -21,13 +21,33 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF16_LE, "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
+_BINARY = "这是二进制文件，不是文本；请提供文本、网页、Word 或 PDF 格式的年度报告"
+
+# <meta charset="gbk">, <meta http-equiv="Content-Type" content="text/html; charset=gb2312">
+# and <?xml … encoding="big5"?>, looked for near the top as browsers do.
+_DECLARED = re.compile(
+    rb"""<meta[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)"""
+    rb"""|<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._:-]+)""",
+    re.IGNORECASE,
+)
+_DECLARATION_BYTES = 4096
+# Declarations honoured as such. UTF-8 and the GB family are not among them:
+# bytes are tried as both anyway (below), and a saved page often keeps the
+# charset of the page it was saved from after being rewritten in UTF-8.
+# Western charsets are left out too: declared on a Chinese page they are a
+# server's default, and they would "decode" any bytes into nonsense.
+_HONOURED = frozenset({"big5", "big5hkscs", "cp950", "hz"})
 
 
 def decode_text(data: bytes, file: str) -> str:
     """The text of a report.
 
-    UTF-8 is tried first because a GB18030 decoder accepts most UTF-8 bytes
-    and would turn them into nonsense; GB18030 is a superset of GBK and GB2312.
+    Bytes that are UTF-8 throughout are UTF-8; bytes with no Chinese UTF-8 line
+    are GB18030 (a superset of GBK and GB2312). A file stitched together from
+    parts saved in both is read line by line — UTF-8 where a line is Chinese
+    UTF-8, else GB18030 or UTF-8, whichever reads more plausibly — so every
+    line stays readable, where decoding it whole either way would garble the
+    other part.
     """
     if not data.strip():
         raise ExtractionError(file, "文件为空，没有可读取的内容")
@@ -35,28 +55,109 @@ def decode_text(data: bytes, file: str) -> str:
         if data.startswith(bom):
             return _checked(data.decode(encoding, errors="replace"), file)
     if b"\x00" in data:
-        raise ExtractionError(
-            file, "这是二进制文件，不是文本；请提供文本、网页、Word 或 PDF 格式的年度报告"
-        )
-    for encoding in ("utf-8", "gb18030"):
+        raise ExtractionError(file, _BINARY)
+    declared = _declared_encoding(data)
+    if declared in _HONOURED:
         try:
-            return _checked(data.decode(encoding), file)
+            return _checked(data.decode(declared), file)
         except UnicodeDecodeError:
+            pass  # a declaration the bytes do not bear out: read them as they are
+    try:
+        return _checked(data.decode("utf-8"), file)
+    except UnicodeDecodeError:
+        pass
+    lines = data.split(b"\n")
+    chinese_utf8 = [_chinese_utf8(line) for line in lines]
+    if not any(chinese_utf8):  # no part in UTF-8: GBK, GB2312 or GB18030 throughout
+        try:
+            return _checked(data.decode("gb18030"), file)
+        except UnicodeDecodeError:
+            pass
+    decoded = [
+        (text, 0) if text is not None else _guess_line(line)
+        for line, text in zip(lines, chinese_utf8, strict=True)
+    ]
+    # A UTF-8 file cut mid-character or with a stray byte is kept, the few
+    # undecodable bytes marked with U+FFFD, rather than refusing the whole report.
+    if sum(strays for _, strays in decoded) > _MAX_STRAY_BYTES:
+        raise ExtractionError(file, "无法识别文字编码（既不是 UTF-8，也不是 GB18030/GBK）")
+    return _checked("\n".join(text for text, _ in decoded), file)
+
+
+def _declared_encoding(data: bytes) -> str | None:
+    """The charset a web page declares near its top, as Python's codec name."""
+    match = _DECLARED.search(data[:_DECLARATION_BYTES])
+    if match is None:
+        return None
+    label = (match.group(1) or match.group(2)).decode("ascii").lower()
+    try:
+        return codecs.lookup(label).name.replace("_", "")
+    except LookupError:
+        return None
+
+
+def _chinese_utf8(line: bytes) -> str | None:
+    """The line's text if it is UTF-8 with Chinese in it. Chinese characters take
+    three bytes each in UTF-8; GBK bytes of common characters never line up into
+    such a sequence (they may into two-byte ones: 业 in GBK reads as UTF-8 ҵ)."""
+    if line.isascii():
+        return None
+    try:
+        text = line.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    return text if any(ord(char) >= 0x800 for char in text) else None
+
+
+def _guess_line(line: bytes) -> tuple[str, int]:
+    """A line that is not Chinese UTF-8, read as GB18030 or as UTF-8 (a line cut
+    mid-character, or with a stray byte), whichever reads more plausibly; with
+    the number of bytes neither could decode."""
+    readings = []
+    for encoding in ("gb18030", "utf-8"):  # GB18030 first: it wins a tie
+        try:
+            readings.append((line.decode(encoding), 0))
+        except UnicodeDecodeError:
+            text = line.decode(encoding, errors="replace")
+            readings.append((text, text.count("\ufffd")))
+    return max(readings, key=lambda reading: _plausibility(reading[0]))
+
+
+def _plausibility(text: str) -> int:
+    """Characters of GB2312 (the 6,763 common characters and the usual symbols)
+    count for, others against: UTF-8 bytes read as GB18030 come out as rare
+    characters (鍏紑), GB18030 bytes read as UTF-8 as foreign letters or U+FFFD."""
+    score = 0
+    for char in text:
+        if char < "\x80":
             continue
-    # A UTF-8 file cut mid-character or with a stray byte: keep it, marking the
-    # few undecodable bytes with U+FFFD, rather than refusing the whole report.
-    text = data.decode("utf-8", errors="replace")
-    if text.count("\ufffd") <= _MAX_STRAY_BYTES:
-        return _checked(text, file)
-    raise ExtractionError(file, "无法识别文字编码（既不是 UTF-8，也不是 GB18030/GBK）")
+        if char in _GB2312:
+            score += 1
+        elif "\u3400" <= char <= "\u9fff":
+            score -= 2
+        else:
+            score -= 1
+    return score
+
+
+def _gb2312_characters() -> frozenset[str]:
+    pairs = (bytes((lead, trail)) for lead in range(0xA1, 0xF8) for trail in range(0xA1, 0xFF))
+    characters = set()
+    for pair in pairs:
+        try:
+            characters.add(pair.decode("gb2312"))
+        except UnicodeDecodeError:
+            continue  # an unassigned code
+    return frozenset(characters)
+
+
+_GB2312 = _gb2312_characters()
 
 
 def _checked(text: str, file: str) -> str:
     controls = len(_CONTROL_PATTERN.findall(text))
     if controls > _MAX_CONTROL_SHARE * len(text):
-        raise ExtractionError(
-            file, "这是二进制文件，不是文本；请提供文本、网页、Word 或 PDF 格式的年度报告"
-        )
+        raise ExtractionError(file, _BINARY)
     # The parser uses two control characters as cell markers: none may remain.
     # Zero-width characters and stray byte-order marks are invisible spacing.
     return _TO_SPACE.sub(" ", text.replace("\r\n", "\n").replace("\r", "\n"))

@@ -38,11 +38,14 @@ def docx_to_text(data: bytes, file: str) -> LaidOutText:
     """The document's paragraphs and tables as Word-table text."""
     document = _open(data, file)
     out = TableTextWriter()
-    for element in document.element.body.iterchildren():
-        if element.tag == qn("w:p"):
-            out.text_line(_text_of(element))
-        elif element.tag == qn("w:tbl"):
-            _write_table(element, out)
+    try:
+        for element in document.element.body.iterchildren():
+            if element.tag == qn("w:p"):
+                out.text_line(_text_of(element))
+            elif element.tag == qn("w:tbl"):
+                _write_table(element, out)
+    except Exception as error:  # python-docx parses attributes (spans, merges) as it reads them
+        raise ExtractionError(file, _damaged(error)) from error
     return out.result()
 
 
@@ -56,9 +59,11 @@ def _open(data: bytes, file: str):
     except ExtractionError:
         raise
     except Exception as error:  # python-docx and zipfile raise many kinds on damaged files
-        raise ExtractionError(
-            file, f"Word 文件已损坏或无法打开（{type(error).__name__}）"
-        ) from error
+        raise ExtractionError(file, _damaged(error)) from error
+
+
+def _damaged(error: Exception) -> str:
+    return f"Word 文件已损坏或无法打开（{type(error).__name__}）"
 
 
 def _text_of(element) -> str:
@@ -72,7 +77,9 @@ def _write_table(table, out: TableTextWriter) -> None:
     out.start_table()
     for row in table.iterchildren(qn("w:tr")):
         out.start_row()
-        for column, cell in enumerate(row.iterchildren(qn("w:tc")), start=1):
+        column = 1 + row.grid_before
+        for cell in row.iterchildren(qn("w:tc")):
             merged_from_above = cell.vMerge == "continue"
             out.cell("" if merged_from_above else _text_of(cell), column)
+            column += cell.grid_span
     out.end_table()

@@ -16,7 +16,7 @@ from etl.cells import CellData
 from etl.decode import decode_text
 from etl.docx_text import DOCX_MEDIA_TYPE, docx_to_text, is_docx, is_old_word
 from etl.errors import ExtractionError
-from etl.files import read_bytes
+from etl.files import check_size, read_bytes
 from etl.html_text import html_to_text
 from etl.labels import NUMBERING, clear_layout_caches, label_pattern
 from etl.markdown_text import is_markdown, markdown_to_text
@@ -25,6 +25,7 @@ from etl.narrative import fee_yuan, proactive_items, section_text
 from etl.pdf_text import PDF_MEDIA_TYPE, is_pdf, pdf_to_text
 from etl.runsplit import clear_split_cache
 from etl.scope import report_scope
+from etl.script import as_printed, recognition_text
 from etl.table_text import LaidOutText
 from etl.tables import (
     Section,
@@ -70,6 +71,7 @@ def extract_path(path: Path) -> Report:
 
 
 def extract_bytes(data: bytes, file: str) -> Report:
+    check_size(len(data), file)
     # Formats are recognised by content, whatever the file is called.
     if is_old_word(data):
         raise ExtractionError(file, "这是旧版 Word 文件（.doc），请在 Word 中另存为 .docx 后再读取")
@@ -92,8 +94,14 @@ def extract_bytes(data: bytes, file: str) -> Report:
 
 
 def extract_text(source: SourceText) -> Report:
-    lines = source.text.split("\n")
+    # Titles, headings and labels are found in a recognition copy of the text
+    # (etl/script.py: traditional forms of the template's characters replaced,
+    # one for one); prose and the agency's name are taken as printed, at the
+    # same offsets.
+    recognised = recognition_text(source.text)
+    lines = recognised.split("\n")
     stream = tokenize(lines)
+    printed = stream if recognised == source.text else tokenize(source.text.split("\n"))
     title = find_title(lines)
     sections = find_sections(stream)
     _require_a_report(source, title, sections)
@@ -122,11 +130,11 @@ def extract_text(source: SourceText) -> Report:
         _place_cells([*tables.values(), {"headline": headline}], source.locations)
 
     narrative = Narrative(
-        overview=_section_text(stream, sections.get("overview")),
-        problems=_section_text(stream, sections.get("problems")),
-        other=_section_text(stream, sections.get("other")),
+        overview=_section_text(printed, sections.get("overview")),
+        problems=_section_text(printed, sections.get("problems")),
+        other=_section_text(printed, sections.get("other")),
     )
-    agency = resolve_agency(title.name)
+    agency = resolve_agency(as_printed(title.name, recognised, source.text))
     received = tables["applications"].get("new_received", {}).get("total")
     report = Report.model_validate(
         {

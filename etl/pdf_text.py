@@ -10,13 +10,19 @@ Details of the layout: a cell merged across columns comes back once (the
 others are None); empty cells between a row's label and its first figure are
 the unused parts of the label columns and are dropped; a "table" of one
 column is a page frame around prose and is read as plain lines.
+
+A PDF that needs a password, one whose text cannot be decoded, and one of
+more pages than any report has each end with their own message.
 """
 
 from __future__ import annotations
 
 import io
+import re
 
 import pdfplumber
+from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+from pdfplumber.utils.exceptions import PdfminerException
 
 from etl.cells import is_figure
 from etl.errors import ExtractionError
@@ -24,6 +30,15 @@ from etl.table_text import LaidOutText, TableTextWriter
 
 PDF_MEDIA_TYPE = "application/pdf"
 _PDF_MAGIC = b"%PDF-"
+# Reports run to a few dozen pages; reading one page takes a fraction of a second.
+MAX_PAGES = 500
+# pdfminer writes a character whose font has no map to Unicode as "(cid:123)".
+_UNMAPPED = re.compile(r"\(cid:\d+\)")
+_ENCRYPTED = "PDF 文件已加密（需要密码才能打开），请提供未加密的版本"
+# pdfminer cannot decrypt some fonts of a PDF that opens without a password
+# (one locked against copying or printing): its text comes out unmapped.
+_ENCRYPTED_FONTS = "PDF 文件已加密（文字无法解密），请提供未加密的版本"
+_NO_UNICODE = "PDF 的字体没有字符编码表，文字无法读出，需要先做文字识别（OCR）"
 
 
 def is_pdf(data: bytes) -> bool:
@@ -35,17 +50,39 @@ def pdf_to_text(data: bytes, file: str) -> LaidOutText:
     out = TableTextWriter()
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
+            encrypted = pdf.doc.encryption is not None
+            if not pdf.pages:
+                raise ExtractionError(file, "PDF 文件已损坏或无法读取（没有页面）")
+            if len(pdf.pages) > MAX_PAGES:
+                raise ExtractionError(
+                    file, f"PDF 有 {len(pdf.pages)} 页，超过 {MAX_PAGES} 页的上限，不像年度报告"
+                )
             for number, page in enumerate(pdf.pages, start=1):
                 out.page = number
                 _write_page(page, out)
+                page.close()  # frees the page's parsed objects: memory stays that of one page
     except ExtractionError:
         raise
     except Exception as error:  # pdfminer raises many kinds on damaged or encrypted files
-        raise ExtractionError(file, f"PDF 文件无法读取（{type(error).__name__}）") from error
+        raise ExtractionError(file, _unreadable(error)) from error
     laid_out = out.result()
     if not laid_out.text.strip():
         raise ExtractionError(file, "PDF 没有文字层（可能是扫描件），需要先做文字识别（OCR）")
+    unmapped = len(_UNMAPPED.findall(laid_out.text))
+    if unmapped > len("".join(_UNMAPPED.sub("", laid_out.text).split())):
+        raise ExtractionError(file, _ENCRYPTED_FONTS if encrypted else _NO_UNICODE)
     return laid_out
+
+
+def _unreadable(error: Exception) -> str:
+    # pdfplumber wraps pdfminer's errors: the wrapped one says what went wrong.
+    wrapped = isinstance(error, PdfminerException) and error.args
+    cause = error.args[0] if wrapped and isinstance(error.args[0], Exception) else error
+    if isinstance(cause, PDFPasswordIncorrect):
+        return _ENCRYPTED
+    if isinstance(cause, PDFEncryptionError):  # a kind of encryption pdfminer cannot undo
+        return "PDF 文件已加密（加密方式无法解开），请提供未加密的版本"
+    return f"PDF 文件已损坏或无法读取（{type(cause).__name__}）"
 
 
 def _write_page(page, out: TableTextWriter) -> None:

@@ -3,11 +3,28 @@ say exactly what was printed — never a traceback, never a silent fix."""
 
 from __future__ import annotations
 
+import unicodedata
+from pathlib import Path
+
 import pytest
 
+from etl.decode import decode_text
 from etl.errors import ExtractionError
 from etl.extract import extract_bytes, extract_path
-from tests.conftest import parsed, raw_path, run_cli
+from etl.files import MAX_INPUT_BYTES, read_bytes
+from etl.script import OTHER_FORMS, UNCHANGED, recognition_text, vocabulary, vocabulary_words
+from etl.tokens import tokenize
+from tests.conftest import figures, parsed, raw_path, run_cli
+
+# The complete reports that are plain text files.
+TEXT_REPORTS = (
+    "2021_zhenhai_jingxinju",
+    "2023_huaian_hongzequ",
+    "2024_huaian_hongzequ",
+    "2024_huaian_shi",
+    "2025_shuyang_xianzhengfu",
+)
+TABLES = ("proactive", "applications", "review_litigation")
 
 
 def _lines(stem: str) -> list[str]:
@@ -57,14 +74,148 @@ def test_pre_2019_report_is_recognised_not_poured_into_modern_tables() -> None:
     assert result.returncode == 2 and result.stdout == ""
 
 
-def test_gb18030_file_reads_like_utf8() -> None:
-    text = raw_path("2021_zhenhai_jingxinju").read_text(encoding="utf-8")
-    from_gb = extract_bytes(text.encode("gb18030"), "2021_zhenhai_jingxinju.txt")
-    from_utf8 = parsed("2021_zhenhai_jingxinju")
+@pytest.mark.parametrize("stem", TEXT_REPORTS)
+def test_gb18030_file_reads_like_utf8(stem: str) -> None:
+    """2024_huaian_shi breaks 商业企业 after 企: the line 业 in GBK (D2 B5) is
+    also UTF-8 (ҵ), and still reads as 业."""
+    text = raw_path(stem).read_text(encoding="utf-8")
+    from_gb = extract_bytes(text.encode("gb18030"), f"{stem}.txt")
+    from_utf8 = parsed(stem)
     assert from_gb.agency == from_utf8.agency
-    assert from_gb.applications == from_utf8.applications
-    assert from_gb.proactive == from_utf8.proactive
+    for table in TABLES:
+        assert getattr(from_gb, table) == getattr(from_utf8, table)
+    assert from_gb.narrative == from_utf8.narrative
     assert from_gb.source.sha256 != from_utf8.source.sha256  # the bytes differ
+
+
+def _mixed(text: str, how: str) -> bytes:
+    """``text`` with some lines in GB18030, the others in UTF-8."""
+    lines = text.split("\n")
+    half = len(lines) // 2
+    if how == "halves":  # a GBK header pasted above a UTF-8 body
+        in_gb = [index < half for index in range(len(lines))]
+    else:  # every other line
+        in_gb = [index % 2 == 0 for index in range(len(lines))]
+    encoded = (
+        line.encode("gb18030" if gb else "utf-8") for line, gb in zip(lines, in_gb, strict=True)
+    )
+    return b"\n".join(encoded)
+
+
+@pytest.mark.parametrize("how", ["halves", "alternate lines"])
+@pytest.mark.parametrize("stem", TEXT_REPORTS)
+def test_file_mixing_utf8_and_gbk_reads_every_line(stem: str, how: str) -> None:
+    """Decoded whole, either way, one part would be garbled: each line is read on its own."""
+    text = raw_path(stem).read_text(encoding="utf-8")
+    data = _mixed(text, how)
+    with pytest.raises(UnicodeDecodeError):
+        data.decode("utf-8")
+    assert decode_text(data, "mixed.txt") == decode_text(text.encode(), "utf8.txt")
+    report, original = extract_bytes(data, "mixed.txt"), parsed(stem)
+    for table in TABLES:
+        assert getattr(report, table) == getattr(original, table)
+    assert report.narrative == original.narrative
+
+
+def test_file_over_the_size_limit_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "huge.pdf"
+    with path.open("wb") as huge:
+        huge.truncate(200 * 1024 * 1024)  # sparse: no disk is used
+    problem = "文件过大（200.0 MB），超过 100 MB 的上限，不像年度报告，已拒绝读取"
+    with pytest.raises(ExtractionError) as raised:
+        extract_path(path)
+    assert raised.value.problem == problem
+    result = run_cli("parse", str(path))
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr == f"{path}: {problem}\n"
+
+
+def test_endless_input_is_read_only_to_the_size_limit() -> None:
+    """A device or pipe has no size to check: reading stops past the limit."""
+    with pytest.raises(ExtractionError) as raised:
+        read_bytes(Path("/dev/zero"))
+    assert "超过 100 MB 的上限" in raised.value.problem
+
+
+def test_bytes_over_the_size_limit_are_refused() -> None:
+    with pytest.raises(ExtractionError) as raised:
+        extract_bytes(bytes(MAX_INPUT_BYTES + 1), "big.txt")
+    assert raised.value.problem.startswith("文件过大（100.1 MB），超过 100 MB 的上限")
+
+
+# --- Traditional characters and other printed forms --------------------------
+
+
+def _is_compatibility_form(char: str) -> bool:
+    return unicodedata.normalize("NFKC", char) != char
+
+
+# A vocabulary character → its traditional form (radical and compatibility forms aside).
+TRADITIONAL = {
+    char: forms[0] for char, forms in OTHER_FORMS.items() if not _is_compatibility_form(forms[0])
+}
+RADICAL = {
+    char: form
+    for char, forms in OTHER_FORMS.items()
+    for form in forms
+    if "\u2f00" <= form <= "\u2fdf"
+}
+
+
+def _written_with(forms: dict[str, str], text: str) -> str:
+    return "".join(forms.get(char, char) for char in text)
+
+
+def test_every_recognised_character_is_in_the_table() -> None:
+    """Characters added to the template's labels need their other forms added too."""
+    assert vocabulary() <= set(OTHER_FORMS) | set(UNCHANGED)
+    assert not set(OTHER_FORMS) & set(UNCHANGED)
+
+
+def test_every_other_form_reads_as_its_character() -> None:
+    for char, forms in OTHER_FORMS.items():
+        assert recognition_text(forms) == char * len(forms)
+        assert not set(forms) & vocabulary(), char  # no form is a character the template prints
+
+
+def test_template_survives_traditional_and_back() -> None:
+    for word in vocabulary_words():
+        assert recognition_text(_written_with(TRADITIONAL, word)) == word
+        assert recognition_text(_written_with(RADICAL, word)) == word
+    assert _written_with(TRADITIONAL, "四、政府信息公开行政复议、行政诉讼情况") == (
+        "四、政府信息公開行政復議、行政訴訟情況"
+    )
+
+
+@pytest.mark.parametrize("stem", ["2024_huaian_shi", "2021_zhenhai_jingxinju"])
+def test_recognition_copy_keeps_every_token_in_place(stem: str) -> None:
+    """The copy differs from the original in characters only: its token stream
+    has the same tokens at the same offsets, from the same lines."""
+    printed = _written_with(TRADITIONAL, raw_path(stem).read_text(encoding="utf-8"))
+    original = tokenize(printed.split("\n"))
+    copy = tokenize(recognition_text(printed).split("\n"))
+    assert (copy.starts, copy.lines) == (original.starts, original.lines)
+
+
+@pytest.mark.parametrize("forms", ["traditional", "radical"])
+@pytest.mark.parametrize("stem", ["2024_huaian_shi", "2021_zhenhai_jingxinju"])
+def test_report_in_other_forms_reads_with_prose_as_printed(stem: str, forms: str) -> None:
+    """Every character of the template's words in its traditional form (報告,
+    復議, 無法提供 …), or, as some PDF fonts give them, as Kangxi radicals (⼀,
+    ⼈): the same figures and findings; the prose and the agency's name as printed."""
+    table = TRADITIONAL if forms == "traditional" else RADICAL
+    printed = _written_with(table, raw_path(stem).read_text(encoding="utf-8"))
+    assert printed != raw_path(stem).read_text(encoding="utf-8")
+    report, original = extract_bytes(printed.encode(), f"{stem}.txt"), parsed(stem)
+    for name in TABLES:
+        assert figures(getattr(report, name)) == figures(getattr(original, name))
+    assert [(f.rule, f.cells) for f in report.findings] == [
+        (f.rule, f.cells) for f in original.findings
+    ]
+    assert report.headline.keys() == original.headline.keys()
+    assert report.narrative.overview == _written_with(table, original.narrative.overview)
+    assert report.narrative.other == _written_with(table, original.narrative.other)
+    assert report.agency.name == _written_with(table, original.agency.name)
 
 
 def test_report_cut_off_mid_table_keeps_what_was_printed() -> None:

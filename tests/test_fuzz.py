@@ -1,8 +1,10 @@
 """Property tests of the extractor's contract: for any bytes at all it returns a
 report that survives a JSON round trip, or raises one clean ExtractionError
 naming the file; it never raises anything else and never hangs. The inputs are
-random text, random bytes, report-shaped text and damaged copies of the real
-reports; the splitter of run-together figures is fuzzed on its own."""
+random text, random bytes, report-shaped text, damaged copies of the real
+reports, and random or damaged web pages, Word documents and PDFs; the
+splitter of run-together figures and the decoding of files mixing encodings
+are fuzzed on their own."""
 
 from __future__ import annotations
 
@@ -21,12 +23,14 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from etl import template
+from etl.decode import decode_text
 from etl.errors import ExtractionError
 from etl.extract import extract_bytes
 from etl.model import Report
 from etl.runsplit import Check, unique_split
 from etl.tables import review_groups_check, row_total_check
 from tests.conftest import RAW
+from tests.documents import document_from, document_xml, page_from, with_document_xml
 
 CORPUS = sorted(path for path in RAW.iterdir() if path.suffix in {".txt", ".html", ".md"})
 FILE = "fuzz.txt"
@@ -387,3 +391,147 @@ def test_damaged_pdf(data: st.DataObject) -> None:
     if data.draw(st.booleans(), label="cut"):
         document = document[: data.draw(st.integers(8, len(document)), label="length")]
     assert_contract(bytes(document), "damaged.pdf")
+
+
+@cache
+def _built_page() -> str:
+    return page_from("2024_huaian_shi").decode()
+
+
+@cache
+def _real_page() -> str:
+    return (RAW / "2023_shuyang_fagaiju.html").read_text(encoding="utf-8")
+
+
+TAG = re.compile(r"<[^<>]*>")
+SPAN = re.compile(r'(rowspan|colspan)="\d+"')
+span_values = st.one_of(
+    st.integers(-3, 70000).map(str),
+    st.sampled_from(["", "x", "2;", " 3", "99999999999", "1e9", "-0"]),
+)
+
+
+def delete_tags(draw: st.DrawFn, page: str) -> str:
+    """Leave out some tags, as hand-written or cut pages do (end tags above all)."""
+    tags = list(TAG.finditer(page))
+    if not tags:
+        return page
+    chosen = set(draw(st.lists(st.sampled_from(range(len(tags))), max_size=30)))
+    kept = [page[: tags[0].start()]]
+    for index, tag in enumerate(tags):
+        if index not in chosen:
+            kept.append(tag.group())
+        end = tags[index + 1].start() if index + 1 < len(tags) else len(page)
+        kept.append(page[tag.end() : end])
+    return "".join(kept)
+
+
+def change_spans(draw: st.DrawFn, page: str) -> str:
+    """Give some rowspans and colspans any value at all."""
+    spans = list(SPAN.finditer(page))
+    if not spans:
+        return page
+    chosen = draw(st.lists(st.sampled_from(spans), max_size=20))
+    for span in sorted(set(chosen), key=lambda match: match.start(), reverse=True):
+        value = draw(span_values)
+        page = page[: span.start()] + f'{span.group(1)}="{value}"' + page[span.end() :]
+    return page
+
+
+PAGE_MUTATIONS: list[Mutation] = [delete_tags, change_spans, insert_text, truncate, replace_digits]
+
+
+@pytest.mark.parametrize("page", [_built_page, _real_page], ids=["built", "portal"])
+@fuzz_settings(150, shrink=False)
+@given(data=st.data())
+def test_damaged_web_page(page: Callable[[], str], data: st.DataObject) -> None:
+    """A web page with tags left out, spans of any value, text inserted or cut
+    off, in UTF-8 or GB18030, is read or refused cleanly, in time."""
+    text = page()
+    for mutation in data.draw(st.lists(st.sampled_from(PAGE_MUTATIONS), min_size=1, max_size=4)):
+        text = mutation(data.draw, text)
+    encoding = data.draw(st.sampled_from(["utf-8", "gb18030"]), label="encoding")
+    assert_contract(text.encode(encoding, errors="replace"), "damaged.html")
+
+
+# Tags and entities of report pages, whole and broken.
+# fmt: off
+HTML_TAGS = (
+    "<table>", "</table>", "<tr>", "</tr>", "</td>", "<th>", "</th>", "<tbody>", "</thead>",
+    "<br>", "<p>", "</p>", "<div>", "</div>", "<script>", "</script>", "<title>", "</title>",
+    "&nbsp;", "&#12288;", "&amp;", "<!--", "-->", "<td", ">", "\n", "\t",
+)
+# fmt: on
+HTML_PIECES = st.one_of(
+    st.sampled_from(HTML_TAGS),
+    st.builds('<td rowspan="{}" colspan="{}">'.format, span_values, span_values),
+    st.sampled_from(VOCABULARY),
+    figures,
+)
+
+
+@fuzz_settings(300)
+@given(
+    st.lists(HTML_PIECES, max_size=80).map("".join),
+    st.sampled_from(["", '<meta charset="gbk">', '<meta charset="big5">', "<meta charset=x>"]),
+    st.sampled_from(["utf-8", "gb18030"]),
+)
+def test_random_web_page(body: str, declaration: str, encoding: str) -> None:
+    """Tag soup of tables, cells with any spans, template words and figures."""
+    page = f"<html><head>{declaration}<title>{TITLE}</title></head><body>{body}"
+    assert_contract(page.encode(encoding, errors="replace"), "random.html")
+
+
+@cache
+def _built_document() -> bytes:
+    return document_from("2024_huaian_shi")
+
+
+VALUE = re.compile(rb'w:val="[^"]*"')
+
+
+@fuzz_settings(60, shrink=False)
+@given(data=st.data())
+def test_damaged_word_document_xml(data: st.DataObject) -> None:
+    """A Word document whose document.xml (not its zip container) is damaged:
+    attribute values (spans, merges) of any kind, bytes overwritten, cut off."""
+    xml = bytearray(document_xml(_built_document()))
+    values = list(VALUE.finditer(bytes(xml)))
+    chosen = set(data.draw(st.lists(st.sampled_from(values), max_size=20), label="values"))
+    for match in sorted(chosen, key=lambda match: match.start(), reverse=True):
+        value = data.draw(st.sampled_from([b"x", b"-1", b"0", b"99999999999", b"", b"restart"]))
+        xml[match.start() : match.end()] = b'w:val="' + value + b'"'
+    for _ in range(data.draw(st.integers(0, 10), label="damage")):
+        position = data.draw(st.integers(0, len(xml) - 1), label="position")
+        xml[position] = data.draw(st.integers(0, 255), label="byte")
+    if data.draw(st.booleans(), label="cut"):
+        xml = xml[: data.draw(st.integers(0, len(xml)), label="length")]
+    assert_contract(with_document_xml(_built_document(), bytes(xml)), "damaged.docx")
+
+
+# --- Files mixing encodings ---------------------------------------------------
+
+# The 3,755 most common characters (GB2312 level 1, rows B0–D7) and ASCII.
+LEVEL_1 = [
+    bytes((lead, trail)).decode("gb2312")
+    for lead in range(0xB0, 0xD8)
+    for trail in range(0xA1, 0xFF)
+    if (lead, trail) < (0xD7, 0xFA)
+]
+line_text = st.text(
+    st.one_of(st.sampled_from(LEVEL_1), st.sampled_from("0123456789 ，。、（）abc"))
+)
+mixed_lines = st.lists(
+    st.tuples(line_text, st.sampled_from(["utf-8", "gb18030"])), min_size=1, max_size=20
+)
+
+
+@fuzz_settings(500)
+@given(mixed_lines)
+def test_lines_in_either_encoding_read_back(lines: list[tuple[str, str]]) -> None:
+    """A file whose every line is UTF-8 or GB18030, at random, reads back line for line."""
+    text = "\n".join(line for line, _ in lines)
+    data = b"\n".join(line.encode(encoding) for line, encoding in lines)
+    if not data.strip():
+        return
+    assert decode_text(data, "mixed.txt") == text

@@ -1,11 +1,15 @@
-"""Web pages: tables read as tables, through the same row recognition as text."""
+"""Web pages: tables read as tables, through the same row recognition as text;
+cells placed in the table's grid; the page's charset declared or not."""
 
 from __future__ import annotations
 
-from etl import template
+import pytest
+
+from etl.decode import decode_text
 from etl.extract import extract_bytes
 from etl.html_text import html_to_text
 from tests.conftest import RAW, expected, figures, parsed
+from tests.documents import page_from
 
 
 def test_portal_page_every_cell_exact() -> None:
@@ -28,96 +32,144 @@ def test_portal_page_every_cell_exact() -> None:
     assert report.narrative.other.startswith("2023年度，县发展和改革局政府信息公开未发生收费情况")
 
 
-def _cell(text: str, rowspan: int = 1, colspan: int = 1) -> str:
-    return f'<td rowspan="{rowspan}" colspan="{colspan}"><p>{text}</p></td>'
-
-
-def _row(*cells: str) -> str:
-    return f"<tr>{''.join(cells)}</tr>"
-
-
-def _proactive_rows(report) -> str:
-    rows = []
-    for item in template.PROACTIVE_ITEMS["2021"]:
-        cells = report.proactive[item.key]
-        figures = [_cell(c["raw"], colspan=3 // len(cells)) for c in cells.values()]
-        rows.append(_row(_cell(item.label), *figures))
-    return "".join(rows)
-
-
-def _application_rows(report) -> str:
-    rows = []
-    for key, cells in report.applications.items():
-        label = template.APPLICATION_ROW_BY_KEY[key].label
-        broken = label[: len(label) // 2] + "<br>" + label[len(label) // 2 :]
-        group = template.GROUP_LABEL_BEFORE.get(key)
-        lead = [_cell(group, rowspan=3)] if group else []
-        figures = [_cell(f"&nbsp;{cell['raw']}&nbsp;") for cell in cells.values()]
-        rows.append(_row(*lead, _cell(broken), *figures))
-    return "".join(rows)
-
-
-def _page_from(stem: str) -> str:
-    """A web page of a real report's figures, laid out as portals do: merged
-    group cells, labels broken with <br>, &nbsp; padding and a navigation table."""
-    report = parsed(stem)
-    title = f"{report.agency.name}{report.year}年度政府信息公开工作年度报告"
-    review = [
-        _cell(c["raw"]) for group in report.review_litigation.values() for c in group.values()
-    ]
-    outcomes = [_cell(word) for word in ("结果维持", "结果纠正", "其他结果", "尚未审结", "总计")]
-    organisations = ["商业<br>企业", "科研<br>机构", "社会公益组织", "法律服务机构", "其他"]
-    return "\n".join(
-        [
-            f"<!DOCTYPE html><html><head><title>{title}</title>",
-            '<script>var menu = "<table><tr><td>1</td></tr></table>";</script></head><body>',
-            '<table class="nav"><tr><td><a href="/">首页</a></td></tr></table>',
-            f'<table class="layout"><tr><td><h1>{title}</h1>',
-            f"<p>一、总体情况</p><p>{report.narrative.overview}</p>",
-            "<p>二、主动公开政府信息情况</p><table>",
-            _row(_cell("第二十条第（一）项", colspan=4)),
-            _row(*(_cell(w) for w in ("信息内容", "本年制发件数", "本年废止件数", "现行有效件数"))),
-            _proactive_rows(report),
-            "</table><p>三、收到和处理政府信息公开申请情况</p><table>",
-            _row(
-                _cell("申请人情况", colspan=2),
-                _cell("自然人", rowspan=2),
-                _cell("法人或其他组织", colspan=5),
-                _cell("总计", rowspan=2),
-            ),
-            _row(*(_cell(word) for word in organisations)),
-            _application_rows(report),
-            "</table><p>四、政府信息公开行政复议、行政诉讼情况</p><table>",
-            _row(_cell("行政复议", colspan=5), _cell("行政诉讼", colspan=10)),
-            _row(*outcomes),
-            _row(*review),
-            "</table>",
-            f"<p>五、存在的主要问题及改进情况</p><p>{report.narrative.problems}</p>",
-            f"<p>六、其他需要报告的事项</p><p>{report.narrative.other}</p>",
-            "</td></tr></table></body></html>",
-        ]
-    )
-
-
-def test_page_built_from_a_report_reads_back_the_same_figures() -> None:
-    original = parsed("2024_huaian_shi")
-    report = extract_bytes(_page_from("2024_huaian_shi").encode(), "page.html")
-    assert figures(report.applications) == figures(original.applications)
-    assert figures(report.review_litigation) == figures(original.review_litigation)
-    assert report.agency.name == "淮安市人民政府"
-    assert report.findings == []
-
-
-def test_scripts_and_navigation_are_not_cells() -> None:
-    text = html_to_text(_page_from("2024_huaian_shi")).text
-    assert "var menu" not in text
-    assert "\t首页" in text.split("\n")  # a navigation cell: harmless, outside every section
-
-
-def test_web_page_cells_say_table_row_and_column() -> None:
+def test_portal_page_cells_are_in_the_columns_they_are_printed_in() -> None:
+    """The page's section 三 has three label columns merged in every row (the
+    caption over three rows, 三、本年度办理结果 down 23, （三）不予公开 down 8
+    …): every figure is in grid column 4 to 10, whatever the row's merged cells."""
     data = (RAW / "2023_shuyang_fagaiju.html").read_bytes()
     report = extract_bytes(data, "2023_shuyang_fagaiju.html")
+    for key, row in report.applications.items():
+        assert [cell["at"]["col"] for cell in row.values()] == list(range(4, 11)), key
     at = report.applications["new_received"]["total"]["at"]
-    assert (at["row"], at["col"]) == (4, 8)  # the 8th cell of the table's 4th row
-    fee = report.proactive["fees"]["amount_10k_yuan"]["at"]
-    assert fee["table"] == at["table"] - 1  # section 二's table precedes section 三's
+    assert at["row"] == 4  # under three header rows
+    fees = report.proactive["fees"]["amount_10k_yuan"]["at"]
+    assert (fees["col"], fees["table"]) == (2, at["table"] - 1)  # 二's table precedes 三's
+    groups = report.review_litigation.values()
+    assert [cell["at"]["col"] for group in groups for cell in group.values()] == list(range(1, 16))
+
+
+def _laid_out(page: str) -> list[tuple[str, int]]:
+    """Each table cell of a page: its text and grid column."""
+    laid_out = html_to_text(page)
+    lines = laid_out.text.split("\n")
+    return [
+        (lines[number - 1].strip(), place["col"])
+        for number, place in sorted(laid_out.locations.items())
+        if "col" in place
+    ]
+
+
+def test_rowspan_and_colspan_place_cells_in_the_grid() -> None:
+    page = (
+        "<table>"
+        '<tr><td rowspan="2" colspan="2">a</td><td>b</td><td rowspan="3">c</td><td>d</td>'
+        "<tr><td>e<td>f"  # end tags left out, as HTML allows
+        "<tr><td>g</td><td>h</td><td>i</td><td>j</td></tr>"
+        "</table>"
+    )
+    assert _laid_out(page) == [
+        ("a", 1), ("b", 3), ("c", 4), ("d", 5),
+        ("e", 3), ("f", 5),  # 1–2 under a, 4 under c
+        ("g", 1), ("h", 2), ("i", 3), ("j", 5),  # 4 still under c
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("attributes", "column_after"),
+    [
+        ('rowspan="0"', 2),  # to the end of the row group
+        ('rowspan="2;"', 2),  # leading digits, as browsers read them
+        ('rowspan="x"', 1),  # unreadable: 1
+        ('colspan="0" rowspan="2"', 2),  # colspan 0 is 1
+    ],
+)
+def test_spans_are_read_as_browsers_read_them(attributes: str, column_after: int) -> None:
+    page = f"<table><tr><td {attributes}>a</td></tr><tr><td>b</td></tr></table>"
+    assert _laid_out(page) == [("a", 1), ("b", column_after)]
+
+
+def test_a_colspan_covers_at_most_1000_columns() -> None:
+    page = '<table><tr><td colspan="99999999">a</td><td>b</td></tr></table>'
+    assert _laid_out(page) == [("a", 1), ("b", 1001)]
+
+
+def test_page_cut_off_mid_table_keeps_its_cells() -> None:
+    page = page_from("2024_huaian_shi").decode()
+    cut = page[: page.index("&nbsp;1362&nbsp;") + len("&nbsp;1362")]  # after （一）予以公开's total
+    report = extract_bytes(cut.encode(), "cut.html")
+    assert report.applications["granted"]["total"]["value"] == 1362
+    assert "partially_granted" not in report.applications
+
+
+def test_no_rowspan_reaches_past_its_row_group() -> None:
+    page = (
+        '<table><thead><tr><td rowspan="5">a</td><td>b</td></tr></thead>'
+        "<tbody><tr><td>c</td><td>d</td></tr></tbody></table>"
+    )
+    assert _laid_out(page) == [("a", 1), ("b", 2), ("c", 1), ("d", 2)]
+
+
+def test_nbsp_only_cell_is_blank() -> None:
+    """A cell holding only &nbsp; (as portals print an empty cell) is a blank cell."""
+    original = parsed("2024_huaian_shi")
+    page = page_from("2024_huaian_shi").decode()
+    assert page.count("&nbsp;3001&nbsp;") == 1  # 一、本年新收 · 自然人
+    report = extract_bytes(page.replace("&nbsp;3001&nbsp;", "&nbsp;").encode(), "page.html")
+    cell = report.applications["new_received"]["natural_person"]
+    assert (cell["status"], cell["raw"], cell["value"]) == ("blank", "", None)
+    assert cell["at"]["col"] == 4
+    rest = {k: v for k, v in figures(report.applications).items() if k != "new_received"}
+    assert rest == {k: v for k, v in figures(original.applications).items() if k != "new_received"}
+
+
+def test_scripts_navigation_and_layout_tables_are_not_cells() -> None:
+    text = html_to_text(page_from("2024_huaian_shi").decode()).text
+    assert "var menu" not in text
+    lines = text.split("\n")
+    assert "\t首页" in lines  # a navigation cell: harmless, outside every section
+    # The layout table around the report is no cell: its text is read as lines.
+    assert "二、主动公开政府信息情况" in lines
+    assert "\t二、主动公开政府信息情况" not in lines
+
+
+# --- Charsets -----------------------------------------------------------------
+
+_UTF8_META = '<meta charset="utf-8">'
+
+
+@pytest.mark.parametrize(
+    "declaration",
+    [
+        '<meta charset="gb2312">',
+        '<meta charset="GBK">',
+        "<meta charset=gb18030>",
+        '<meta http-equiv="Content-Type" content="text/html; charset=gb2312">',
+        _UTF8_META,  # wrong: the bytes are GBK
+        "",  # none
+    ],
+)
+def test_gbk_page_reads_whatever_it_declares(declaration: str) -> None:
+    page = page_from("2024_huaian_shi").decode().replace(_UTF8_META, declaration)
+    report = extract_bytes(page.encode("gbk"), "gbk.html")
+    original = extract_bytes(page_from("2024_huaian_shi"), "utf8.html")
+    assert report.agency == original.agency
+    for table in ("proactive", "applications", "review_litigation"):
+        assert getattr(report, table) == getattr(original, table)
+    assert report.narrative == original.narrative
+
+
+def test_utf8_page_with_a_stale_gb2312_declaration_reads_as_utf8() -> None:
+    """A page saved from a GB2312 portal in UTF-8 often keeps the old declaration:
+    bytes that are UTF-8 throughout are UTF-8."""
+    page = page_from("2024_huaian_shi").decode()
+    declaration = '<meta http-equiv="content-type" content="text/html;charset=GB2312">'
+    stale = page.replace(_UTF8_META, declaration)
+    assert decode_text(stale.encode(), "stale.html") == stale
+
+
+def test_declared_big5_page_is_decoded_as_big5() -> None:
+    page = '<html><head><meta charset="big5"><title>政府資訊公開年度報告</title></head></html>'
+    assert decode_text(page.encode("big5"), "big5.html") == page
+    # The same bytes undeclared are no UTF-8 and read as GB18030: not the page.
+    undeclared = page.replace('<meta charset="big5">', "")
+    assert decode_text(undeclared.encode("big5"), "big5.html") != undeclared
