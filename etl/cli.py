@@ -7,6 +7,7 @@ import json
 import sys
 from pathlib import Path
 
+from etl import accuracy
 from etl.db.atomic import LoadError
 from etl.db.commands import add_commands
 from etl.errors import ExtractionError
@@ -56,6 +57,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     schema.set_defaults(command=_schema)
     add_commands(commands)
+    accuracy.add_command(commands)
     return parser
 
 
