@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 CHROMIUM := /usr/bin/chromium
 DB := data/xxgk.duckdb
 
-.PHONY: run test lint bench bench-load bench-large bench-pages clean
+.PHONY: run test lint bench bench-formats bench-load bench-large bench-pages clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,10 @@ test: lint $(CHROMIUM)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/parse_text.py
+
+# Reports per second by input format: text, HTML, Markdown, Word, PDF.
+bench-formats: $(STAMP)
+	$(BIN)/python -m benchmarks.parse_formats
 
 # Loading 100,000 synthetic JSON reports (a few minutes; data in benchmarks/data/).
 bench-load: $(STAMP)

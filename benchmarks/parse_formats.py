@@ -1,0 +1,106 @@
+"""Reports parsed per second on one core, by input format.
+
+    .venv/bin/python -m benchmarks.parse_formats [--rounds 5] [--seconds 2]
+
+The inputs are the corpus's complete reports (SOURCES.tsv), grouped by the
+format the extractor recognises in them: plain text, a saved web page,
+Markdown; the original PDFs of corpus/orig; and, since the corpus has no Word
+file, a .docx built with python-docx from each complete text report
+(tests/documents.py), checked to read back the text report's figures. Each
+format's reports are parsed over and over for about ``--seconds`` a round,
+every cache cleared before every report (the cold figure of parse_text.py: no
+report is helped by an earlier one), pinned to one core; the median rate over
+``--rounds`` is printed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import statistics
+import time
+
+from benchmarks.parse_text import CORPUS as RAW
+from benchmarks.parse_text import _median_rate
+from etl.extract import clear_caches, extract_bytes
+from etl.model import Report
+from tests.documents import word_document
+
+SOURCES = RAW.parent / "SOURCES.tsv"
+ORIG = RAW.parent / "orig"
+FORMATS = {
+    "text/plain": "text",
+    "text/html": "HTML",
+    "text/markdown": "Markdown",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "Word (.docx)",
+    "application/pdf": "PDF",
+}
+
+Inputs = list[tuple[str, bytes]]
+
+
+def _complete_reports() -> list[str]:
+    with SOURCES.open(encoding="utf-8", newline="") as sources:
+        rows = csv.DictReader(sources, delimiter="\t")
+        return sorted(row["file"] for row in rows if row["complete"].startswith("yes"))
+
+
+def _values(report: Report) -> list:
+    """The figures of the three tables, in order."""
+    tables = (report.proactive, report.applications, report.review_litigation)
+    return [cell["value"] for table in tables for row in table.values() for cell in row.values()]
+
+
+def inputs_by_format() -> dict[str, Inputs]:
+    """Format → (file name, bytes) of each report, as the extractor recognises it."""
+    by_format: dict[str, Inputs] = {label: [] for label in FORMATS.values()}
+    for name in _complete_reports():
+        data = (RAW / name).read_bytes()
+        report = extract_bytes(data, name)
+        by_format[FORMATS[report.source.media_type]].append((name, data))
+        if report.source.media_type == "text/plain":
+            document = word_document(report)
+            docx_name = name.removesuffix(".txt") + ".docx"
+            if _values(extract_bytes(document, docx_name)) != _values(report):
+                raise SystemExit(f"{docx_name}: the Word version does not read back the same")
+            by_format["Word (.docx)"].append((docx_name, document))
+    for path in sorted(ORIG.glob("*.pdf")):
+        by_format["PDF"].append((path.name, path.read_bytes()))
+    return by_format
+
+
+def _one_pass(reports: Inputs) -> float:
+    started = time.perf_counter()
+    for name, data in reports:
+        clear_caches()
+        extract_bytes(data, name)
+    return time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--seconds", type=float, default=2.0, help="about this long a round")
+    args = parser.parse_args()
+    if hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})  # one core
+
+    for label, reports in inputs_by_format().items():
+        if not reports:
+            print(f"{label}: no complete report in this format, left out")
+            continue
+        repeat = max(1, round(args.seconds / _one_pass(reports)))
+        rates = _median_rate(reports, args.rounds, repeat, clear_caches)
+        median = statistics.median(rates)
+        size = sum(len(data) for _, data in reports) / len(reports) / 1024
+        spread = ", ".join(f"{rate:,.1f}" for rate in rates)
+        print(
+            f"{label}: {len(reports)} × {repeat} a round, {size:,.0f} KB a report on average: "
+            f"median {median:,.1f} reports/s on one core, {1000 / median:.2f} ms a report "
+            f"({spread})"
+        )
+
+
+if __name__ == "__main__":
+    main()
