@@ -82,6 +82,7 @@ _VOCABULARIES: list[LayoutVocabulary] = []
 def clear_layout_caches() -> None:
     for vocabulary in _VOCABULARIES:
         vocabulary.is_layout.cache_clear()
+    _unnumbered.cache_clear()
 
 
 class LayoutVocabulary:
@@ -130,16 +131,22 @@ class RowLabels:
     another row's figures (a row out of the template's order) from layout."""
 
     def __init__(self, labels: Iterable[str]) -> None:
-        unnumbered = (_unnumbered(label) for label in labels)
-        self._labels = frozenset(
-            label for label in unnumbered if len(label) >= MIN_UNNUMBERED_CHARS
-        )
+        self._labels = _long_unnumbered(tuple(labels))
 
     def names_another_row(self, text: str, own_label: str) -> bool:
         label = _unnumbered(text)
         return label in self._labels and label != _unnumbered(own_label)
 
 
+@cache
+def _long_unnumbered(labels: tuple[str, ...]) -> frozenset[str]:
+    """The labels without their numbers; shorter ones (其他, 总计) are also
+    column headings, so they end no row."""
+    unnumbered = (_unnumbered(label) for label in labels)
+    return frozenset(label for label in unnumbered if len(label) >= MIN_UNNUMBERED_CHARS)
+
+
+@lru_cache(maxsize=4096)  # the same labels and layout words recur in every report
 def _unnumbered(text: str) -> str:
     return NUMBERING.sub("", _normalise(text))
 

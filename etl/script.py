@@ -20,6 +20,8 @@ that every character of the vocabulary is in the table.
 
 from __future__ import annotations
 
+import re
+
 from etl import template
 
 # Fixed words the parser looks for outside the tables of etl/template.py: the
@@ -60,12 +62,14 @@ _GROUPS = """
 # A vocabulary character → its other forms, traditional first.
 OTHER_FORMS: dict[str, str] = {group[0]: group[1:] for group in _GROUPS.split()}
 _TABLE = str.maketrans({form: char for char, forms in OTHER_FORMS.items() for form in forms})
+# Most reports print none of these forms: one search spares them the translation.
+_ANY_OTHER_FORM = re.compile("[" + re.escape("".join(map(chr, _TABLE))) + "]")
 
 
 def recognition_text(text: str) -> str:
     """``text`` with every other form of a vocabulary character replaced by the
     character itself: the same length, line for line and offset for offset."""
-    return text.translate(_TABLE)
+    return text.translate(_TABLE) if _ANY_OTHER_FORM.search(text) else text
 
 
 def vocabulary_words() -> tuple[str, ...]:
