@@ -199,18 +199,9 @@ def _read_review_row(section: Section, flat: bool) -> tuple[Rows, list[Finding]]
 def read_rows(
     section: Section, specs: Sequence[RowSpec], vocabulary: LayoutVocabulary, flat: bool
 ) -> tuple[Rows, list[Finding]]:
-    text = section.stream.text
-    found: list[tuple[RowSpec, int, int]] = []  # spec, label start, label end
-    findings: list[Finding] = []
-    position = section.start
-    for spec in specs:
-        match = label_pattern(spec.anchor, number_optional=True).search(text, position, section.end)
-        if match is None:
-            if not spec.subtotal:
-                findings.append(_missing_row(spec))
-            continue
-        found.append((spec, match.start(), match.end()))
-        position = match.end()
+    found = _find_labels(section, specs)
+    found_specs = {spec for spec, _, _ in found}
+    findings = [_missing_row(s) for s in specs if s not in found_specs and not s.subtotal]
     rows: Rows = {}
     subtotals: list[tuple[RowSpec, dict[str, CellData]]] = []
     row_labels = RowLabels(spec.label for spec in specs if not spec.subtotal)
@@ -226,6 +217,33 @@ def read_rows(
             rows[spec.path.rsplit(".", 1)[-1]] = cells
     findings += [_subtotal_row(spec, cells, rows, specs) for spec, cells in subtotals]
     return rows, findings
+
+
+def _find_labels(section: Section, specs: Sequence[RowSpec]) -> list[tuple[RowSpec, int, int]]:
+    """Each row's label with its start and end, in the order printed: looked
+    for in the template's order, each after the one before; then a row not
+    found so anywhere in the section outside the labels found (a row printed
+    out of the template's order — before its group label, or its section's
+    rows in another order). Either way its cells are what follows its own
+    label, up to the next label printed."""
+    text = section.stream.text
+    found: list[tuple[RowSpec, int, int]] = []
+    position = section.start
+    for spec in specs:
+        match = label_pattern(spec.anchor, number_optional=True).search(text, position, section.end)
+        if match is not None:
+            found.append((spec, match.start(), match.end()))
+            position = match.end()
+    found_specs = {spec for spec, _, _ in found}
+    for spec in specs:
+        if spec.subtotal or spec in found_specs:
+            continue
+        pattern = label_pattern(spec.anchor, number_optional=True)
+        for match in pattern.finditer(text, section.start, section.end):
+            if not any(start < match.end() and match.start() < end for _, start, end in found):
+                found.append((spec, match.start(), match.end()))
+                break
+    return sorted(found, key=lambda label: label[1])
 
 
 def _read_row_values(

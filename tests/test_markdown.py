@@ -16,11 +16,25 @@ from tests.conftest import figures, parsed, raw_path
 # their text: each figure is the one printed in that row's own pipe row.
 PLACED_ROWS = {
     "2024_shanghai_kewei": {
-        "proactive": {"regulations": [0, 0, 0], "normative_documents": [13, 0, 55]},
+        "proactive": {
+            "regulations": [0, 0, 0],
+            "normative_documents": [13, 0, 55],
+            # Printed as loose lines above the table (行政许可 97), out of order.
+            "licensing": [97],
+            "penalty": [0],
+            "coercion": [0],
+        },
         "applications": {
             "new_received": [32, 2, 0, 0, 0, 0, 34],
             "carried_over": [2, 0, 0, 0, 0, 0, 2],
             "granted": [9, 0, 0, 0, 0, 0, 9],
+            # Rows printed before their group label （三）不予公开 / （五）不予处理.
+            "withheld_state_secret": [0, 0, 0, 0, 0, 0, 0],
+            "withheld_security_stability": [0, 0, 0, 0, 0, 0, 0],
+            "withheld_third_party": [0, 0, 0, 0, 0, 0, 0],
+            "declined_petition": [0, 0, 0, 0, 0, 0, 0],
+            "declined_duplicate": [0, 0, 0, 0, 0, 0, 0],
+            "declined_publication": [0, 0, 0, 0, 0, 0, 0],
             "withheld_process_info": [1, 0, 0, 0, 0, 0, 1],
             "withheld_enforcement_file": [0, 0, 0, 0, 0, 0, 0],
             "withheld_admin_query": [0, 0, 0, 0, 0, 0, 0],
@@ -29,7 +43,7 @@ PLACED_ROWS = {
         },
     },
     "2025_shanghai_bgt": {
-        "proactive": {},
+        "proactive": {"licensing": [0], "penalty": [0], "coercion": [0], "fees": [0]},
         "applications": {
             "new_received": [1259, 36, 0, 0, 0, 0, 1295],
             "carried_over": [170, 15, 0, 0, 4, 0, 189],

@@ -35,25 +35,19 @@ UNREADABLE_ROWS = {
         "applications.partially_granted",
     },
     "2024_fujian_pingtan": {"proactive.regulations", "proactive.normative_documents"},
-    # Rows printed before their section's heading or group label, rows whose
-    # figures stand in a table cut off from its labels: named, not read.
+    # Rows whose figures stand in a table cut off from its labels, or with a
+    # caption among them: named, not read.
     "2024_shanghai_kewei": {
-        *(f"proactive.{item}" for item in ("licensing", "penalty", "coercion", "fees")),
+        "proactive.fees",
         *(
             f"applications.{row}"
             for row in (
                 "partially_granted",
-                "withheld_state_secret",
                 "withheld_prohibited_by_law",
-                "withheld_security_stability",
-                "withheld_third_party",
                 "withheld_internal_affairs",
                 "unavailable_not_held",
                 "unavailable_needs_creation",
                 "unavailable_unclear",
-                "declined_petition",
-                "declined_duplicate",
-                "declined_publication",
                 "declined_excessive",
                 "declined_confirmation",
                 "other_no_correction",
@@ -64,17 +58,8 @@ UNREADABLE_ROWS = {
         "review_litigation.administrative_review",
     },
     "2025_shanghai_bgt": {
-        *(
-            f"proactive.{item}"
-            for item in (
-                "regulations",
-                "normative_documents",
-                "licensing",
-                "penalty",
-                "coercion",
-                "fees",
-            )
-        ),
+        "proactive.regulations",
+        "proactive.normative_documents",
         "applications.partially_granted",
         "applications.declined_confirmation",
         "applications.other_no_correction",
