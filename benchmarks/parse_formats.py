@@ -22,7 +22,7 @@ import statistics
 import time
 
 from benchmarks.parse_text import CORPUS as RAW
-from benchmarks.parse_text import _median_rate
+from benchmarks.parse_text import median_rate
 from etl.extract import clear_caches, extract_bytes
 from etl.model import Report
 from tests.documents import word_document
@@ -91,7 +91,7 @@ def main() -> None:
             print(f"{label}: no complete report in this format, left out")
             continue
         repeat = max(1, round(args.seconds / _one_pass(reports)))
-        rates = _median_rate(reports, args.rounds, repeat, clear_caches)
+        rates = median_rate(reports, args.rounds, repeat, clear_caches)
         median = statistics.median(rates)
         size = sum(len(data) for _, data in reports) / len(reports) / 1024
         spread = ", ".join(f"{rate:,.1f}" for rate in rates)

@@ -40,7 +40,7 @@ def _readable_reports() -> list[tuple[str, bytes]]:
     return reports
 
 
-def _median_rate(
+def median_rate(
     reports: list[tuple[str, bytes]], rounds: int, repeat: int, before_each: Callable[[], None]
 ) -> list[float]:
     rates = []
@@ -65,7 +65,7 @@ def main() -> None:
     reports = _readable_reports()
     print(f"{len(reports)} text reports × {args.repeat} per round, {args.rounds} rounds")
     for label, before_each in (("warm", lambda: None), ("cold", clear_caches)):
-        rates = _median_rate(reports, args.rounds, args.repeat, before_each)
+        rates = median_rate(reports, args.rounds, args.repeat, before_each)
         spread = ", ".join(f"{rate:,.0f}" for rate in rates)
         print(f"{label}: median {statistics.median(rates):,.0f} reports/s on one core ({spread})")
 
