@@ -13,7 +13,8 @@ import pytest
 from etl.db.cellkeys import cell_key_index
 from etl.db.load import load
 from etl.reports import BUNDLED_REPORTS, bundled_reports, load_report
-from tests.conftest import RAW, run_cli
+from tests.conftest import CORPUS, RAW, run_cli
+from tests.documents import document_from
 
 HONGZE_2023 = BUNDLED_REPORTS / "2023_huaian_hongzequ.json"
 HONGZE_2024 = BUNDLED_REPORTS / "2024_huaian_hongzequ.json"
@@ -216,6 +217,26 @@ def test_rejected_inputs_are_listed_with_reasons_and_the_rest_loads(tmp_path: Pa
         assert f"{file}: {reason}" in result.stdout
     assert query(db, "SELECT count(*), min(year) FROM reports") == [(1, 2024)]
     assert run_cli("load", str(bad), "--db", str(db), "--strict").returncode == 1
+
+
+def test_a_folder_of_every_format_loads_each_by_its_content(tmp_path: Path) -> None:
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    shutil.copy(RAW / "2023_shuyang_fagaiju.html", folder / "fagaiju.shtml")
+    shutil.copy(RAW / "2025_shuyang_xianzhengfu.txt", folder / "xianzhengfu.md")
+    shutil.copy(CORPUS / "orig" / "2024_huaian_shi.pdf", folder / "huaian.pdf")
+    (folder / "hongze.docx").write_bytes(document_from("2023_huaian_hongzequ"))
+    shutil.copy(RAW / "2024_huaian_hongzequ.txt", folder / "hongze-2024.txt")
+    db = tmp_path / "x.duckdb"
+    summary = load([folder], db)
+    assert (summary.loaded, summary.rejects) == (5, [])
+    assert sorted(query(db, "SELECT year, media_type FROM reports")) == [
+        (2023, "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+        (2023, "text/html"),
+        (2024, "application/pdf"),
+        (2024, "text/plain"),
+        (2025, "text/markdown"),
+    ]
 
 
 def test_a_missing_input_is_a_reject_not_a_crash(tmp_path: Path) -> None:

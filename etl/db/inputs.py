@@ -32,7 +32,10 @@ JSON_SUFFIX = ".json"
 PARALLEL_FROM = 200  # inputs; fewer are read in this process
 CHUNK = 64  # inputs sent to a worker at a time
 # What a folder is searched for; a file named on the command line is read whatever its name.
-REPORT_SUFFIXES = frozenset({JSON_SUFFIX, ".txt", ".md", ".html", ".htm", ".docx", ".doc", ".pdf"})
+REPORT_SUFFIXES = frozenset(
+    {JSON_SUFFIX, ".txt", ".md", ".markdown", ".html", ".htm", ".shtml", ".xhtml", ".docx", ".doc",
+     ".pdf"}
+)  # fmt: skip
 
 
 def input_files(paths: Iterable[Path]) -> list[Path]:
