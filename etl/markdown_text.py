@@ -36,8 +36,11 @@ _RULE_CELL = re.compile(r"^\s*:?-{3,}:?\s*$")
 _HEADING = re.compile(r"^\s{0,3}#{1,6}\s+")
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
 _CELL_BORDER = re.compile(r"(?<!\\)\|")
-# A Markdown table: a pipe row followed by its rule row.
-_TABLE = re.compile(r"^\s*\|.*\|\s*\n\s*\|(?:\s*:?-{3,}:?\s*\|)+\s*$", re.MULTILINE)
+# A Markdown table: a pipe row followed by its rule row. Spaces and tabs only,
+# never \s: \s would run across blank lines and make the search quadratic.
+_TABLE = re.compile(
+    r"^[ \t]*\|.*\|[ \t]*\n[ \t]*\|(?:[ \t]*:?-{3,}:?[ \t]*\|)+[ \t]*$", re.MULTILINE
+)
 
 
 def is_markdown(text: str) -> bool:

@@ -185,3 +185,11 @@ def test_random_pipe_tables_give_a_report_or_a_clear_message(
     for cells in report.applications.values():
         for cell in cells.values():
             assert cell["raw"] in lines[cell["at"]["line"] - 1].replace("\\|", "|")
+
+
+def test_a_million_blank_lines_or_tiny_tables_end_in_a_message() -> None:
+    # Were table detection quadratic in blank lines, this would not finish.
+    for body in ("x\n" + "\n" * 1_000_000 + "y", "| 1 |\n|---|\n" * 100_000):
+        with pytest.raises(ExtractionError) as raised:
+            extract_bytes(body.encode(), "big.md")
+        assert "年度报告" in raised.value.problem or "表格章节" in raised.value.problem
