@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -126,6 +126,8 @@ def extract_text(source: SourceText) -> Report:
         tables[key] = rows
         findings.extend(row_findings)
     headline = _headline(stream, sections)
+    if recognised != source.text:
+        _text_cells_as_printed(tables.values(), lines, source.text.split("\n"))
     if source.locations:
         _place_cells([*tables.values(), {"headline": headline}], source.locations)
 
@@ -165,6 +167,20 @@ def _place_cells(tables: list[dict], locations: Mapping[int, Location]) -> None:
             cells = row.values() if "at" not in row else [row]
             for cell in cells:
                 cell["at"].update(locations.get(cell["at"]["line"], {}))
+
+
+def _text_cells_as_printed(
+    tables: Iterable[dict], recognised_lines: list[str], printed_lines: list[str]
+) -> None:
+    """A text or dash cell read from the recognition copy (无 for a printed 無), as printed."""
+    for table in tables:
+        for row in table.values():
+            for cell in row.values():
+                if cell["status"] in ("text", "dash"):
+                    line = cell["at"]["line"] - 1
+                    cell["raw"] = as_printed(
+                        cell["raw"], recognised_lines[line], printed_lines[line]
+                    )
 
 
 def clear_caches() -> None:

@@ -356,3 +356,13 @@ def test_unwritable_out_names_the_out_file(tmp_path) -> None:
     result = run_cli("parse", str(raw_path("2024_huaian_shi")), "--out", str(out))
     assert result.returncode == 2
     assert result.stderr.startswith(f"{out}: 无法写入")
+
+
+def test_a_cell_in_traditional_characters_keeps_its_printed_text() -> None:
+    lines = _lines("2021_zhenhai_jingxinju")
+    assert lines[23] == "\t规章"
+    lines[24], lines[25] = "\t無", "\t見附件"
+    report = extract_bytes("\n".join(lines).encode(), "cells.txt")
+    issued, repealed = list(report.proactive["regulations"].values())[:2]
+    assert (issued["status"], issued["raw"]) == ("dash", "無")  # read as 无: nothing to report
+    assert (repealed["status"], repealed["raw"]) == ("text", "見附件")
