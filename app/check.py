@@ -31,9 +31,11 @@ from etl.db.derived import recompute_cross_year
 from etl.db.flatten import Batch, StoredReport, flatten, insert_tables
 from etl.db.inputs import content_sha256
 from etl.db.schema import create_schema
+from etl.docx_text import DOCX_MEDIA_TYPE
 from etl.errors import ExtractionError
 from etl.extract import extract_bytes
 from etl.model import Report
+from etl.pdf_text import PDF_MEDIA_TYPE
 
 MAX_UPLOAD_MB = 20  # also server.maxUploadSize in .streamlit/config.toml
 MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * 1024 * 1024  # Streamlit's MB
@@ -64,6 +66,27 @@ CROSS_YEAR_RULES = (
 )
 # The previous report's rows copied into the scratch database.
 COPIED_TABLES = ("reports", "narratives", "cells")
+# The format the upload was read as, in the words of FORMATS (media types are for machines).
+FORMAT_NAMES = {
+    "text/plain": "文本",
+    "text/html": "网页",
+    "text/markdown": "Markdown",
+    PDF_MEDIA_TYPE: "PDF",
+    DOCX_MEDIA_TYPE: "Word",
+}
+# Rows tall enough for three lines: long texts (a finding's explanation, a
+# row label) wrap instead of being cut off; st.dataframe wraps text only in
+# rows taller than 4rem.
+WRAPPING_ROW_HEIGHT = 76
+TABLE_HEADER_HEIGHT = 38  # st.dataframe's header row and borders
+# The findings table shows this many rows and a half (a hint that it scrolls)
+# instead of st.dataframe's default 400 px: five tall rows.
+FINDINGS_SHOWN = 7.5
+# The carry-over rows' long labels wrap over two lines instead of pushing 总计
+# off a laptop screen.
+CARRY_OVER_LABEL_WIDTH = 300
+CARRY_OVER_ROW_HEIGHT = 66
+VALUE_WIDTH = 96  # px: 数值 of 单元格来源 up to 12,345,678
 SCOPE_LABELS = {"region": "区域汇总（含本地区各部门和下级政府）", "self": "本机关"}
 NO_SCOPE = "未判断"
 
@@ -198,6 +221,34 @@ def rule_summary(found: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+def format_name(media_type: str) -> str:
+    return FORMAT_NAMES.get(media_type, media_type)
+
+
+def findings_height(count: int) -> int | str:
+    """The findings table's height: all of them, or FINDINGS_SHOWN and a scroll bar."""
+    if count <= FINDINGS_SHOWN:
+        return "content"
+    return TABLE_HEADER_HEIGHT + int(FINDINGS_SHOWN * WRAPPING_ROW_HEIGHT)
+
+
+def finding_columns() -> dict[str, object]:
+    """Room for the explanation of a finding, the column an official reads."""
+    return {
+        "序号": st.column_config.NumberColumn(width=48),
+        "级别": st.column_config.TextColumn(width=48),
+        "说明": st.column_config.TextColumn(width="large"),
+        "涉及单元格": st.column_config.TextColumn(width="medium"),
+    }
+
+
+def source_columns(sources: pd.DataFrame) -> dict[str, object]:
+    """单元格来源's columns: a width for 数值 that a seven-digit count fits
+    (st.dataframe sizes a column by its first rows, where the small numbers are)."""
+    value = st.column_config.NumberColumn(format="localized", width=VALUE_WIDTH)
+    return profile.location_columns(sources) | {"数值": value}
+
+
 def report_json(report: Report) -> str:
     """The canonical JSON, as `python -m etl parse --out` writes it."""
     return report.to_json() + "\n"
@@ -239,6 +290,11 @@ def carry_over_grid(checked: Checked) -> profile.Grid:
         compared = now in numbers and before in numbers_before
         verdicts.append((CARRY_OVER_VERDICTS[now not in differing if compared else None], ""))
     return profile.make_grid([now_row, before_row, verdicts], profile.application_columns())
+
+
+def carry_over_columns() -> dict[str | int, object]:
+    # 项目, by position (0 is the hidden index): a two-level header has no column name to use.
+    return {1: st.column_config.TextColumn(width=CARRY_OVER_LABEL_WIDTH)}
 
 
 def big_change(key: str, before: float | None, now: float | None) -> bool:

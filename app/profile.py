@@ -27,6 +27,7 @@ from app.filters import (
 )
 from app.rules import SEVERITY_LABELS, rule_name
 from etl import template
+from etl.db.cellkeys import cell_keys
 
 SERIES_KEYS = (
     "received",
@@ -219,7 +220,8 @@ def finding_label(finding: pd.Series) -> str:
 
 def findings_table(findings_: pd.DataFrame, cells_: pd.DataFrame) -> pd.DataFrame:
     """The list of findings as the page shows it."""
-    labels = dict(zip(cells_.path, _cell_names(cells_), strict=False)) | _template_cell_names()
+    # A cell the report did not print (未读出) is named from the template, not by its path.
+    labels = _template_cell_names() | dict(zip(cells_.path, _cell_names(cells_), strict=False))
     return pd.DataFrame(
         {
             "序号": findings_.number,
@@ -241,7 +243,11 @@ def _cell_names(cells_: pd.DataFrame) -> list[str]:
 
 
 def _template_cell_names() -> dict[str, str]:
-    names = {"narrative.problems": template.SECTION_HEADINGS["problems"][0]}
+    names = {
+        key.path: f"{key.row_label}·{key.col_label}" if key.col_label else key.row_label
+        for key in cell_keys()
+    }
+    names |= {"narrative.problems": template.SECTION_HEADINGS["problems"][0]}
     names |= {
         f"narrative.{key}": template.SECTION_HEADINGS[key][0] for key in ("overview", "other")
     }
@@ -433,11 +439,17 @@ def styled_table(
     filters: Filters,
     *,
     key: str,
-    column_config: dict[str, object] | None = None,
+    column_config: dict[str | int, object] | None = None,
+    **options: object,
 ) -> None:
     """A coloured table and the CSV of its text (show.table takes no Styler)."""
     st.dataframe(
-        styler, hide_index=True, height="content", key=f"table-{key}", column_config=column_config
+        styler,
+        hide_index=True,
+        height="content",
+        key=f"table-{key}",
+        column_config=column_config,
+        **options,
     )
     show.csv_download(data, topic, filters, key)
 

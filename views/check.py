@@ -47,7 +47,9 @@ topic = f"检查报告-{meta.agency_name}-{year}"
 # --- Whose report ---------------------------------------------------------------
 
 st.header(f"{year} 年度报告：{profile.escape_markdown(str(meta.agency_name))}")
-st.caption(profile.escape_markdown(f"上传的文件：{name}（{meta.media_type}）"))
+st.caption(
+    profile.escape_markdown(f"上传的文件：{name}（格式：{check.format_name(meta.media_type)}）")
+)
 if checked.in_database:
     st.caption(f":material/info: 数据库中已载入该机关 {year} 年度的报告；本页只检查上传的文件。")
 show.table(check.identity(meta), f"{topic}-报告概况", scope, key="check-identity")
@@ -77,7 +79,9 @@ if found.empty:
 else:
     show.table(check.rule_summary(found), f"{topic}-校验结果汇总", scope, key="check-rules")
     show.table(profile.findings_table(found, cells), f"{topic}-校验结果", scope,
-               key="check-findings")  # fmt: skip
+               key="check-findings", column_config=check.finding_columns(),
+               row_height=check.WRAPPING_ROW_HEIGHT,
+               height=check.findings_height(len(found)))  # fmt: skip
     st.caption(
         "序号：本报告校验结果的编号（错误在前）；级别：错误为违反模板勾稽关系、缺项或无法读取，"
         "提示为需要留意但不一定有误。"
@@ -105,7 +109,9 @@ else:
         st.success("与上年比对的规则均未发现问题。")
     else:
         show.table(profile.findings_table(cross_year, cells), f"{topic}-与上年比对",
-                   scope, key="check-cross-year")  # fmt: skip
+                   scope, key="check-cross-year", column_config=check.finding_columns(),
+                   row_height=check.WRAPPING_ROW_HEIGHT,
+                   height=check.findings_height(len(cross_year)))  # fmt: skip
     st.caption(
         "；".join(
             f"{rule_name(rule)}：{RULE_DESCRIPTIONS[rule]}" for rule in check.CROSS_YEAR_RULES
@@ -121,6 +127,8 @@ else:
         f"{topic}-结转衔接",
         scope,
         key="check-carry-over",
+        column_config=check.carry_over_columns(),
+        row_height=check.CARRY_OVER_ROW_HEIGHT,
     )
 
     st.markdown("**主要指标变化**")
@@ -164,4 +172,4 @@ st.subheader("单元格来源")
 st.caption(profile.SOURCES_CAPTION)
 sources = profile.cell_sources(cells, found, meta.format)
 show.table(sources, f"{topic}-单元格来源", scope, key="check-cells",
-           column_config=profile.location_columns(sources))  # fmt: skip
+           column_config=check.source_columns(sources))  # fmt: skip
