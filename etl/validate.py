@@ -15,7 +15,13 @@ from etl.cells import unit_of
 from etl.model import Cell, Finding, Report
 
 EXTRACTION_RULE_PREFIX = "extract."
-_STATUS_WORDS = {"blank": "空白", "dash": "短横或“无”", "text": "文字"}
+_STATUS_WORDS = {"dash": "短横或“无”", "text": "文字"}
+
+
+def _as_printed(cell: Cell) -> str:
+    if cell["status"] == "blank":
+        return "留空"
+    return f"填写为{_STATUS_WORDS[cell['status']]}（“{cell['raw']}”）"
 
 
 def validate(report: Report) -> list[Finding]:
@@ -116,10 +122,7 @@ def _cells(report: Report) -> Iterator[Finding]:
             yield Finding(
                 rule="cells.not_a_number",
                 severity="warning",
-                message=(
-                    f"「{label()}」填写为{_STATUS_WORDS[cell['status']]}（“{cell['raw']}”），"
-                    "不是数字；汇总时按 0 计。"
-                ),
+                message=f"「{label()}」{_as_printed(cell)}，不是数字；汇总时按 0 计。",
                 cells=[path],
                 actual=cell["raw"],
             )
