@@ -340,21 +340,19 @@ def application_grid(cells_: pd.DataFrame, report_format: str) -> Grid:
 
 
 def review_grid(cells_: pd.DataFrame) -> Grid:
-    """Section 四 as printed: one row of 15 cells under a two-level header."""
+    """Section 四: one row a group (行政复议, then the two kinds of 行政诉讼),
+    its five outcomes across. The template prints the 15 cells in one row;
+    three rows of five keep every cell, the totals included, on the screen."""
     raw = dict(zip(cells_.path, cells_.raw, strict=False))
-    columns = pd.MultiIndex.from_tuples(
-        [
-            (template.REVIEW_GROUP_LABELS[group], template.REVIEW_COLUMN_LABELS[col])
-            for group in template.REVIEW_GROUPS
-            for col in template.REVIEW_COLUMNS
-        ]
+    columns = pd.Index(
+        ["项目", *(template.REVIEW_COLUMN_LABELS[c] for c in template.REVIEW_COLUMNS)]
     )
-    row = [
-        printed(raw, f"review_litigation.{group}.{col}")
+    rows = [
+        [(template.REVIEW_GROUP_LABELS[group], "")]
+        + [printed(raw, f"review_litigation.{group}.{col}") for col in template.REVIEW_COLUMNS]
         for group in template.REVIEW_GROUPS
-        for col in template.REVIEW_COLUMNS
     ]
-    return make_grid([row], columns)
+    return make_grid(rows, columns)
 
 
 # Section 二 is printed as small tables, one per article of the regulation.

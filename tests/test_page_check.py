@@ -106,16 +106,13 @@ def test_the_findings_are_marked_on_the_printed_cells(hongze_2023: AppTest) -> N
     app = hongze_2023
     report = parsed("2023_huaian_hongzequ")
     (review,) = tables(app)["check-review"]
-    printed = [
-        report.review_litigation[group][column]["raw"]
-        for group in template.REVIEW_GROUPS
-        for column in template.REVIEW_COLUMNS
-    ]
-    assert list(review.value.iloc[0]) == printed
-    styles = cell_styles(review)
+    for row, group in enumerate(template.REVIEW_GROUPS):
+        printed = [report.review_litigation[group][c]["raw"] for c in template.REVIEW_COLUMNS]
+        assert list(review.value.iloc[row]) == [template.REVIEW_GROUP_LABELS[group], *printed]
+    styles = cell_styles(review)  # one row a group, the five outcomes from column 1
     # 行政复议 and 复议后起诉 do not add up; 未经复议直接起诉 does.
-    assert {styles[0, col] for col in (*range(5), *range(10, 15))} == {profile.ERROR_CSS}
-    assert all(not styles.get((0, col)) for col in range(5, 10))
+    assert {styles[row, col] for row in (0, 2) for col in range(1, 6)} == {profile.ERROR_CSS}
+    assert all(not styles.get((1, col)) for col in range(1, 6))
     (applications,) = tables(app)["check-applications"]
     assert not any(cell_styles(applications).values())
     shown = table(app, "check-applications").set_index(("项目", ""))
@@ -130,8 +127,8 @@ def test_a_picked_finding_is_marked_apart(bundled_database: Path) -> None:
     assert "第 2 条校验结果（错误）" in app.error[0].value
     (review,) = tables(app)["check-review"]
     styles = cell_styles(review)
-    assert {styles[0, col] for col in range(5)} == {profile.ERROR_CSS}
-    assert {styles[0, col] for col in range(10, 15)} == {profile.PICKED_CSS}
+    assert {styles[0, col] for col in range(1, 6)} == {profile.ERROR_CSS}
+    assert {styles[2, col] for col in range(1, 6)} == {profile.PICKED_CSS}
     # Another file: the pick belonged to the report before.
     app.file_uploader(key="check_file").set_value(
         ("2024.txt", (RAW / "2024_huaian_hongzequ.txt").read_bytes(), "text/plain")

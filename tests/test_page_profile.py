@@ -102,10 +102,11 @@ def shown_application_cells(shown: pd.DataFrame) -> dict[str, str]:
 def shown_review_cells(shown: pd.DataFrame) -> dict[str, str]:
     groups = {label: key for key, label in template.REVIEW_GROUP_LABELS.items()}
     outcomes = {label: key for key, label in template.REVIEW_COLUMN_LABELS.items()}
-    (line,) = [row for _, row in shown.iterrows()]
+    assert list(shown["项目"]) == list(template.REVIEW_GROUP_LABELS.values())
     return {
-        f"review_litigation.{groups[group]}.{outcomes[outcome]}": text
-        for (group, outcome), text in line.items()
+        f"review_litigation.{groups[line['项目']]}.{outcomes[outcome]}": text
+        for _, line in shown.iterrows()
+        for outcome, text in line.drop("项目").items()
     }
 
 
@@ -187,10 +188,10 @@ def test_the_findings_are_listed_and_marked_on_their_cells(hongze_2023: AppTest)
     # Finding 1 (行政复议) is the one the link picked; finding 2 (复议后起诉) is
     # an error too; 未经复议直接起诉 is fine.
     (review,) = tables(app)["profile-review"]
-    styles = cell_styles(review)
-    assert {styles[0, col] for col in range(5)} == {profile.PICKED_CSS}
-    assert all(not styles.get((0, col)) for col in range(5, 10))
-    assert {styles[0, col] for col in range(10, 15)} == {profile.ERROR_CSS}
+    styles = cell_styles(review)  # one row a group, the five outcomes from column 1
+    assert {styles[0, col] for col in range(1, 6)} == {profile.PICKED_CSS}
+    assert all(not styles.get((1, col)) for col in range(1, 6))
+    assert {styles[2, col] for col in range(1, 6)} == {profile.ERROR_CSS}
     (applications,) = tables(app)["profile-applications"]
     assert not any(cell_styles(applications).values())
     assert "第 1 条校验结果（错误）" in app.error[0].value
@@ -415,12 +416,13 @@ def test_section_two_follows_the_reports_template() -> None:
 def test_styles_mark_cells_by_path() -> None:
     upheld = "review_litigation.administrative_review.upheld"
     grid = profile.review_grid(pd.DataFrame({"path": [upheld], "raw": ["3"]}))
-    assert grid.text.iloc[0, 0] == "3" and grid.text.iloc[0, 1] == profile.NOT_READ
+    assert grid.text.iloc[0, 1] == "3" and grid.text.iloc[0, 2] == profile.NOT_READ
     marks = {"review_litigation.administrative_review.total": profile.ERROR_CSS}
     computed = profile.styled(grid, marks)._compute().ctx  # (row, col) → [(property, value)]
-    assert computed[0, 4] == [("background-color", "#f8d7da"), ("color", "#842029")]
-    assert computed[0, 1] == [("color", "#9e9e9e")]  # not read
-    assert not computed.get((0, 0))  # printed, no finding
+    assert computed[0, 5] == [("background-color", "#f8d7da"), ("color", "#842029")]
+    assert computed[0, 2] == [("color", "#9e9e9e")]  # not read
+    assert not computed.get((0, 1))  # printed, no finding
+    assert not computed.get((0, 0))  # the group's label
 
 
 def test_agency_scope_and_candidates(bundled: Path) -> None:
