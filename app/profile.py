@@ -181,13 +181,15 @@ def cells(report_id: int, run: Run = query) -> pd.DataFrame:
 
 
 def findings(report_id: int, run: Run = query) -> pd.DataFrame:
-    """The report's findings, errors first, numbered from 1 (the number a link
-    names in ``prof_finding``; the quality page uses the same numbering)."""
+    """The report's findings, errors first, each rule's in the order of their
+    first cell in the table (then by message), numbered from 1 (the number a
+    link names in ``prof_finding``; the quality page uses the same numbering)."""
     rows = run(
         """
         SELECT rule, severity, message, cells, expected, actual, origin
-        FROM findings WHERE report_id = ?
-        ORDER BY severity <> 'error', rule, message, cells::VARCHAR
+        FROM findings f LEFT JOIN cell_keys k ON k.path = f.cells[1]
+        WHERE report_id = ?
+        ORDER BY severity <> 'error', rule, k.cell_id NULLS LAST, message, cells::VARCHAR
         """,
         (report_id,),
     ).copy()

@@ -219,9 +219,9 @@ def test_a_draft_whose_carry_over_breaks_with_last_year_is_flagged(
     assert not app.exception
     cross_year = table(app, "check-cross-year")
     assert list(cross_year["规则"]) == ["结转与上年不衔接"] * 2
-    assert cross_year["说明"].iloc[0] == (
-        "「二、上年结转政府信息公开申请数量·总计」为 2，与上年（2023 年度）报告"
-        "「四、结转下年度继续办理·总计」的 0 不一致。"
+    assert cross_year["说明"].iloc[0] == (  # in the table's order: 自然人 before 总计
+        "「二、上年结转政府信息公开申请数量·自然人」为 2，与上年（2023 年度）报告"
+        "「四、结转下年度继续办理·自然人」的 0 不一致。"
     )
     grid = table(app, "check-carry-over")
     assert grid.iloc[0, 1:].tolist() == ["2", "0", "0", "0", "0", "0", "2"]
