@@ -470,28 +470,29 @@ NO_FINDINGS = "未发现问题：模板的勾稽关系均成立，所有单元�
 
 def show_counts(meta: pd.Series) -> None:
     """The report's findings and its cells without a figure, as a row of metrics."""
-    counts = st.columns(5)
-    counts[0].metric(
-        "错误", f"{int(meta.errors):,}", help="违反模板勾稽关系、缺项或无法读取的校验结果条数"
+    metrics = (
+        ("错误", meta.errors, "违反模板勾稽关系、缺项或无法读取的校验结果条数"),
+        ("提示", meta.warnings, "需要留意但不一定有误的校验结果条数（如空白单元格、与上年不衔接）"),
+        ("空白单元格", meta.blank_cells, "表格中留空的单元格数（汇总时按 0 计）"),
+        ("短横单元格", meta.dash_cells, "填写“/”“-”“—”“无”等的单元格数（汇总时按 0 计）"),
+        ("文字单元格", meta.text_cells, "填写了数字以外文字的单元格数（汇总时按 0 计）"),
     )
-    counts[1].metric(
-        "提示",
-        f"{int(meta.warnings):,}",
-        help="需要留意但不一定有误的校验结果条数（如空白单元格、与上年不衔接）",
-    )
-    counts[2].metric(
-        "空白单元格", f"{int(meta.blank_cells):,}", help="表格中留空的单元格数（汇总时按 0 计）"
-    )
-    counts[3].metric(
-        "短横单元格",
-        f"{int(meta.dash_cells):,}",
-        help="填写“/”“-”“—”“无”等的单元格数（汇总时按 0 计）",
-    )
-    counts[4].metric(
-        "文字单元格",
-        f"{int(meta.text_cells):,}",
-        help="填写了数字以外文字的单元格数（汇总时按 0 计）",
-    )
+    for column, (label, count, meaning) in zip(st.columns(len(metrics)), metrics, strict=True):
+        column.metric(label, f"{int(count):,}", help=meaning)
+
+
+def pick_finding(found: pd.DataFrame, key: str) -> int | None:
+    """A select box of the findings: the one to mark apart in the tables."""
+    return st.selectbox(
+        "在表中特别标出",
+        [None, *(int(n) for n in found.number)],
+        format_func=lambda n: "（不特别标出）" if n is None else finding_label(
+            found[found.number == n].iloc[0]),
+        key=key,
+        placeholder="（不特别标出）",  # shown for None, the default
+        disabled=found.empty,
+        help="所选校验结果涉及的单元格在下列原表中以深红色标出",
+    )  # fmt: skip
 
 
 def show_picked(finding: pd.Series) -> None:

@@ -13,7 +13,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
 
 from tests.browser import (
     ARTIFACTS,
@@ -129,9 +129,13 @@ def test_a_deep_link_restores_its_filters(page: Page, app_url: str) -> None:
 
 
 def _grid_rows(page: Page, index: int) -> list[list[str]]:
-    """The cells of a st.dataframe as the browser shows them (its
-    accessible table mirrors the canvas)."""
-    grid = page.get_by_test_id("stDataFrame").nth(index)
+    """The cells of the page's ``index``-th st.dataframe as the browser shows them."""
+    return _rows_of(page.get_by_test_id("stDataFrame").nth(index))
+
+
+def _rows_of(grid: Locator) -> list[list[str]]:
+    """A st.dataframe's cells as the browser shows them (its accessible table
+    mirrors the canvas)."""
     grid.scroll_into_view_if_needed()
     rows = grid.locator("table tr")
     expect(rows.nth(1)).to_be_attached()
@@ -204,18 +208,11 @@ def test_a_finding_links_through_to_its_cells(page: Page, app_url: str) -> None:
 def _keyed_grid_rows(page: Page, key: str) -> list[list[str]]:
     """The cells of the st.dataframe just above the CSV download with ``key``
     (a dataframe's own key is not on the page), as the browser shows them."""
-    grid = (
+    return _rows_of(
         page.locator(f".st-key-{key}")
         .locator("xpath=preceding-sibling::div[.//*[@data-testid='stDataFrame']][1]")
         .get_by_test_id("stDataFrame")
     )
-    grid.scroll_into_view_if_needed()
-    rows = grid.locator("table tr")
-    expect(rows.nth(1)).to_be_attached()
-    return [
-        [cell.inner_text().strip() for cell in rows.nth(i).locator("th, td").all()]
-        for i in range(rows.count())
-    ]
 
 
 def _upload(page: Page, path: Path, heading: str) -> None:

@@ -150,16 +150,7 @@ st.subheader("原表与校验结果")
 if st.session_state.get("_check_finding_report") != meta.source_sha256:
     st.session_state["check_finding"] = None  # a number names a finding of one report
     st.session_state["_check_finding_report"] = meta.source_sha256
-picked = st.selectbox(
-    "在表中特别标出",
-    [None, *(int(n) for n in found.number)],
-    format_func=lambda n: "（不特别标出）" if n is None else profile.finding_label(
-        found[found.number == n].iloc[0]),
-    key="check_finding",
-    placeholder="（不特别标出）",  # shown for None, the default
-    disabled=found.empty,
-    help="所选校验结果涉及的单元格在下列原表中以深红色标出",
-)  # fmt: skip
+picked = profile.pick_finding(found, key="check_finding")
 if picked is not None:
     profile.show_picked(found[found.number == picked].iloc[0])
 marks = profile.cell_marks(found, picked)

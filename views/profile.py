@@ -148,17 +148,8 @@ picked = url_widget(
     default=None,
     parse=parse_one(lambda value: profile.finding_number(found, value), "校验结果"),
     encode=lambda value: [str(value)],
-    render=lambda: st.selectbox(
-        "在表中特别标出",
-        [None, *(int(n) for n in found.number)],
-        format_func=lambda n: "（不特别标出）" if n is None else profile.finding_label(
-            found[found.number == n].iloc[0]),
-        key="prof_finding",
-        placeholder="（不特别标出）",  # shown for None, the default
-        disabled=found.empty,
-        help="所选校验结果涉及的单元格在下列原表中以深红色标出",
-    ),
-)  # fmt: skip
+    render=lambda: profile.pick_finding(found, key="prof_finding"),
+)
 if found.empty:
     st.success(profile.NO_FINDINGS)
 else:
