@@ -31,11 +31,10 @@ from etl.db.derived import recompute_cross_year
 from etl.db.flatten import Batch, StoredReport, flatten, insert_tables
 from etl.db.inputs import content_sha256
 from etl.db.schema import create_schema
-from etl.docx_text import DOCX_MEDIA_TYPE
 from etl.errors import ExtractionError
 from etl.extract import extract_bytes
 from etl.model import Report
-from etl.pdf_text import PDF_MEDIA_TYPE
+from etl.readers import FORMAT_LABELS
 
 MAX_UPLOAD_MB = 20  # also server.maxUploadSize in .streamlit/config.toml
 MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * 1024 * 1024  # Streamlit's MB
@@ -66,14 +65,6 @@ CROSS_YEAR_RULES = (
 )
 # The previous report's rows copied into the scratch database.
 COPIED_TABLES = ("reports", "narratives", "cells")
-# The format the upload was read as, in the words of FORMATS (media types are for machines).
-FORMAT_NAMES = {
-    "text/plain": "文本",
-    "text/html": "网页",
-    "text/markdown": "Markdown",
-    PDF_MEDIA_TYPE: "PDF",
-    DOCX_MEDIA_TYPE: "Word",
-}
 # Rows tall enough for three lines: long texts (a finding's explanation, a
 # row label) wrap instead of being cut off; st.dataframe wraps text only in
 # rows taller than 4rem.
@@ -222,7 +213,7 @@ def rule_summary(found: pd.DataFrame) -> pd.DataFrame:
 
 
 def format_name(media_type: str) -> str:
-    return FORMAT_NAMES.get(media_type, media_type)
+    return FORMAT_LABELS.get(media_type, media_type)
 
 
 def findings_height(count: int) -> int | str:

@@ -13,20 +13,15 @@ from pathlib import Path
 from etl import __version__, template
 from etl.agency import Title, clear_region_cache, find_title, resolve_agency
 from etl.cells import CellData
-from etl.decode import decode_text
-from etl.docx_text import DOCX_MEDIA_TYPE, docx_to_text, is_docx, is_old_word
 from etl.errors import ExtractionError
 from etl.files import check_size, read_bytes
-from etl.html_text import html_to_text
 from etl.labels import NUMBERING, clear_layout_caches, label_pattern
-from etl.markdown_text import is_markdown, markdown_to_text
 from etl.model import FIRST_REPORT_YEAR, Finding, Location, Narrative, Parser, Report, Source
 from etl.narrative import fee_yuan, proactive_items, section_text
-from etl.pdf_text import PDF_MEDIA_TYPE, is_pdf, pdf_to_text
+from etl.readers import read_document
 from etl.runsplit import clear_split_cache
 from etl.scope import report_scope
 from etl.script import as_printed, recognition_text
-from etl.table_text import LaidOutText
 from etl.tables import (
     Section,
     detect_format,
@@ -42,7 +37,6 @@ TABLE_SECTIONS = ("proactive", "applications", "review_litigation")
 _SOURCE_URL = re.compile(r"^(?:原文链接|来源链接|网址|URL)\s*[:：]\s*(https?://\S+)", re.IGNORECASE)
 _PUBLISHED_ON = re.compile(r"^(?:发布时间|发布日期|成文日期)\s*[:：]\s*(\d{4}-\d{2}-\d{2})")
 _METADATA_LINES = 20
-_HTML = re.compile(r"<!DOCTYPE\s+html|<html[\s>]|<table[\s>]|<body[\s>]", re.IGNORECASE)
 _LAST_PLAUSIBLE_YEAR = 2100
 _NUMBER_MARK = "[、.．,，]\\s*"
 
@@ -72,23 +66,16 @@ def extract_path(path: Path) -> Report:
 
 def extract_bytes(data: bytes, file: str) -> Report:
     check_size(len(data), file)
-    # Formats are recognised by content, whatever the file is called.
-    if is_old_word(data):
-        raise ExtractionError(file, "这是旧版 Word 文件（.doc），请在 Word 中另存为 .docx 后再读取")
-    if is_docx(data):
-        laid_out, media_type = docx_to_text(data, file), DOCX_MEDIA_TYPE
-    elif is_pdf(data):
-        laid_out, media_type = pdf_to_text(data, file), PDF_MEDIA_TYPE
-    else:
-        text, media_type = decode_text(data, file), "text/plain"
-        laid_out = LaidOutText(text)
-        if _HTML.search(text[:4096]):
-            laid_out, media_type = html_to_text(text), "text/html"
-        elif is_markdown(text):
-            laid_out, media_type = markdown_to_text(text), "text/markdown"
+    document = read_document(data, file)  # by content, whatever the file is called
+    laid_out = document.laid_out
     digest = hashlib.sha256(data).hexdigest()
     source = SourceText(
-        laid_out.text, file, digest, media_type, laid_out.locations, tuple(laid_out.findings)
+        laid_out.text,
+        file,
+        digest,
+        document.media_type,
+        laid_out.locations,
+        tuple(laid_out.findings),
     )
     return extract_text(source)
 

@@ -19,7 +19,7 @@ class LaidOutText:
 
     text: str
     locations: dict[int, Location] = field(default_factory=dict)  # 1-based line → place
-    # What the reader saw but could not lay out with certainty (see markdown_text.py).
+    # What the reader saw but could not lay out with certainty (see readers/markdown.py).
     findings: list[Finding] = field(default_factory=list)
 
 

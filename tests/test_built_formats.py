@@ -10,10 +10,10 @@ from functools import cache
 
 import pytest
 
-from etl.docx_text import DOCX_MEDIA_TYPE
 from etl.extract import extract_bytes
 from etl.model import Report
-from etl.pdf_text import PDF_MEDIA_TYPE
+from etl.readers.docx import DOCX_MEDIA_TYPE
+from etl.readers.pdf import PDF_MEDIA_TYPE
 from tests.conftest import figures, parsed
 from tests.documents import document_from, page_from, pdf_from
 

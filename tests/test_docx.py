@@ -15,9 +15,9 @@ from docx.oxml.ns import nsdecls
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from etl.docx_text import docx_to_text
 from etl.errors import ExtractionError
 from etl.extract import extract_bytes
+from etl.readers.docx import docx_to_text
 from tests.documents import document_from, document_xml, with_document_xml
 
 

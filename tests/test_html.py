@@ -7,7 +7,7 @@ import pytest
 
 from etl.decode import decode_text
 from etl.extract import extract_bytes
-from etl.html_text import html_to_text
+from etl.readers.html import html_to_text
 from tests.conftest import RAW, expected, figures, parsed
 from tests.documents import page_from
 

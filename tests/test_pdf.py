@@ -14,7 +14,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from etl.errors import ExtractionError
 from etl.extract import extract_bytes
-from etl.pdf_text import MAX_PAGES
+from etl.readers.pdf import MAX_PAGES
 from tests.conftest import CORPUS, figures, parsed
 from tests.documents import pdf_document
 

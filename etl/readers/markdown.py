@@ -31,6 +31,7 @@ from etl.cells import is_figure
 from etl.model import Finding
 from etl.table_text import LaidOutText, TableTextWriter
 
+MARKDOWN_MEDIA_TYPE = "text/markdown"
 _PIPE_ROW = re.compile(r"^\s*\|.*\|\s*$")
 _RULE_CELL = re.compile(r"^\s*:?-{3,}:?\s*$")
 _HEADING = re.compile(r"^\s{0,3}#{1,6}\s+")

@@ -21,6 +21,9 @@ from html.parser import HTMLParser
 
 from etl.table_text import LaidOutText, TableTextWriter
 
+HTML_MEDIA_TYPE = "text/html"
+_HTML = re.compile(r"<!DOCTYPE\s+html|<html[\s>]|<table[\s>]|<body[\s>]", re.IGNORECASE)
+
 _SKIPPED = frozenset({"script", "style", "noscript", "template", "select", "option"})
 _BLOCKS = frozenset(
     {"p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "section",
@@ -186,6 +189,11 @@ class _PageText(HTMLParser):
             self._cells[-1].text.append(data)
         else:
             self._flow.append(data)
+
+
+def is_html(text: str) -> bool:
+    """Whether the text is a web page: its first tags say so."""
+    return _HTML.search(text[:4096]) is not None
 
 
 def html_to_text(html: str) -> LaidOutText:

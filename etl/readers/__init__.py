@@ -1,0 +1,86 @@
+"""One thin reader per input format, and the one table from a file's content to its reader.
+
+Each reader only lays its input out as Word-table text (etl/table_text.py: a
+tab-indented line per table cell, a blank line after each row) and records
+where every line stood in the input (page, table, row, column). Titles,
+sections, rows, labels and validation are one parser for every format
+(etl/extract.py), so a report reads the same whichever format it came in.
+
+Formats are recognised by their content, never by the file's name: binary
+formats by their signature first, then — once the bytes are decoded — the
+text formats, plain text last.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from etl.decode import decode_text
+from etl.errors import ExtractionError
+from etl.readers import docx, html, markdown, pdf
+from etl.table_text import LaidOutText
+
+
+@dataclass(frozen=True)
+class Document:
+    """A file laid out for the parser, and the format it was read as."""
+
+    laid_out: LaidOutText
+    media_type: str
+
+
+@dataclass(frozen=True)
+class BinaryFormat:
+    media_type: str
+    label: str  # the format's name on the dashboard, in the template's language
+    recognises: Callable[[bytes], bool]
+    read: Callable[[bytes, str], LaidOutText]  # (bytes, file name) → laid-out text
+
+
+@dataclass(frozen=True)
+class TextFormat:
+    media_type: str
+    label: str
+    recognises: Callable[[str], bool]
+    read: Callable[[str], LaidOutText]
+
+
+def _old_word(data: bytes, file: str) -> LaidOutText:
+    raise ExtractionError(file, "这是旧版 Word 文件（.doc），请在 Word 中另存为 .docx 后再读取")
+
+
+def _plain_text(text: str) -> LaidOutText:
+    return LaidOutText(text)
+
+
+def _always(text: str) -> bool:
+    return True
+
+
+# Tried in this order; the first format that recognises the content reads it.
+BINARY_FORMATS: tuple[BinaryFormat, ...] = (
+    BinaryFormat("application/msword", "Word（.doc）", docx.is_old_word, _old_word),
+    BinaryFormat(docx.DOCX_MEDIA_TYPE, "Word", docx.is_docx, docx.docx_to_text),
+    BinaryFormat(pdf.PDF_MEDIA_TYPE, "PDF", pdf.is_pdf, pdf.pdf_to_text),
+)
+TEXT_FORMATS: tuple[TextFormat, ...] = (
+    TextFormat(html.HTML_MEDIA_TYPE, "网页", html.is_html, html.html_to_text),
+    TextFormat(
+        markdown.MARKDOWN_MEDIA_TYPE, "Markdown", markdown.is_markdown, markdown.markdown_to_text
+    ),
+    TextFormat("text/plain", "文本", _always, _plain_text),
+)
+FORMAT_LABELS = {f.media_type: f.label for f in (*BINARY_FORMATS, *TEXT_FORMATS)}
+
+
+def read_document(data: bytes, file: str) -> Document:
+    """The file laid out for the parser, by the first format that recognises it."""
+    for binary in BINARY_FORMATS:
+        if binary.recognises(data):
+            return Document(binary.read(data, file), binary.media_type)
+    text = decode_text(data, file)
+    for textual in TEXT_FORMATS:
+        if textual.recognises(text):
+            return Document(textual.read(text), textual.media_type)
+    raise AssertionError("plain text recognises every text")  # pragma: no cover
