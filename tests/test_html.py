@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from etl.decode import decode_text
+from etl.errors import ExtractionError
 from etl.extract import extract_bytes
 from etl.readers.html import html_to_text
 from tests.conftest import RAW, expected, figures, parsed
@@ -50,7 +51,7 @@ def test_portal_page_cells_are_in_the_columns_they_are_printed_in() -> None:
 
 def _laid_out(page: str) -> list[tuple[str, int]]:
     """Each table cell of a page: its text and grid column."""
-    laid_out = html_to_text(page)
+    laid_out = html_to_text(page, "page.html")
     lines = laid_out.text.split("\n")
     return [
         (lines[number - 1].strip(), place["col"])
@@ -123,7 +124,7 @@ def test_nbsp_only_cell_is_blank() -> None:
 
 
 def test_scripts_navigation_and_layout_tables_are_not_cells() -> None:
-    text = html_to_text(page_from("2024_huaian_shi").decode()).text
+    text = html_to_text(page_from("2024_huaian_shi").decode(), "page.html").text
     assert "var menu" not in text
     lines = text.split("\n")
     assert "\t首页" in lines  # a navigation cell: harmless, outside every section
@@ -173,3 +174,66 @@ def test_declared_big5_page_is_decoded_as_big5() -> None:
     # The same bytes undeclared are no UTF-8 and read as GB18030: not the page.
     undeclared = page.replace('<meta charset="big5">', "")
     assert decode_text(undeclared.encode("big5"), "big5.html") != undeclared
+
+
+# --- Malformed pages, read as browsers read them --------------------------------
+
+
+def test_text_between_cells_is_read_before_the_table_as_browsers_do() -> None:
+    page = "<table><tr><td>a</td>stray<td>b</td></tr></table>"
+    laid_out = html_to_text(page, "page.html")
+    assert laid_out.text.split("\n") == ["stray", "", "\ta", "\tb", ""]
+    assert _laid_out(page) == [("a", 1), ("b", 2)]
+
+
+def test_a_stray_end_tag_and_rows_outside_tbody_are_read_as_browsers_do() -> None:
+    # </td></td>: the second closes nothing; a <tr> after </thead> is in a
+    # <tbody> of its own, so the thead's rowspan does not reach it.
+    page = (
+        '<table><thead><tr><td rowspan="3">a</td></td><td>b</td></tr></thead><tr><td>c<td>d</table>'
+    )
+    assert _laid_out(page) == [("a", 1), ("b", 2), ("c", 1), ("d", 2)]
+
+
+def test_a_table_inside_a_paragraph_ends_the_paragraph() -> None:
+    laid_out = html_to_text("<p>一、总体情况<table><tr><td>1<td>2</table>后文", "page.html")
+    assert laid_out.text.split("\n") == ["一、总体情况", "", "\t1", "\t2", "", "后文"]
+
+
+# --- Pages that would cost the parser unbounded memory or time -----------------
+
+_TOO_DEEP = "网页的标签嵌套超过 1000 层，不像年度报告，已拒绝读取"
+
+
+@pytest.mark.parametrize(
+    ("body", "problem"),
+    [
+        # 3,000 different <b> left open, reopened in each of 3,000 blocks: 9
+        # million elements (3 GB) from 65 KB.
+        (
+            "<div>" + "".join(f"<b a={i}>" for i in range(3000)) + "</div>" + "<div>x</div>" * 3000,
+            "网页有 3,000 个不同的格式标签（<b>、<font> 等）同时未闭合，不像年度报告，已拒绝读取",
+        ),
+        ("<div>" * 100_000, _TOO_DEEP),
+        ("<span>" * 50_000 + "</i>" * 50_000, _TOO_DEEP),
+        # </span> cannot close a <span> past a <div>: nesting grows.
+        ("<span><div></span>" * 30_000, _TOO_DEEP),
+        (
+            "<b>" * 1_000_001,
+            "网页有 1,000,001 个标签，超过 1,000,000 个的上限，不像年度报告，已拒绝读取",
+        ),
+    ],
+    ids=["reopened-formatting", "nested-divs", "unmatched-end-tags", "blocked-end-tags", "tags"],
+)
+def test_a_page_that_would_exhaust_the_parser_is_refused(body: str, problem: str) -> None:
+    with pytest.raises(ExtractionError) as error:
+        html_to_text(body, "hostile.html")
+    assert (error.value.file, error.value.problem) == ("hostile.html", problem)
+
+
+def test_deep_layout_and_unclosed_paragraphs_are_read() -> None:
+    """What real pages do — tables in cells in tables, thousands of <p> never
+    closed, <font size=2> left open in every cell — passes the limits."""
+    html_to_text("<table><tr><td>" * 300, "deep.html")
+    html_to_text("<p>x" * 100_000, "paragraphs.html")
+    html_to_text("<table>" + "<tr><td><font size=2>1" * 20_000 + "</table>", "fonts.html")

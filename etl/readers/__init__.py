@@ -43,15 +43,19 @@ class TextFormat:
     media_type: str
     label: str
     recognises: Callable[[str], bool]
-    read: Callable[[str], LaidOutText]
+    read: Callable[[str, str], LaidOutText]  # (text, file name) → laid-out text
 
 
 def _old_word(data: bytes, file: str) -> LaidOutText:
     raise ExtractionError(file, "这是旧版 Word 文件（.doc），请在 Word 中另存为 .docx 后再读取")
 
 
-def _plain_text(text: str) -> LaidOutText:
+def _plain_text(text: str, file: str) -> LaidOutText:
     return LaidOutText(text)
+
+
+def _markdown(text: str, file: str) -> LaidOutText:
+    return markdown.markdown_to_text(text)
 
 
 def _always(text: str) -> bool:
@@ -66,9 +70,7 @@ BINARY_FORMATS: tuple[BinaryFormat, ...] = (
 )
 TEXT_FORMATS: tuple[TextFormat, ...] = (
     TextFormat(html.HTML_MEDIA_TYPE, "网页", html.is_html, html.html_to_text),
-    TextFormat(
-        markdown.MARKDOWN_MEDIA_TYPE, "Markdown", markdown.is_markdown, markdown.markdown_to_text
-    ),
+    TextFormat(markdown.MARKDOWN_MEDIA_TYPE, "Markdown", markdown.is_markdown, _markdown),
     TextFormat("text/plain", "文本", _always, _plain_text),
 )
 FORMAT_LABELS = {f.media_type: f.label for f in (*BINARY_FORMATS, *TEXT_FORMATS)}
@@ -82,5 +84,5 @@ def read_document(data: bytes, file: str) -> Document:
     text = decode_text(data, file)
     for textual in TEXT_FORMATS:
         if textual.recognises(text):
-            return Document(textual.read(text), textual.media_type)
+            return Document(textual.read(text, file), textual.media_type)
     raise AssertionError("plain text recognises every text")  # pragma: no cover

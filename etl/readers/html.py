@@ -12,26 +12,50 @@ of the rows above, so a figure's place points at the column it is printed in.
 
 A cell that holds a table of its own is page layout, not data: its text is
 written as plain lines and its inner table read as a table.
+
+The page is parsed by Lexbor (through selectolax), an HTML5 parser: the tree
+is the one a browser builds, whatever the markup leaves out or gets wrong —
+end tags left unwritten, a stray </td>, a row outside any <tbody>, text
+between cells (moved before the table), misnested tags. A page without
+<html>, <head> or <body> (a CMS's stored article body) is a page too: the
+parser supplies them, as a browser does.
 """
 
 from __future__ import annotations
 
 import re
-from html.parser import HTMLParser
+from collections.abc import Iterator
 
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from etl.readers.html_limits import check_page_limits
 from etl.table_text import LaidOutText, TableTextWriter
 
 HTML_MEDIA_TYPE = "text/html"
-_HTML = re.compile(r"<!DOCTYPE\s+html|<html[\s>]|<table[\s>]|<body[\s>]", re.IGNORECASE)
+# A whole page: its first tags say so.
+_PAGE = re.compile(r"<!DOCTYPE\s+html|<html[\s>]|<table[\s>]|<body[\s>]", re.IGNORECASE)
+# A fragment: text that begins with an HTML element's tag (or a comment) and
+# holds a table somewhere, however far down.
+_FRAGMENT_START = re.compile(
+    r"\s*(?:<!--.*?-->\s*)*<(?:p|div|span|table|section|article|h[1-6]|font|center|strong|b|ul"
+    r"|ol|style|meta|link|br|img|a|form|ucapcontent|ucaptitle)[\s/>]",
+    re.IGNORECASE | re.DOTALL,
+)
+_TABLE_TAG = re.compile(r"<table[\s>]", re.IGNORECASE)
 
-_SKIPPED = frozenset({"script", "style", "noscript", "template", "select", "option"})
+_SKIPPED = frozenset(
+    {"script", "style", "noscript", "template", "select", "option", "-comment", "-doctype"}
+)
 _BLOCKS = frozenset(
     {"p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "section",
      "article", "header", "footer", "blockquote", "pre", "hr", "dd", "dt", "caption"}
 )  # fmt: skip
 _CELLS = frozenset({"td", "th"})
 _ROW_GROUPS = frozenset({"thead", "tbody", "tfoot"})
-
+_TEXT = "-text"
+# What lays text out (besides blocks); every other element only holds text.
+_LAYOUT = _CELLS | _ROW_GROUPS | {"title", "table", "tr"}
+_LINE_BREAK = "\x00"  # between plain lines; no text holds it (NUL bytes are refused)
 
 # The largest spans HTML allows; larger values are read as these.
 _MAX_COLSPAN = 1000
@@ -43,9 +67,8 @@ _LEADING_DIGITS = re.compile(r"\s*(\d+)")
 
 
 class _Cell:
-    def __init__(self, column: int, table: int) -> None:
+    def __init__(self, column: int) -> None:
         self.column = column
-        self.table = table  # how many tables were open around it
         self.text: list[str] = []
         self.is_layout = False  # holds a table: its text is flow, not a cell
 
@@ -81,125 +104,128 @@ class _Grid:
         return column
 
 
-def _span(attrs: list[tuple[str, str | None]], name: str, largest: int) -> int:
+def _span(value: str | None, name: str, largest: int) -> int:
     """A colspan or rowspan attribute, read as browsers do (its leading digits;
     values past what HTML allows as the largest, a missing or unreadable one as 1)."""
-    digits = _LEADING_DIGITS.match(dict(attrs).get(name) or "")
+    if not value:
+        return 1
+    digits = _LEADING_DIGITS.match(value)
     span = int(digits.group(1)[:6]) if digits else 1
     if span == 0:
         return largest if name == "rowspan" else 1  # rowspan="0": to the end of the table
     return min(span, largest)
 
 
-class _PageText(HTMLParser):
+class _PageText:
+    """The page's tree, node by node in document order, as table text."""
+
     def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
         self.out = TableTextWriter()
-        self._flow: list[str] = []  # text of the current plain line
+        # Text of the plain lines since the last table cell, row or table: the
+        # lines are written, split at _LINE_BREAK, when the next one begins.
+        self._flow: list[str] = []
         self._cells: list[_Cell] = []  # open cells, innermost last
         self._grids: list[_Grid] = []  # one per open table, innermost last
-        self._skipping = 0
         self._titles = 0  # the first <title> names the report; later ones are portal chrome
+        self.sink = self._flow  # where text goes: the open data cell's text, or the flow
 
-    def _end_flow_line(self) -> None:
-        self.out.text_line("".join(self._flow))
-        self._flow = []
+    def read(self, root: LexborNode) -> None:
+        """Every node under ``root``, depth first. The open elements are a list,
+        not the call stack, so a deeply nested page needs no deep recursion.
+        Most elements (<span>, <font>, <a> …) only hold text: they are entered
+        without a word; blocks break lines; tables, rows and cells lay them out."""
+        open_elements: list[tuple[str, Iterator[LexborNode]]] = [("", iter((root,)))]
+        enter = open_elements.append
+        while open_elements:
+            tag, children = open_elements[-1]
+            for node in children:
+                name = node.tag
+                if name == _TEXT:
+                    self.sink.append(node.text_content or "")
+                    continue
+                if name is None or name in _SKIPPED:
+                    continue
+                if name in _BLOCKS:
+                    # A line break; in a data cell a space (the cell is one line).
+                    self.sink.append("\n" if self.sink is not self._flow else _LINE_BREAK)
+                elif name in _LAYOUT and not self._start(name, node):
+                    continue
+                enter((name, node.iter(include_text=True)))
+                break
+            else:  # every child read: the element ends
+                open_elements.pop()
+                if tag in _LAYOUT:
+                    self._end(tag)
+                elif tag in _BLOCKS and self.sink is self._flow:
+                    self._flow.append(_LINE_BREAK)
+        self._end_flow()
+
+    def _end_flow(self) -> None:
+        """The plain lines since the last cell, row or table, written."""
+        if self._flow:
+            for line in "".join(self._flow).split(_LINE_BREAK):
+                self.out.text_line(line)
+            self._flow.clear()
 
     def _in_data_cell(self) -> bool:
         return bool(self._cells) and not self._cells[-1].is_layout
 
-    def _close_cells(self) -> None:
-        """End the open cells of the innermost table: HTML lets </td> go unwritten
-        before the next cell, the next row or the table's end."""
-        while self._cells and self._cells[-1].table >= len(self._grids):
-            cell = self._cells.pop()
-            if cell.is_layout:
-                self._end_flow_line()
-            else:
-                self.out.cell("".join(cell.text), cell.column)
-
-    def end(self) -> None:
-        """The end of the page: cells still open (a page cut off mid-table) are kept."""
-        self._grids.clear()
-        self._close_cells()
-        self._end_flow_line()
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+    def _start(self, tag: str, node: LexborNode) -> bool:
+        """A title, table, row group, row or cell begins; False when what it holds is not read."""
+        self._end_flow()
         if tag == "title":
             self._titles += 1
-        if tag in _SKIPPED or (tag == "title" and self._titles > 1):
-            self._skipping += 1
-        elif tag == "title":
-            self._end_flow_line()
-        elif tag == "table":
-            self._end_flow_line()
+            return self._titles == 1
+        if tag == "table":
             if self._in_data_cell():  # the cell is layout: what it held so far is lines
                 cell = self._cells[-1]
                 cell.is_layout = True
                 for line in "".join(cell.text).split("\n"):
                     self.out.text_line(line)
                 cell.text = []
+                self.sink = self._flow
             self.out.start_table()
             self._grids.append(_Grid())
         elif tag == "tr":
-            self._close_cells()
-            self._end_flow_line()
             self.out.start_row()
             if self._grids:
                 self._grids[-1].start_row()
-        elif tag in _ROW_GROUPS and self._grids:
-            self._grids[-1].start_row_group()
-        elif tag in _CELLS:
-            self._close_cells()
-            self._end_flow_line()
-            colspan = _span(attrs, "colspan", _MAX_COLSPAN)
-            rowspan = _span(attrs, "rowspan", _MAX_ROWSPAN)
-            column = self._grids[-1].place(colspan, rowspan) if self._grids else 1
-            self._cells.append(_Cell(column, len(self._grids)))
-        elif tag in _BLOCKS:
-            if self._in_data_cell():  # a line break in a cell: a space, unless the cell is layout
-                self._cells[-1].text.append("\n")
-            else:
-                self._end_flow_line()
-
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in ("br", "hr"):
-            self.handle_starttag(tag, attrs)
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in _SKIPPED or (tag == "title" and self._titles > 1):
-            self._skipping = max(self._skipping - 1, 0)
-        elif tag == "title":
-            self._end_flow_line()
-        elif tag in _CELLS or tag == "tr":
-            self._close_cells()
-        elif tag == "table":
-            self._close_cells()
-            self._end_flow_line()
-            self.out.end_table()
+        elif tag in _ROW_GROUPS:
             if self._grids:
-                self._grids.pop()
-        elif tag in _BLOCKS and not self._in_data_cell():
-            self._end_flow_line()
+                self._grids[-1].start_row_group()
+        else:  # a cell
+            attributes = node.attrs
+            colspan = _span(attributes.get("colspan"), "colspan", _MAX_COLSPAN)
+            rowspan = _span(attributes.get("rowspan"), "rowspan", _MAX_ROWSPAN)
+            # A cell outside any table is foreign content (<svg><td>): column 1.
+            column = self._grids[-1].place(colspan, rowspan) if self._grids else 1
+            self._cells.append(_Cell(column))
+            self.sink = self._cells[-1].text
+        return True
 
-    def handle_data(self, data: str) -> None:
-        if self._skipping:
-            return
-        if self._in_data_cell():
-            self._cells[-1].text.append(data)
-        else:
-            self._flow.append(data)
+    def _end(self, tag: str) -> None:
+        self._end_flow()
+        if tag in _CELLS:
+            cell = self._cells.pop()
+            if not cell.is_layout:
+                self.out.cell("".join(cell.text), cell.column)
+            self.sink = self._cells[-1].text if self._in_data_cell() else self._flow
+        elif tag == "table":
+            self.out.end_table()
+            self._grids.pop()
 
 
 def is_html(text: str) -> bool:
-    """Whether the text is a web page: its first tags say so."""
-    return _HTML.search(text[:4096]) is not None
+    """Whether the text is a web page (its first tags say so) or a fragment of
+    one: text beginning with an HTML element's tag, with a table in it."""
+    if _PAGE.search(text[:4096]) is not None:
+        return True
+    return _FRAGMENT_START.match(text) is not None and _TABLE_TAG.search(text) is not None
 
 
-def html_to_text(html: str) -> LaidOutText:
+def html_to_text(html: str, file: str) -> LaidOutText:
     """The text of a web page, tables laid out as Word-table text."""
+    check_page_limits(html, file)
     page = _PageText()
-    page.feed(html)
-    page.close()
-    page.end()
+    page.read(LexborHTMLParser(html).root)
     return page.out.result()
