@@ -37,10 +37,19 @@ _DECLARATION_BYTES = 4096
 # Western charsets are left out too: declared on a Chinese page they are a
 # server's default, and they would "decode" any bytes into nonsense.
 _HONOURED = frozenset({"big5", "big5hkscs", "cp950", "hz"})
+# A charset given outside the page (a MIME header) is the browser's: honoured
+# for UTF-8 and the GB family too; GB2312 and GBK bytes read as GB18030, their
+# superset (pages labelled GB2312 use GBK characters).
+_HONOURED_OUTSIDE = _HONOURED | {"utf-8", "gb2312", "gbk", "gb18030"}
+_SUPERSETS = {"gb2312": "gb18030", "gbk": "gb18030"}
 
 
-def decode_text(data: bytes, file: str) -> str:
+def decode_text(data: bytes, file: str, charset: str | None = None) -> str:
     """The text of a report.
+
+    ``charset`` is one given outside the bytes (a MIME part's header, which a
+    browser writes as the encoding it read the page in): UTF-8, a GB or Big5
+    charset, or HZ is honoured when the bytes decode cleanly in it.
 
     Bytes that are UTF-8 throughout are UTF-8; bytes with no Chinese UTF-8 line
     are GB18030 (a superset of GBK and GB2312). A file stitched together from
@@ -56,12 +65,13 @@ def decode_text(data: bytes, file: str) -> str:
             return _checked(data.decode(encoding, errors="replace"), file)
     if b"\x00" in data:
         raise ExtractionError(file, _BINARY)
-    declared = _declared_encoding(data)
-    if declared in _HONOURED:
-        try:
-            return _checked(data.decode(declared), file)
-        except UnicodeDecodeError:
-            pass  # a declaration the bytes do not bear out: read them as they are
+    given = _codec(charset.encode("ascii", "replace")) if charset else None
+    for declared, honoured in ((given, _HONOURED_OUTSIDE), (_declared_encoding(data), _HONOURED)):
+        if declared in honoured:
+            try:
+                return _checked(data.decode(_SUPERSETS.get(declared, declared)), file)
+            except UnicodeDecodeError:
+                pass  # a declaration the bytes do not bear out: read them as they are
     try:
         return _checked(data.decode("utf-8"), file)
     except UnicodeDecodeError:
@@ -89,10 +99,14 @@ def _declared_encoding(data: bytes) -> str | None:
     match = _DECLARED.search(data[:_DECLARATION_BYTES])
     if match is None:
         return None
-    label = (match.group(1) or match.group(2)).decode("ascii").lower()
+    return _codec(match.group(1) or match.group(2))
+
+
+def _codec(label: bytes) -> str | None:
+    """A charset label as Python's codec name, without underscores."""
     try:
-        return codecs.lookup(label).name.replace("_", "")
-    except LookupError:
+        return codecs.lookup(label.decode("ascii").lower()).name.replace("_", "")
+    except (LookupError, UnicodeDecodeError):
         return None
 
 

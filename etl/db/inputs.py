@@ -25,6 +25,7 @@ from etl.errors import ExtractionError
 from etl.extract import extract_path
 from etl.files import read_bytes
 from etl.model import Report
+from etl.readers import portal_json
 from etl.reports import parse_report_json
 from etl.validate import revalidate
 
@@ -33,8 +34,8 @@ PARALLEL_FROM = 200  # inputs; fewer are read in this process
 CHUNK = 64  # inputs sent to a worker at a time
 # What a folder is searched for; a file named on the command line is read whatever its name.
 REPORT_SUFFIXES = frozenset(
-    {JSON_SUFFIX, ".txt", ".md", ".markdown", ".html", ".htm", ".shtml", ".xhtml", ".docx", ".doc",
-     ".pdf"}
+    {JSON_SUFFIX, ".txt", ".md", ".markdown", ".html", ".htm", ".shtml", ".xhtml", ".mht",
+     ".mhtml", ".docx", ".doc", ".pdf"}
 )  # fmt: skip
 
 
@@ -62,11 +63,9 @@ def read_input(path: Path) -> StoredReport | Reject:
     """One input as a report ready to store, or the reason it cannot be."""
     try:
         if path.suffix.lower() == JSON_SUFFIX:
-            data = read_bytes(path)
-            report = parse_report_json(data, str(path))
+            report, data = _json_input(read_bytes(path), path)
         else:
-            report = extract_path(path)
-            data = None
+            report, data = extract_path(path), None
         findings = revalidate(report)
     except ExtractionError as error:
         return Reject(str(path), error.problem)
@@ -74,6 +73,19 @@ def read_input(path: Path) -> StoredReport | Reject:
         return Reject(str(path), f"内部错误（{type(error).__name__}: {error}），请报告此问题")
     content = hashlib.sha256(data).hexdigest() if data is not None else content_sha256(report)
     return StoredReport(report, findings, str(path), content)
+
+
+def _json_input(data: bytes, path: Path) -> tuple[Report, bytes | None]:
+    """A .json file: canonical report JSON, or else — when it holds a web page,
+    a portal's reply (etl/readers/portal_json.py) — a raw report, extracted
+    (no bytes returned: its content is the report's). Canonical JSON is read
+    first, so it never pays for the look; a bad one keeps its message."""
+    try:
+        return parse_report_json(data, str(path)), data
+    except ExtractionError:
+        if not portal_json.holds_a_page(data):
+            raise
+    return extract_path(path), None
 
 
 def content_sha256(report: Report) -> str:

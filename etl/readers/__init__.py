@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from etl.decode import decode_text
 from etl.errors import ExtractionError
-from etl.readers import docx, html, markdown, pdf
+from etl.readers import docx, html, markdown, mht, pdf, portal_json
 from etl.table_text import LaidOutText
 
 
@@ -67,8 +67,16 @@ BINARY_FORMATS: tuple[BinaryFormat, ...] = (
     BinaryFormat("application/msword", "Word（.doc）", docx.is_old_word, _old_word),
     BinaryFormat(docx.DOCX_MEDIA_TYPE, "Word", docx.is_docx, docx.docx_to_text),
     BinaryFormat(pdf.PDF_MEDIA_TYPE, "PDF", pdf.is_pdf, pdf.pdf_to_text),
+    BinaryFormat(mht.MHT_MEDIA_TYPE, "单一文件网页（.mht）", mht.is_mht, mht.mht_to_text),
 )
 TEXT_FORMATS: tuple[TextFormat, ...] = (
+    # Before web pages: a reply's page may begin with <html> near its top.
+    TextFormat(
+        portal_json.PORTAL_JSON_MEDIA_TYPE,
+        "网站接口 JSON",
+        portal_json.is_portal_reply,
+        portal_json.portal_reply_to_text,
+    ),
     TextFormat(html.HTML_MEDIA_TYPE, "网页", html.is_html, html.html_to_text),
     TextFormat(markdown.MARKDOWN_MEDIA_TYPE, "Markdown", markdown.is_markdown, _markdown),
     TextFormat("text/plain", "文本", _always, _plain_text),
