@@ -74,8 +74,8 @@ def _page_part(message: Message) -> Message | None:
 def _body(part: Message, file: str) -> bytes:
     """The part's bytes, its transfer encoding undone."""
     payload = part.get_payload()
-    # The message was parsed from bytes: its text keeps every byte as it was.
-    raw = payload.encode("ascii", "surrogateescape") if isinstance(payload, str) else b""
+    # Parsed from bytes, the text keeps every byte as it was (surrogate escapes).
+    raw = payload.encode("utf-8", "surrogateescape") if isinstance(payload, str) else b""
     encoding = str(part.get("Content-Transfer-Encoding", "")).strip().lower()
     if encoding == "quoted-printable":
         return binascii.a2b_qp(raw)
