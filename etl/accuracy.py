@@ -4,7 +4,10 @@ Every ``STEM.json`` under the expected folder (tests/expected) holds a
 report's figures written by hand from the original document. The report is
 extracted from the corpus — each ``raw/STEM.*`` file and the original
 ``orig/STEM.pdf`` when there is one, each on its own line — and compared cell
-by cell.
+by cell. A web page is also read in each form it reaches offices in, built
+from it on the fly (etl/saved_pages.py): its body as a CMS fragment, saved as
+.mht in GBK (quoted-printable) and UTF-8 (base64), and as a portal's JSON
+reply — each on its own line, ``raw/STEM.html→mht GBK``.
 
 What counts as a cell: every figure the expected file gives for sections 二, 三
 and 四, and its ``headline`` figures (the 主动公开 count of section 一 and the
@@ -22,8 +25,10 @@ from __future__ import annotations
 
 import argparse
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -32,10 +37,12 @@ from rich.table import Table
 
 from etl import template
 from etl.db.cellkeys import cell_key_index, cell_keys
+from etl.decode import decode_text
 from etl.errors import ExtractionError
-from etl.extract import extract_path
+from etl.extract import extract_bytes, extract_path
 from etl.files import read_bytes
 from etl.model import Location, Report
+from etl.saved_pages import saved_forms
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_EXPECTED = ROOT / "tests" / "expected"
@@ -46,6 +53,7 @@ TABLE_COLUMNS = {
     "review_litigation": template.REVIEW_COLUMNS,
 }
 SECTIONS = ("headline", "proactive", "applications", "review_litigation")
+WEB_PAGE_SUFFIXES = (".html", ".htm")
 
 
 class Absent(Enum):
@@ -155,14 +163,25 @@ def measure(expected_dir: Path, corpus: Path) -> AccuracyResult:
             files.append(FileAccuracy(stem, f"raw/{stem}.*", len(want), 0, (), missing))
         for path in inputs:
             name = path.relative_to(corpus).as_posix()
-            try:
-                report = extract_path(path)
-            except ExtractionError as error:
-                files.append(FileAccuracy(stem, name, len(want), 0, (), error.problem))
-                continue
-            exact, differences = compare(want, report)
-            files.append(FileAccuracy(stem, name, len(want), exact, differences))
+            files.append(_measured(stem, name, want, partial(extract_path, path)))
+            if path.suffix.lower() in WEB_PAGE_SUFFIXES:  # and the page's other forms
+                page = decode_text(read_bytes(path), str(path))
+                for form, data in saved_forms(page).items():
+                    read = partial(extract_bytes, data, path.name)
+                    files.append(_measured(stem, f"{name}→{form}", want, read))
     return AccuracyResult(expected_dir, corpus, tuple(files))
+
+
+def _measured(
+    stem: str, name: str, want: dict[CellKey, Value], extract: Callable[[], Report]
+) -> FileAccuracy:
+    """One input read and compared, or the reason it could not be read."""
+    try:
+        report = extract()
+    except ExtractionError as error:
+        return FileAccuracy(stem, name, len(want), 0, (), error.problem)
+    exact, differences = compare(want, report)
+    return FileAccuracy(stem, name, len(want), exact, differences)
 
 
 def compare(want: dict[CellKey, Value], report: Report) -> tuple[int, tuple[Difference, ...]]:

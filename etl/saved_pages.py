@@ -69,7 +69,7 @@ def saved_forms(html: str) -> dict[str, bytes]:
     body = page_body(html)
     return {
         "片段": body.encode("utf-8"),
-        ".mht GBK quoted-printable": single_file_page(html, "gbk", "quoted-printable"),
-        ".mht UTF-8 base64": single_file_page(html, "utf-8", "base64"),
+        "mht GBK": single_file_page(html, "gbk", "quoted-printable"),
+        "mht UTF-8": single_file_page(html, "utf-8", "base64"),
         "JSON": portal_reply(page_title(html), body),
     }

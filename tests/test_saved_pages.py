@@ -29,8 +29,8 @@ BUILT_STEMS = ("2024_huaian_shi", "2023_huaian_hongzequ", "2021_zhenhai_jingxinj
 TABLES = ("proactive", "applications", "review_litigation")
 MEDIA_TYPES = {
     "片段": HTML_MEDIA_TYPE,
-    ".mht GBK quoted-printable": MHT_MEDIA_TYPE,
-    ".mht UTF-8 base64": MHT_MEDIA_TYPE,
+    "mht GBK": MHT_MEDIA_TYPE,
+    "mht UTF-8": MHT_MEDIA_TYPE,
     "JSON": PORTAL_JSON_MEDIA_TYPE,
 }
 
