@@ -6,7 +6,9 @@ The inputs are the corpus's complete reports (SOURCES.tsv), grouped by the
 format the extractor recognises in them: plain text, a saved web page,
 Markdown; the original PDFs of corpus/orig; and, since the corpus has no Word
 file, a .docx built with python-docx from each complete text report
-(tests/documents.py), checked to read back the text report's figures. Each
+(tests/documents.py), checked to read back the text report's figures; and
+each saved web page in its other forms (a CMS fragment, .mht in GBK and
+UTF-8, a portal's JSON reply; etl/saved_pages.py). Each
 format's reports are parsed over and over for about ``--seconds`` a round,
 every cache cleared before every report (the cold figure of parse_text.py: no
 report is helped by an earlier one), pinned to one core; the median rate over
@@ -23,8 +25,10 @@ import time
 
 from benchmarks.parse_text import CORPUS as RAW
 from benchmarks.parse_text import median_rate
+from etl.decode import decode_text
 from etl.extract import clear_caches, extract_bytes
 from etl.model import Report
+from etl.saved_pages import saved_forms
 from tests.documents import word_document
 
 SOURCES = RAW.parent / "SOURCES.tsv"
@@ -35,6 +39,13 @@ FORMATS = {
     "text/markdown": "Markdown",
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "Word (.docx)",
     "application/pdf": "PDF",
+}
+# Each saved web page is also read in its other forms, built from it (etl/saved_pages.py).
+SAVED_FORMS = {
+    "片段": "HTML fragment",
+    "mht GBK": ".mht (GBK, quoted-printable)",
+    "mht UTF-8": ".mht (UTF-8, base64)",
+    "JSON": "portal JSON reply",
 }
 
 Inputs = list[tuple[str, bytes]]
@@ -54,7 +65,8 @@ def _values(report: Report) -> list:
 
 def inputs_by_format() -> dict[str, Inputs]:
     """Format → (file name, bytes) of each report, as the extractor recognises it."""
-    by_format: dict[str, Inputs] = {label: [] for label in FORMATS.values()}
+    labels = [*FORMATS.values(), *SAVED_FORMS.values()]
+    by_format: dict[str, Inputs] = {label: [] for label in labels}
     for name in _complete_reports():
         data = (RAW / name).read_bytes()
         report = extract_bytes(data, name)
@@ -65,6 +77,9 @@ def inputs_by_format() -> dict[str, Inputs]:
             if _values(extract_bytes(document, docx_name)) != _values(report):
                 raise SystemExit(f"{docx_name}: the Word version does not read back the same")
             by_format["Word (.docx)"].append((docx_name, document))
+        if report.source.media_type == "text/html":
+            for form, saved in saved_forms(decode_text(data, name)).items():
+                by_format[SAVED_FORMS[form]].append((name, saved))
     for path in sorted(ORIG.glob("*.pdf")):
         by_format["PDF"].append((path.name, path.read_bytes()))
     return by_format
