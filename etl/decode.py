@@ -169,9 +169,13 @@ _GB2312 = _gb2312_characters()
 
 
 def _checked(text: str, file: str) -> str:
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if _TO_SPACE.search(text) is None:  # most text: one scan, nothing to replace
+        return text
     controls = len(_CONTROL_PATTERN.findall(text))
     if controls > _MAX_CONTROL_SHARE * len(text):
         raise ExtractionError(file, _BINARY)
     # The parser uses two control characters as cell markers: none may remain.
     # Zero-width characters and stray byte-order marks are invisible spacing.
-    return _TO_SPACE.sub(" ", text.replace("\r\n", "\n").replace("\r", "\n"))
+    return _TO_SPACE.sub(" ", text)

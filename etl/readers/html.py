@@ -225,7 +225,8 @@ def is_html(text: str) -> bool:
 
 def html_to_text(html: str, file: str) -> LaidOutText:
     """The text of a web page, tables laid out as Word-table text."""
-    check_page_limits(html, file)
+    encoded = html.encode("utf-8", "replace")  # what the parser reads: UTF-8 bytes
+    check_page_limits(encoded, file)
     page = _PageText()
-    page.read(LexborHTMLParser(html).root)
+    page.read(LexborHTMLParser(encoded).root)
     return page.out.result()

@@ -37,21 +37,30 @@ MAX_DEPTH = 1000
 # depth scan (about 0.3 µs a tag) is left out.
 _DEPTH_SCAN_FROM = 20_000
 
-_FORMATTING_NAMES = "a|b|big|code|em|font|i|nobr|s|small|strike|strong|tt|u"
-_FORMATTING_TAG = re.compile(rf"<(/?)({_FORMATTING_NAMES})(?=[\s/>])[^<>]*>?", re.IGNORECASE)
-_ANY_TAG = re.compile(r"<(/?)([A-Za-z][^\s/<>]*)")
-_VOID = frozenset(
-    {"area", "base", "basefont", "bgsound", "br", "col", "embed", "frame", "hr", "image", "img",
-     "input", "keygen", "link", "meta", "param", "source", "track", "wbr"}
+# The page is scanned as UTF-8 bytes in lower case: ASCII tag names match at
+# C speed, and no byte of a multi-byte character is ASCII.
+_FORMATTING_TAG = re.compile(
+    rb"<(/?)(a|b|big|code|em|font|i|nobr|s|small|strike|strong|tt|u)(?=[\s/>])[^<>]*>?"
+)
+_ANY_TAG = re.compile(rb"<(/?)([a-z][^\s/<>]*)")
+
+
+def _names(*names: str) -> frozenset[bytes]:
+    return frozenset(name.encode("ascii") for name in names)
+
+
+_VOID = _names(
+    "area", "base", "basefont", "bgsound", "br", "col", "embed", "frame", "hr", "image", "img",
+    "input", "keygen", "link", "meta", "param", "source", "track", "wbr"
 )  # fmt: skip
 # A new one of these ends the one open just before it (a <p> ends a <p> …).
-_ENDS_ITS_LIKE = frozenset(
-    {"p", "li", "dd", "dt", "option", "optgroup", "td", "th", "tr", "tbody", "thead", "tfoot"}
+_ENDS_ITS_LIKE = _names(
+    "p", "li", "dd", "dt", "option", "optgroup", "td", "th", "tr", "tbody", "thead", "tfoot"
 )
 # An end tag of an element of these is looked for down to the nearest of _SCOPE;
 # any other end tag only down to the nearest of these ("special" in the standard).
-_SPECIAL = frozenset(
-    {"address", "applet", "area", "article", "aside", "base", "basefont", "bgsound",
+_SPECIAL = _names(
+    "address", "applet", "area", "article", "aside", "base", "basefont", "bgsound",
      "blockquote", "body", "br", "button", "caption", "center", "col", "colgroup", "dd",
      "details", "dir", "div", "dl", "dt", "embed", "fieldset", "figcaption", "figure",
      "footer", "form", "frame", "frameset", "h1", "h2", "h3", "h4", "h5", "h6", "head",
@@ -59,41 +68,42 @@ _SPECIAL = frozenset(
      "main", "marquee", "menu", "meta", "nav", "noembed", "noframes", "noscript", "object",
      "ol", "p", "param", "plaintext", "pre", "script", "search", "section", "select",
      "source", "style", "summary", "table", "tbody", "td", "template", "textarea", "tfoot",
-     "th", "thead", "title", "tr", "track", "ul", "wbr", "xmp"}
+     "th", "thead", "title", "tr", "track", "ul", "wbr", "xmp"
 )  # fmt: skip
-_SCOPE = frozenset({"applet", "caption", "html", "table", "td", "th", "marquee", "object"})
+_SCOPE = _names("applet", "caption", "html", "table", "td", "th", "marquee", "object")
 
 
-def check_page_limits(html: str, file: str) -> None:
-    """Refuse a page that would take the parser unbounded memory or time."""
-    tags = html.count("<")
+def check_page_limits(page: bytes, file: str) -> None:
+    """Refuse a page (UTF-8) that would take the parser unbounded memory or time."""
+    tags = page.count(b"<")
     if tags > MAX_TAGS:
         raise ExtractionError(
             file, f"网页有 {tags:,} 个标签，超过 {MAX_TAGS:,} 个的上限，不像年度报告，已拒绝读取"
         )
-    reopened = _most_formatting_open(html)
+    lowered = page.lower()
+    reopened = _most_formatting_open(lowered)
     if 2 * tags * reopened > MAX_REOPENED:
         raise ExtractionError(
             file,
             f"网页有 {reopened:,} 个不同的格式标签（<b>、<font> 等）同时未闭合，"
             "不像年度报告，已拒绝读取",
         )
-    if tags > _DEPTH_SCAN_FROM and _deepest_nesting(html) + reopened > MAX_DEPTH:
+    if tags > _DEPTH_SCAN_FROM and _deepest_nesting(lowered) + reopened > MAX_DEPTH:
         raise ExtractionError(file, f"网页的标签嵌套超过 {MAX_DEPTH} 层，不像年度报告，已拒绝读取")
 
 
-def _most_formatting_open(html: str) -> int:
+def _most_formatting_open(page: bytes) -> int:
     """At most how many formatting elements the parser keeps to reopen at once.
 
     Each start tag adds one; an end tag takes off the latest of its name. Up to
     three with the same tag text count (the standard's limit, by tag name and
     attributes). The parser also forgets them at every table cell; this count
     does not, so it never counts fewer than the parser holds."""
-    open_by_name: dict[str, list[str]] = {}
-    copies: dict[str, int] = {}  # tag text → how many of it are open (at most 3 count)
+    open_by_name: dict[bytes, list[bytes]] = {}
+    copies: dict[bytes, int] = {}  # tag text → how many of it are open (at most 3 count)
     counted = most = 0
-    for tag in _FORMATTING_TAG.finditer(html):
-        is_end, name = tag.group(1), tag.group(2).lower()
+    for tag in _FORMATTING_TAG.finditer(page):
+        is_end, name = tag.group(1), tag.group(2)
         if is_end:
             opened = open_by_name.get(name)
             if opened:
@@ -102,7 +112,7 @@ def _most_formatting_open(html: str) -> int:
                 if copies[text] < 3:
                     counted -= 1
             continue
-        text = tag.group().lower()
+        text = tag.group()
         open_by_name.setdefault(name, []).append(text)
         copies[text] = copies.get(text, 0) + 1
         if copies[text] <= 3:
@@ -111,14 +121,14 @@ def _most_formatting_open(html: str) -> int:
     return most
 
 
-def _deepest_nesting(html: str) -> int:
+def _deepest_nesting(page: bytes) -> int:
     """At most how deep the parser's open elements go: every start tag opens an
     element (void ones excepted; a <p>, <li>, <td> … first ends one of its kind
     as its end tag would), and an end tag closes only what the standard lets it
     close — down to its element, past no boundary the standard stops at."""
     stack = _OpenElements()
-    for tag in _ANY_TAG.finditer(html):
-        is_end, name = tag.group(1), tag.group(2).lower()
+    for tag in _ANY_TAG.finditer(page):
+        is_end, name = tag.groups()
         if is_end:
             stack.close(name)
         elif name not in _VOID:
@@ -135,13 +145,13 @@ class _OpenElements:
     element of a name and the nearest boundary above which an end tag stops."""
 
     def __init__(self) -> None:
-        self.names: list[str] = []
+        self.names: list[bytes] = []
         self.deepest = 0
-        self._at: dict[str, list[int]] = {}  # name → where it is open, innermost last
+        self._at: dict[bytes, list[int]] = {}  # name → where it is open, innermost last
         self._special: list[int] = []
         self._scope: list[int] = []
 
-    def open(self, name: str) -> None:
+    def open(self, name: bytes) -> None:
         self._at.setdefault(name, []).append(len(self.names))
         if name in _SPECIAL:
             self._special.append(len(self.names))
@@ -150,7 +160,7 @@ class _OpenElements:
         self.names.append(name)
         self.deepest = max(self.deepest, len(self.names))
 
-    def close(self, name: str) -> None:
+    def close(self, name: bytes) -> None:
         """The end tag of ``name``: the latest such element and everything in
         it are closed, unless a boundary stands in between."""
         at = self._at.get(name)
