@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from functools import lru_cache
 
 from etl.agency import find_title
 from etl.readers.html import html_to_text, is_html
@@ -54,6 +55,7 @@ def portal_reply_to_text(text: str, file: str) -> LaidOutText:
     return LaidOutText(f"{title}\n{laid_out.text}", locations, laid_out.findings)
 
 
+@lru_cache(maxsize=1)  # recognising a reply and reading it look once
 def _page_and_title(text: str) -> tuple[str, str | None] | None:
     """The reply's page and, if a string of it is a report title, that title."""
     if not text.lstrip().startswith(("{", "[")) or not any(m in text for m in _TAG_MARKS):
