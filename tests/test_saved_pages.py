@@ -11,9 +11,11 @@ import re
 from functools import cache
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from etl.db.inputs import read_input
+from etl.db.load import load
 from etl.errors import ExtractionError
 from etl.extract import extract_bytes
 from etl.model import Report
@@ -171,6 +173,31 @@ def test_load_reads_a_portal_reply_json_as_a_raw_report(tmp_path: Path) -> None:
     broken.write_text(json.dumps(bad, ensure_ascii=False), encoding="utf-8")
     reject = read_input(broken)
     assert reject.reason.startswith("不是有效的报告 JSON：year：")
+
+
+def test_a_folder_of_saved_pages_loads_each_by_its_content(tmp_path: Path) -> None:
+    """.mht and .mhtml found in a folder; a .json that is a portal's reply read as
+    a raw report beside canonical report JSON."""
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    (folder / "fagaiju.mht").write_bytes(single_file_page(_page("shuyang"), "gbk", "base64"))
+    huaian = parsed("2024_huaian_shi")
+    page = _page("2024_huaian_shi")
+    (folder / "huaian.json").write_bytes(portal_reply(huaian.agency.name, page_body(page)))
+    (folder / "zhenhai.json").write_text(parsed("2021_zhenhai_jingxinju").to_json(), "utf-8")
+    hongze = single_file_page(_page("2023_huaian_hongzequ"), "utf-8", "quoted-printable")
+    (folder / "hongze.mhtml").write_bytes(hongze)
+    db = tmp_path / "x.duckdb"
+    summary = load([folder], db)
+    assert (summary.loaded, summary.rejects) == (4, [])
+    with duckdb.connect(str(db), read_only=True) as con:
+        rows = con.execute("SELECT source_file, media_type FROM reports").fetchall()
+    assert sorted(rows) == [
+        ("2021_zhenhai_jingxinju.txt", "text/plain"),  # canonical JSON, as it was parsed
+        ("fagaiju.mht", MHT_MEDIA_TYPE),
+        ("hongze.mhtml", MHT_MEDIA_TYPE),
+        ("huaian.json", PORTAL_JSON_MEDIA_TYPE),
+    ]
 
 
 def test_a_single_file_page_without_a_page_part_is_refused() -> None:
