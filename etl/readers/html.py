@@ -55,7 +55,9 @@ _ROW_GROUPS = frozenset({"thead", "tbody", "tfoot"})
 _TEXT = "-text"
 # What lays text out (besides blocks); every other element only holds text.
 _LAYOUT = _CELLS | _ROW_GROUPS | {"title", "table", "tr"}
-_LINE_BREAK = "\x00"  # between plain lines; no text holds it (NUL bytes are refused)
+# Between plain lines. No text holds it: decoding refuses NUL bytes (and
+# cleans what JSON escapes spell), and the parser reads &#0; as U+FFFD.
+_LINE_BREAK = "\x00"
 
 # The largest spans HTML allows; larger values are read as these.
 _MAX_COLSPAN = 1000

@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from functools import lru_cache
 
 from etl.agency import find_title
+from etl.decode import decode_text
 from etl.readers.html import html_to_text, is_html
 from etl.table_text import LaidOutText
 
@@ -46,13 +47,20 @@ def holds_a_page(data: bytes) -> bool:
 def portal_reply_to_text(text: str, file: str) -> LaidOutText:
     found = _page_and_title(text)
     assert found is not None, "read only once recognised"
-    page, title = found
+    # JSON escapes can spell any character (\u0000, \u001e …): the strings are
+    # checked and cleaned as any decoded text is.
+    page, title = (_as_text(string, file) if string else string for string in found)
+    assert page is not None
     laid_out = html_to_text(page, file)
     if title is None or _title_of(laid_out.text.split("\n")) == _title_of([title]):
         return laid_out
     # The title first; every line of the page one further down.
     locations = {line + 1: place for line, place in laid_out.locations.items()}
     return LaidOutText(f"{title}\n{laid_out.text}", locations, laid_out.findings)
+
+
+def _as_text(string: str, file: str) -> str:
+    return decode_text(string.encode("utf-8", "replace"), file)
 
 
 @lru_cache(maxsize=1)  # recognising a reply and reading it look once
