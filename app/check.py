@@ -39,7 +39,8 @@ from etl.readers import FORMAT_LABELS
 MAX_UPLOAD_MB = 20  # also server.maxUploadSize in .streamlit/config.toml
 MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * 1024 * 1024  # Streamlit's MB
 FORMATS = (
-    "文本（.txt）、网页（.html、.htm、.shtml）、Word（.docx）、带文字层的 PDF、Markdown（.md）"
+    "文本（.txt）、网页（.html、.htm、.shtml）、Word（.docx、.doc）、WPS（.wps）、RTF（.rtf）、"
+    "ODT（.odt）、带文字层的 PDF、Markdown（.md）"
 )
 # Report ids in the scratch database: the uploaded report must come after the
 # previous year's, as a newly loaded report does, for the cross-year rules.

@@ -1,6 +1,6 @@
 """Word documents: built with python-docx from a real report's figures
 (tests/documents.py), with the merged cells real reports have, and read back
-exactly; old, damaged and oversized files refused with their own message."""
+exactly; damaged and oversized files refused with their own message."""
 
 from __future__ import annotations
 
@@ -20,13 +20,6 @@ from etl.errors import ExtractionError
 from etl.extract import extract_bytes
 from etl.readers.docx import docx_to_text
 from tests.documents import document_from, document_xml, with_document_xml
-
-
-def test_old_binary_word_file_gets_a_clear_message() -> None:
-    ole = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(1024)
-    with pytest.raises(ExtractionError) as raised:
-        extract_bytes(ole, "report.doc")
-    assert ".docx" in raised.value.problem
 
 
 def test_damaged_word_file_gets_a_clear_message() -> None:

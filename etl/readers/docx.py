@@ -23,7 +23,6 @@ from etl.table_text import LaidOutText, TableTextWriter
 
 DOCX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 _ZIP_MAGIC = b"PK\x03\x04"
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the old binary .doc (and .xls) container
 # A report's document.xml is a few hundred KB; far more unpacked is a zip bomb.
 _MAX_UNPACKED_BYTES = 200 * 1024 * 1024
 # A grid column narrower than a point is no printed column: it is the sliver
@@ -34,10 +33,6 @@ _SLIVER = Twips(20)
 
 def is_docx(data: bytes) -> bool:
     return data.startswith(_ZIP_MAGIC) and b"word/" in data[:65536]
-
-
-def is_old_word(data: bytes) -> bool:
-    return data.startswith(_OLE_MAGIC)
 
 
 def docx_to_text(data: bytes, file: str) -> LaidOutText:
