@@ -5,6 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 CHROMIUM := /usr/bin/chromium
+SOFFICE := /usr/bin/soffice
 DB := data/xxgk.duckdb
 
 .PHONY: run test lint bench bench-formats bench-load bench-large bench-pages clean
@@ -23,7 +24,7 @@ $(DB): $(STAMP) $(wildcard data/reports/*.json) $(wildcard etl/db/*.py)
 	mv $(DB).new $(DB)
 	rm -f $(DB).new.lock
 
-run: $(DB)
+run: $(DB) $(SOFFICE)
 	$(BIN)/streamlit run dashboard.py
 
 lint: $(STAMP)
@@ -35,15 +36,22 @@ $(CHROMIUM):
 	apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk
 
-test: lint $(CHROMIUM)
+# Old Word (.doc), WPS, RTF and ODT reports are read through LibreOffice
+# (etl/readers/libreoffice.py): by the loader, the tests and 检查报告's uploads.
+$(SOFFICE):
+	apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libreoffice-writer-nogui
+
+test: lint $(CHROMIUM) $(SOFFICE)
 	$(BIN)/python -m etl schema --check
 	$(BIN)/pytest
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/parse_text.py
 
-# Reports per second by input format: text, HTML, Markdown, Word, PDF.
-bench-formats: $(STAMP)
+# Reports per second by input format: text, HTML, Markdown, Word, PDF, and
+# .doc, .rtf and .odt through LibreOffice.
+bench-formats: $(STAMP) $(SOFFICE)
 	$(BIN)/python -m benchmarks.parse_formats
 
 # Loading 100,000 synthetic JSON reports (a few minutes; data in benchmarks/data/).

@@ -40,8 +40,8 @@ MAX_UPLOAD_MB = 20  # also server.maxUploadSize in .streamlit/config.toml
 MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * 1024 * 1024  # Streamlit's MB
 FORMATS = (
     "文本（.txt）、网页（.html、.htm、.shtml，或从网站后台复制的网页片段）、"
-    "单一文件网页（.mht、.mhtml）、网站接口返回的 JSON、Word（.docx）、带文字层的 PDF、"
-    "Markdown（.md）"
+    "单一文件网页（.mht、.mhtml）、网站接口返回的 JSON、Word（.docx、.doc）、WPS（.wps）、"
+    "RTF（.rtf）、ODT（.odt）、带文字层的 PDF、Markdown（.md）"
 )
 # Report ids in the scratch database: the uploaded report must come after the
 # previous year's, as a newly loaded report does, for the cross-year rules.

@@ -6,9 +6,11 @@ The inputs are the corpus's complete reports (SOURCES.tsv), grouped by the
 format the extractor recognises in them: plain text, a saved web page,
 Markdown; the original PDFs of corpus/orig; and, since the corpus has no Word
 file, a .docx built with python-docx from each complete text report
-(tests/documents.py), checked to read back the text report's figures; and
-each saved web page in its other forms (a CMS fragment, .mht in GBK and
-UTF-8, a portal's JSON reply; etl/saved_pages.py). Each
+(tests/documents.py), checked to read back the text report's figures, and
+that .docx saved by LibreOffice as .doc, .rtf and .odt (read through
+LibreOffice: etl/readers/office.py), checked so too; and each saved web page
+in its other forms (a CMS fragment, .mht in GBK and UTF-8, a portal's JSON
+reply; etl/saved_pages.py). Each
 format's reports are parsed over and over for about ``--seconds`` a round,
 every cache cleared before every report (the cold figure of parse_text.py: no
 report is helped by an earlier one), pinned to one core; the median rate over
@@ -21,7 +23,9 @@ import argparse
 import csv
 import os
 import statistics
+import tempfile
 import time
+from pathlib import Path
 
 from benchmarks.parse_text import CORPUS as RAW
 from benchmarks.parse_text import median_rate
@@ -29,7 +33,7 @@ from etl.decode import decode_text
 from etl.extract import clear_caches, extract_bytes
 from etl.model import Report
 from etl.saved_pages import saved_forms
-from tests.documents import word_document
+from tests.documents import saved_by_libreoffice, word_document
 
 SOURCES = RAW.parent / "SOURCES.tsv"
 ORIG = RAW.parent / "orig"
@@ -39,7 +43,12 @@ FORMATS = {
     "text/markdown": "Markdown",
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "Word (.docx)",
     "application/pdf": "PDF",
+    "application/msword": "Word (.doc)",
+    "application/rtf": "RTF",
+    "application/vnd.oasis.opendocument.text": "ODT",
 }
+# The formats LibreOffice saves the built Word documents in, by the label of each.
+SAVED_BY_LIBREOFFICE = {"doc": "Word (.doc)", "rtf": "RTF", "odt": "ODT"}
 # Each saved web page is also read in its other forms, built from it (etl/saved_pages.py).
 SAVED_FORMS = {
     "片段": "HTML fragment",
@@ -67,19 +76,27 @@ def inputs_by_format() -> dict[str, Inputs]:
     """Format → (file name, bytes) of each report, as the extractor recognises it."""
     labels = [*FORMATS.values(), *SAVED_FORMS.values()]
     by_format: dict[str, Inputs] = {label: [] for label in labels}
+    documents: dict[str, bytes] = {}  # stem → the Word version of a text report
+    values: dict[str, list] = {}  # stem → the text report's figures
     for name in _complete_reports():
         data = (RAW / name).read_bytes()
         report = extract_bytes(data, name)
         by_format[FORMATS[report.source.media_type]].append((name, data))
         if report.source.media_type == "text/plain":
-            document = word_document(report)
-            docx_name = name.removesuffix(".txt") + ".docx"
-            if _values(extract_bytes(document, docx_name)) != _values(report):
-                raise SystemExit(f"{docx_name}: the Word version does not read back the same")
-            by_format["Word (.docx)"].append((docx_name, document))
+            stem = name.removesuffix(".txt")
+            documents[stem], values[stem] = word_document(report), _values(report)
+            by_format["Word (.docx)"].append((f"{stem}.docx", documents[stem]))
         if report.source.media_type == "text/html":
             for form, saved in saved_forms(decode_text(data, name)).items():
                 by_format[SAVED_FORMS[form]].append((name, saved))
+    for target, label in SAVED_BY_LIBREOFFICE.items():
+        with tempfile.TemporaryDirectory() as folder:
+            saved = saved_by_libreoffice(documents, target, Path(folder))
+        by_format[label] += [(f"{stem}.{target}", data) for stem, data in saved.items()]
+    for label in ("Word (.docx)", *SAVED_BY_LIBREOFFICE.values()):
+        for name, data in by_format[label]:
+            if _values(extract_bytes(data, name)) != values[name.rsplit(".", 1)[0]]:
+                raise SystemExit(f"{name}: does not read back the text report's figures")
     for path in sorted(ORIG.glob("*.pdf")):
         by_format["PDF"].append((path.name, path.read_bytes()))
     return by_format
@@ -109,10 +126,11 @@ def main() -> None:
         rates = median_rate(reports, args.rounds, repeat, clear_caches)
         median = statistics.median(rates)
         size = sum(len(data) for _, data in reports) / len(reports) / 1024
-        spread = ", ".join(f"{rate:,.1f}" for rate in rates)
+        digits = 2 if median < 10 else 1  # LibreOffice's formats run at under one a second
+        spread = ", ".join(f"{rate:,.{digits}f}" for rate in rates)
         print(
             f"{label}: {len(reports)} × {repeat} a round, {size:,.0f} KB a report on average: "
-            f"median {median:,.1f} reports/s on one core, {1000 / median:.2f} ms a report "
+            f"median {median:,.{digits}f} reports/s on one core, {1000 / median:,.2f} ms a report "
             f"({spread})"
         )
 

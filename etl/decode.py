@@ -21,7 +21,10 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF16_LE, "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
-_BINARY = "这是二进制文件，不是文本；请提供文本、网页、Word、PDF 或 Markdown 格式的年度报告"
+_BINARY = (
+    "这是二进制文件，不是文本；请提供文本、网页、Word（.docx、.doc）、WPS、RTF、ODT、PDF"
+    " 或 Markdown 格式的年度报告"
+)
 
 # <meta charset="gbk">, <meta http-equiv="Content-Type" content="text/html; charset=gb2312">
 # and <?xml … encoding="big5"?>, looked for near the top as browsers do.

@@ -40,6 +40,12 @@ PARTIAL_TEXT_REPORTS = (
 )
 # Markdown converted from PDFs whose table rows came out of step with their labels.
 PARTIAL_MARKDOWN_REPORTS = ("2024_shanghai_kewei", "2025_shanghai_bgt")
+# Reports built as web pages, Word documents and PDFs (tests/documents.py): one
+# with the three （六） sub-rows, one with the single （六）其他处理 row and two
+# arithmetic errors in section 四, one laid out in Word with tab-indented cells.
+BUILT_REPORTS = ("2024_huaian_shi", "2023_huaian_hongzequ", "2021_zhenhai_jingxinju")
+# The old Office formats LibreOffice saves the built Word documents in.
+OFFICE_FORMATS = ("doc", "rtf", "odt")
 
 
 def raw_path(stem: str) -> Path:
@@ -87,6 +93,21 @@ def tmp_report(tmp_path: Path):
         return path
 
     return write
+
+
+@pytest.fixture(scope="session")
+def office_documents(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str], bytes]:
+    """The Word documents of BUILT_REPORTS saved by LibreOffice in each of
+    OFFICE_FORMATS: (format, stem) → bytes. One LibreOffice run per format."""
+    from tests.documents import document_from, saved_by_libreoffice
+
+    documents = {stem: document_from(stem) for stem in BUILT_REPORTS}
+    saved = {}
+    for target in OFFICE_FORMATS:
+        folder = tmp_path_factory.mktemp(f"office-{target}")
+        for stem, data in saved_by_libreoffice(documents, target, folder).items():
+            saved[target, stem] = data
+    return saved
 
 
 @pytest.fixture(scope="session")

@@ -6,7 +6,9 @@ merged down their sub-rows, section 二's single figures merged across three
 columns, headers over several columns and rows) and labels broken over two
 lines — so that they can be read back and compared with the text version.
 ``web_page``, ``word_document`` and ``pdf_document`` build the same from a
-report already extracted (a benchmark builds its Word inputs so)."""
+report already extracted (a benchmark builds its Word inputs so);
+``saved_by_libreoffice`` saves Word documents in the old Office formats
+(.doc, .rtf, .odt) as LibreOffice writes them."""
 
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ import io
 import zipfile
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 
 from docx import Document
 from reportlab.lib import colors
@@ -27,6 +30,7 @@ from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Table
 
 from etl import template
 from etl.model import Report
+from etl.readers import libreoffice
 from tests.conftest import parsed
 
 # --- What is printed ------------------------------------------------------------
@@ -348,3 +352,20 @@ def pdf_document(report: Report, encrypt: StandardEncryption | None = None) -> b
     margins = {f"{side}Margin": _MARGIN for side in ("left", "right", "top", "bottom")}
     SimpleDocTemplate(buffer, pagesize=A4, encrypt=encrypt, **margins).build(flowables)
     return buffer.getvalue()
+
+
+# --- Old Office formats -------------------------------------------------------
+
+
+def saved_by_libreoffice(
+    documents: dict[str, bytes], target: str, folder: Path
+) -> dict[str, bytes]:
+    """Word documents (stem → .docx bytes) saved by LibreOffice as ``target``
+    (doc, rtf, odt), all in one LibreOffice run: stem → bytes. ``folder`` is new
+    or empty."""
+    sources = []
+    for stem, docx in documents.items():
+        sources.append(folder / f"{stem}.docx")
+        sources[-1].write_bytes(docx)
+    saved = libreoffice.convert(sources, target, folder, file=f"{target} fixtures")
+    return {stem: path.read_bytes() for stem, path in zip(documents, saved, strict=True)}

@@ -4,13 +4,14 @@ extracted from the real corpus and compared cell by cell."""
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
 
 from etl import template
 from etl.accuracy import Absent, AccuracyResult, Difference, measure
-from tests.conftest import CORPUS, EXPECTED, expected, run_cli
+from tests.conftest import BUILT_REPORTS, CORPUS, EXPECTED, expected, run_cli
 
 # Cells per report: section 二 (10), 三 (25 rows × 7, or 23 × 7 with the single
 # （六）其他处理 row), 四 (15) and the two headline figures.
@@ -57,6 +58,25 @@ def test_the_command_prints_each_file_and_their_sum() -> None:
     all_exact = all(row[0] == row[1] and row[3] == "0" for row in files)
     assert result.returncode == (0 if all_exact else 1), result.stderr
     assert result.stderr == ""
+
+
+def test_old_word_reports_are_measured_as_any_other(
+    tmp_path: Path, office_documents: dict[tuple[str, str], bytes]
+) -> None:
+    """A corpus's .doc files are measured too: the .doc LibreOffice saves from
+    the built Word version of each report reads every hand-checked cell."""
+    corpus, expected_dir = tmp_path / "corpus", tmp_path / "expected"
+    (corpus / "raw").mkdir(parents=True)
+    expected_dir.mkdir()
+    for stem in BUILT_REPORTS:
+        (corpus / "raw" / f"{stem}.doc").write_bytes(office_documents["doc", stem])
+        shutil.copy(EXPECTED / f"{stem}.json", expected_dir)
+    result = run_cli("accuracy", "--expected", str(expected_dir), "--corpus", str(corpus))
+    assert result.returncode == 0, result.stdout + result.stderr
+    rows = _table_rows(result.stdout)
+    for stem in BUILT_REPORTS:
+        cells = f"{EXACT_FILES[f'raw/{stem}.txt']}"
+        assert rows[f"raw/{stem}.doc"] == [cells, cells, "100.0%", "0"]
 
 
 def test_an_edited_expected_cell_is_reported_where_it_is(tmp_path: Path) -> None:

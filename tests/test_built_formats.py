@@ -14,7 +14,7 @@ from etl.extract import extract_bytes
 from etl.model import Report
 from etl.readers.docx import DOCX_MEDIA_TYPE
 from etl.readers.pdf import PDF_MEDIA_TYPE
-from tests.conftest import figures, parsed
+from tests.conftest import BUILT_REPORTS, figures, parsed
 from tests.documents import document_from, page_from, pdf_from
 
 FORMATS = {
@@ -22,9 +22,7 @@ FORMATS = {
     "docx": (document_from, DOCX_MEDIA_TYPE),
     "pdf": (pdf_from, PDF_MEDIA_TYPE),
 }
-# One with the three （六） sub-rows, one with the single （六）其他处理 row and
-# two arithmetic errors in section 四, one laid out in Word with tab-indented cells.
-STEMS = ("2024_huaian_shi", "2023_huaian_hongzequ", "2021_zhenhai_jingxinju")
+STEMS = BUILT_REPORTS
 TABLES = ("proactive", "applications", "review_litigation")
 
 

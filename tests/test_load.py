@@ -239,6 +239,24 @@ def test_a_folder_of_every_format_loads_each_by_its_content(tmp_path: Path) -> N
     ]
 
 
+def test_a_folder_of_old_office_files_loads_each_through_libreoffice(
+    tmp_path: Path, office_documents: dict[tuple[str, str], bytes]
+) -> None:
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    (folder / "huaian.wps").write_bytes(office_documents["doc", "2024_huaian_shi"])
+    (folder / "hongze.rtf").write_bytes(office_documents["rtf", "2023_huaian_hongzequ"])
+    (folder / "zhenhai.odt").write_bytes(office_documents["odt", "2021_zhenhai_jingxinju"])
+    db = tmp_path / "x.duckdb"
+    summary = load([folder], db)
+    assert (summary.loaded, summary.rejects) == (3, [])
+    assert sorted(query(db, "SELECT year, source_file, media_type FROM reports")) == [
+        (2021, "zhenhai.odt", "application/vnd.oasis.opendocument.text"),
+        (2023, "hongze.rtf", "application/rtf"),
+        (2024, "huaian.wps", "application/msword"),
+    ]
+
+
 def test_a_missing_input_is_a_reject_not_a_crash(tmp_path: Path) -> None:
     db = tmp_path / "x.duckdb"
     summary = load([tmp_path / "nowhere.json", HONGZE_2023], db)

@@ -58,7 +58,8 @@ def test_the_page_says_who_it_is_for_and_what_it_takes(bundled_database: Path) -
     assert [title.value for title in app.title] == ["检查报告"]
     assert "发布年度报告前检查草稿" in app.caption[0].value
     assert "不写入数据库" in app.caption[0].value
-    assert "20 MB" in app.caption[1].value and ".docx" in app.caption[1].value
+    assert "20 MB" in app.caption[1].value
+    assert all(suffix in app.caption[1].value for suffix in (".docx", ".doc", ".wps", ".odt"))
     uploader = app.file_uploader(key="check_file")
     assert uploader.proto.max_upload_size_mb == check.MAX_UPLOAD_MB == 20
     assert any("请上传" in note.value for note in app.info)
@@ -283,11 +284,24 @@ def test_a_pdf_says_on_which_page_each_number_was_read(bundled_database: Path) -
     assert table(app, "check-source").set_index("项目")["内容"]["文件类型"] == "application/pdf"
 
 
+def test_an_old_word_file_is_read_through_libreoffice(
+    bundled_database: Path, office_documents: dict[tuple[str, str], bytes]
+) -> None:
+    data = office_documents["doc", "2023_huaian_hongzequ"]
+    app = upload(bundled_database, "洪泽区2023年报.doc", data)
+    assert not app.exception
+    assert table(app, "check-identity").set_index("项目")["内容"]["年度"] == "2023 年度"
+    assert list(table(app, "check-findings")["规则"]) == ["复议诉讼总计不符"] * 2
+    shown = profile.escape_markdown("上传的文件：洪泽区2023年报.doc（格式：Word（.doc））")
+    assert shown in [caption.value for caption in app.caption]
+    assert table(app, "check-source").set_index("项目")["内容"]["文件类型"] == "application/msword"
+
+
 @pytest.mark.parametrize(
     ("name", "data", "problem"),
     [
         ("notes.txt", "会议纪要\n今天天气很好。".encode(), "不是政府信息公开工作年度报告"),
-        ("old.doc", bytes.fromhex("D0CF11E0A1B11AE1") + bytes(504), "旧版 Word 文件（.doc）"),
+        ("damaged.doc", bytes.fromhex("D0CF11E0A1B11AE1") + bytes(504), "LibreOffice 打不开"),
         ("empty.pdf", b"", "文件为空，没有可读取的内容"),
     ],
 )

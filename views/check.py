@@ -16,7 +16,7 @@ uploaded = st.file_uploader(
     "年度报告文件",
     key="check_file",
     max_upload_size=check.MAX_UPLOAD_MB,
-    help="按文件内容识别格式，与扩展名无关。旧版 Word（.doc）请先另存为 .docx。",
+    help="按文件内容识别格式，与扩展名无关。",
 )
 st.caption(f"支持{check.FORMATS}；文件不超过 {check.MAX_UPLOAD_MB} MB。左侧筛选不影响本页。")
 if uploaded is None:

@@ -35,7 +35,7 @@ CHUNK = 64  # inputs sent to a worker at a time
 # What a folder is searched for; a file named on the command line is read whatever its name.
 REPORT_SUFFIXES = frozenset(
     {JSON_SUFFIX, ".txt", ".md", ".markdown", ".html", ".htm", ".shtml", ".xhtml", ".mht",
-     ".mhtml", ".docx", ".doc", ".pdf"}
+     ".mhtml", ".docx", ".doc", ".wps", ".rtf", ".odt", ".pdf"}
 )  # fmt: skip
 
 

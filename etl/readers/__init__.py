@@ -8,7 +8,9 @@ sections, rows, labels and validation are one parser for every format
 
 Formats are recognised by their content, never by the file's name: binary
 formats by their signature first, then — once the bytes are decoded — the
-text formats, plain text last.
+text formats, plain text last. Old Office formats (.doc, .wps, .rtf, .odt)
+are converted to .docx by LibreOffice and read by the Word reader
+(etl/readers/office.py).
 """
 
 from __future__ import annotations
@@ -17,8 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from etl.decode import decode_text
-from etl.errors import ExtractionError
-from etl.readers import docx, html, markdown, mht, pdf, portal_json
+from etl.readers import docx, html, markdown, mht, office, pdf, portal_json
 from etl.table_text import LaidOutText
 
 
@@ -46,10 +47,6 @@ class TextFormat:
     read: Callable[[str, str], LaidOutText]  # (text, file name) → laid-out text
 
 
-def _old_word(data: bytes, file: str) -> LaidOutText:
-    raise ExtractionError(file, "这是旧版 Word 文件（.doc），请在 Word 中另存为 .docx 后再读取")
-
-
 def _plain_text(text: str, file: str) -> LaidOutText:
     return LaidOutText(text)
 
@@ -62,9 +59,17 @@ def _always(text: str) -> bool:
     return True
 
 
+def _by_libreoffice(converted: office.ConvertedFormat, label: str) -> BinaryFormat:
+    return BinaryFormat(converted.media_type, label, converted.recognises, converted.read)
+
+
 # Tried in this order; the first format that recognises the content reads it.
 BINARY_FORMATS: tuple[BinaryFormat, ...] = (
-    BinaryFormat("application/msword", "Word（.doc）", docx.is_old_word, _old_word),
+    _by_libreoffice(office.WORD_97, "Word（.doc）"),
+    _by_libreoffice(office.WORKS, "Works（.wps）"),
+    _by_libreoffice(office.RTF, "RTF"),
+    # Before Word: an .odt is a zip too, and only its mimetype tells it apart.
+    _by_libreoffice(office.ODT, "ODT（OpenDocument）"),
     BinaryFormat(docx.DOCX_MEDIA_TYPE, "Word", docx.is_docx, docx.docx_to_text),
     BinaryFormat(pdf.PDF_MEDIA_TYPE, "PDF", pdf.is_pdf, pdf.pdf_to_text),
     BinaryFormat(mht.MHT_MEDIA_TYPE, "单一文件网页（.mht）", mht.is_mht, mht.mht_to_text),

@@ -5,33 +5,34 @@ line each, followed by a blank line — exactly what converting the document to
 text gives, which the parser already reads (see tokens.py). A cell merged
 across columns appears once (python-docx's ``row.cells`` would repeat it); the
 continuation of a cell merged down the rows is an empty placeholder, as in the
-text conversion.
+text conversion. A cell's column is its printed column in the table's grid.
 """
 
 from __future__ import annotations
 
 import io
 import zipfile
+from collections.abc import Callable
 
 from docx import Document
 from docx.oxml.ns import qn
+from docx.shared import Twips
 
 from etl.errors import ExtractionError
 from etl.table_text import LaidOutText, TableTextWriter
 
 DOCX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 _ZIP_MAGIC = b"PK\x03\x04"
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the old binary .doc (and .xls) container
 # A report's document.xml is a few hundred KB; far more unpacked is a zip bomb.
 _MAX_UNPACKED_BYTES = 200 * 1024 * 1024
+# A grid column narrower than a point is no printed column: it is the sliver
+# left where the edges of cells in different rows differ by a twip, as in Word
+# 97 files saved as .docx (by Word or by LibreOffice).
+_SLIVER = Twips(20)
 
 
 def is_docx(data: bytes) -> bool:
     return data.startswith(_ZIP_MAGIC) and b"word/" in data[:65536]
-
-
-def is_old_word(data: bytes) -> bool:
-    return data.startswith(_OLE_MAGIC)
 
 
 def docx_to_text(data: bytes, file: str) -> LaidOutText:
@@ -74,12 +75,31 @@ def _text_of(element) -> str:
 
 
 def _write_table(table, out: TableTextWriter) -> None:
+    printed_column = _printed_columns(table)
     out.start_table()
     for row in table.iterchildren(qn("w:tr")):
         out.start_row()
-        column = 1 + row.grid_before
+        grid_column = row.grid_before
         for cell in row.iterchildren(qn("w:tc")):
             merged_from_above = cell.vMerge == "continue"
-            out.cell("" if merged_from_above else _text_of(cell), column)
-            column += cell.grid_span
+            out.cell("" if merged_from_above else _text_of(cell), printed_column(grid_column))
+            grid_column += cell.grid_span
     out.end_table()
+
+
+def _printed_columns(table) -> Callable[[int], int]:
+    """The printed column (from 1) of a grid column (from 0): the grid's
+    slivers are not counted, and columns past the declared grid each count."""
+    grid = table.find(qn("w:tblGrid"))
+    widths = [] if grid is None else [column.w for column in grid.iterchildren(qn("w:gridCol"))]
+    starts, printed = [], 1
+    for width in widths:
+        starts.append(printed)
+        printed += not (width is not None and 0 < width < _SLIVER)
+
+    def printed_column(grid_column: int) -> int:
+        if grid_column < len(starts):
+            return starts[grid_column]
+        return printed + grid_column - len(starts)
+
+    return printed_column
