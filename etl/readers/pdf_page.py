@@ -1,0 +1,406 @@
+"""What a PDF page draws, read through pdfium: its characters with their boxes,
+and the straight edges of its paths (the ruling of its tables).
+
+Coordinates are those the table and text layout works in (pdfplumber's, which
+this reader replaced with identical output): points from the page's top-left
+corner, ``top`` growing downwards. A character's box is the one pdfminer
+gives it — from its origin, its advance width and the font's descent, one
+font size high — rather than pdfium's glyph outline, so that lines, words and
+cells are read as before; edges are taken from path objects as pdfminer
+classes paths: a single segment is a line, a closed axis-aligned four-sided
+path a rectangle (four edges), anything else a curve whose segments between
+end points are edges.
+
+A handful of pdfium calls are made for every character; they go through lean
+ctypes prototypes of pypdfium2's own functions (no per-call argument
+conversion), a third of the cost of its raw API, since they are most of the
+time a PDF takes to read.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import itertools
+from ctypes import byref, c_double, c_float, c_int, c_uint, c_ushort, c_void_p
+from typing import NamedTuple
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+
+from etl.readers.pdf_geometry import Char, Edge, PageTooBusy
+
+# Beyond these a page is no report page (a dense page of text has 3,000
+# characters, a ruled table a few hundred path segments): reading stops with
+# PageTooBusy instead of taking minutes over a hostile file.
+MAX_PAGE_CHARS = 60_000
+MAX_PAGE_OBJECTS = 60_000  # path, image, text and form objects, form contents included
+MAX_FORM_DEPTH = 16  # forms inside forms; pdfium itself stops deeper nesting
+
+
+class PageContent(NamedTuple):
+    width: float
+    height: float
+    chars: list[Char]
+    edges: list[Edge]
+    objects: int  # drawn objects and path segments read
+
+
+# --- Lean calls -----------------------------------------------------------------
+
+_FunctionPointer = type(pdfium_c.FPDF_GetPageCount)  # the library's ctypes function class
+
+
+def _lean(function, restype=c_int):
+    """pypdfium2's ``function`` called without argument conversion: arguments
+    must be ctypes objects or ints that fit a C int."""
+    lean = _FunctionPointer(ctypes.cast(function, c_void_p).value)
+    lean.restype = restype
+    return lean
+
+
+_count_chars = _lean(pdfium_c.FPDFText_CountChars)
+_get_text = _lean(pdfium_c.FPDFText_GetText)
+_get_unicode = _lean(pdfium_c.FPDFText_GetUnicode, c_uint)
+_is_generated = _lean(pdfium_c.FPDFText_IsGenerated)
+_is_hyphen = _lean(pdfium_c.FPDFText_IsHyphen)
+_has_map_error = _lean(pdfium_c.FPDFText_HasUnicodeMapError)
+_get_text_object = _lean(pdfium_c.FPDFText_GetTextObject, c_void_p)
+_get_char_origin = _lean(pdfium_c.FPDFText_GetCharOrigin)
+_get_char_matrix = _lean(pdfium_c.FPDFText_GetMatrix)
+_get_font_size = _lean(pdfium_c.FPDFText_GetFontSize, c_double)
+_get_loose_box = _lean(pdfium_c.FPDFText_GetLooseCharBox)
+_get_font = _lean(pdfium_c.FPDFTextObj_GetFont, c_void_p)
+_get_glyph_width = _lean(pdfium_c.FPDFFont_GetGlyphWidth)
+_get_descent = _lean(pdfium_c.FPDFFont_GetDescent)
+
+_THOUSAND = c_float(1000.0)  # font metrics are asked for in thousandths of the font size
+_MAYBE_GENERATED = frozenset(" \r\n")  # pdfium adds spaces and line breaks of its own
+_HYPHEN_MARK = "\x02"  # pdfium's stand-in for a hyphen that ends a line
+
+
+# --- Page geometry -------------------------------------------------------------
+
+_Matrix = tuple[float, float, float, float, float, float]
+_Point = tuple[float, float]
+
+
+class _PageSpace(NamedTuple):
+    """From PDF user space to top-down page coordinates, as pdfminer (which
+    turns a rotated page by its /Rotate: the device matrix a…f) and pdfplumber
+    (which shifts x by the page box and flips y) compute them."""
+
+    a: float
+    b: float
+    c: float
+    d: float
+    e: float
+    f: float
+    x_shift: float
+    y_flip: float
+    width: float
+    height: float
+
+    @property
+    def device(self) -> _Matrix:
+        return (self.a, self.b, self.c, self.d, self.e, self.f)
+
+    def point(self, x: float, y: float) -> tuple[float, float]:
+        """(x, y) in user space → (x, top) on the page."""
+        device_x = self.a * x + self.c * y + self.e
+        device_y = self.b * x + self.d * y + self.f
+        return device_x + self.x_shift, self.y_flip - device_y
+
+    def box(self, x0: float, y0: float, x1: float, y1: float) -> tuple[float, float, float, float]:
+        """A user-space box → (x0, top, x1, bottom) on the page."""
+        ax, at = self.point(x0, y0)
+        bx, bt = self.point(x1, y1)
+        return min(ax, bx), min(at, bt), max(ax, bx), max(at, bt)
+
+
+def _page_space(page: pdfium.PdfPage) -> _PageSpace:
+    left, bottom, right, top = page.get_mediabox()
+    rotation = page.get_rotation()
+    # pdfminer's device matrix for the page's rotation, from the MediaBox as written.
+    device = {
+        90: (0, -1, 1, 0, -bottom, right),
+        180: (-1, 0, 0, -1, right, top),
+        270: (0, 1, -1, 0, top, -left),
+    }.get(rotation, (1, 0, 0, 1, -left, -bottom))
+    # pdfplumber's page box: the MediaBox normalised, its sides swapped when turned.
+    x0, x1 = sorted((left, right))
+    y0, y1 = sorted((bottom, top))
+    if rotation in (90, 270):
+        x0, y0, x1, y1 = y0, x0, y1, x1
+    height = y1 - y0
+    # pdfplumber: x + the box's left; top = height - y + the box's top (height - y1).
+    return _PageSpace(*device, x0, 2 * height - y1, x1 - x0, height)
+
+
+# --- Characters ----------------------------------------------------------------
+
+
+class _Font(NamedTuple):
+    handle: c_void_p
+    descent: float  # below the baseline, in thousandths of the font size (negative)
+
+
+def _read_chars(textpage: pdfium.PdfTextPage, space: _PageSpace) -> list[Char]:
+    """The page's characters in pdfium's order, without the spaces and line
+    breaks pdfium generates; a glyph pdfium splits into several characters (a
+    ligature) is one character with their text."""
+    page_text = c_void_p(ctypes.cast(textpage.raw, c_void_p).value)
+    count = _count_chars(page_text)
+    if count > MAX_PAGE_CHARS:
+        raise PageTooBusy("characters", MAX_PAGE_CHARS)
+    text = _page_text(page_text, count)
+    x, y = c_double(), c_double()
+    matrix, loose, value = pdfium_c.FS_MATRIX(), pdfium_c.FS_RECTF(), c_float()
+    fonts: dict[int, _Font] = {}
+    widths: dict[tuple[int, str], float] = {}
+    chars: list[Char] = []
+    last_object = last_origin = None
+    for index in range(count):
+        unicode = text[index] if text else chr(_get_unicode(page_text, index))
+        if unicode in _MAYBE_GENERATED and _is_generated(page_text, index) == 1:
+            continue
+        text_object = _get_text_object(page_text, index)
+        if text_object is None:  # nothing drawn: no place to give it
+            continue
+        _get_char_origin(page_text, index, byref(x), byref(y))
+        origin = (x.value, y.value)
+        if text_object == last_object and origin == last_origin and chars:
+            chars[-1] = chars[-1]._replace(text=chars[-1].text + unicode)  # a ligature's pieces
+            continue
+        if text_object != last_object:
+            last_object = text_object
+            _get_char_matrix(page_text, index, byref(matrix))
+            ma, mb, mc, md = matrix.a, matrix.b, matrix.c, matrix.d
+            size = _get_font_size(page_text, index)
+            font = _font(text_object, fonts, value)
+        last_origin = origin
+        mapped = not _has_map_error(page_text, index)
+        if not mapped:
+            unicode = f"(cid:{ord(unicode)})"  # pdfium gives the glyph's code instead
+        elif unicode == _HYPHEN_MARK and _is_hyphen(page_text, index) == 1:
+            unicode = "-"
+        width = widths.get((font.handle.value, unicode)) if mapped else None
+        if width is None:
+            width = _advance(font, unicode, mapped, page_text, index, loose, value, ma, size)
+            if mapped:
+                widths[font.handle.value, unicode] = width
+        chars.append(_char(unicode, origin, width, font, size, (ma, mb, mc, md), space))
+    return chars
+
+
+def _page_text(page_text: c_void_p, count: int) -> str:
+    """The page's characters in one call, when pdfium's text has one character
+    for each of them (no control characters, nothing beyond the BMP); "" otherwise."""
+    if count == 0:
+        return ""
+    buffer = (c_ushort * (count + 1))()
+    written = _get_text(page_text, 0, count, buffer)
+    text = bytes(buffer)[: 2 * max(written - 1, 0)].decode("utf-16-le", "replace")
+    return text if len(text) == count else ""
+
+
+def _font(text_object: int, fonts: dict[int, _Font], value: c_float) -> _Font:
+    handle = _get_font(c_void_p(text_object))
+    font = fonts.get(handle)
+    if font is None:
+        pointer = c_void_p(handle)
+        descent = -abs(value.value) if _get_descent(pointer, _THOUSAND, byref(value)) else 0.0
+        font = fonts[handle] = _Font(pointer, descent)
+    return font
+
+
+def _advance(font, unicode, mapped, page_text, index, loose, value, scale, size) -> float:
+    """The glyph's advance width in thousandths of the font size: the font's
+    width for the character, or, for a glyph without a character, the width of
+    pdfium's loose box around it."""
+    if (
+        mapped
+        and len(unicode) == 1
+        and _get_glyph_width(font.handle, c_uint(ord(unicode)), _THOUSAND, byref(value))
+    ):
+        return value.value
+    if not _get_loose_box(page_text, index, byref(loose)) or not scale or not size:
+        return 0.0
+    return (loose.right - loose.left) / scale / size * 1000
+
+
+def _char(text, origin, width, font, size, matrix, space: _PageSpace) -> Char:
+    """pdfminer's box: from the origin, the advance wide, from the descent one
+    font size high (a vertical font: one size wide, its advance high)."""
+    a, b, c, d = matrix
+    ox, oy = origin
+    if width < 0:  # vertical writing: pdfium's origin is the box's corner
+        x0, y0, x1, y1 = 0.0, 0.0, size, -width * size / 1000
+    else:
+        x0, x1 = 0.0, width * size / 1000
+        y0 = font.descent * size / 1000
+        y1 = y0 + size
+    corners = [
+        (a * u + c * v + ox, b * u + d * v + oy)
+        for u, v in ((x0, y0), (x1, y0), (x1, y1), (x0, y1))
+    ]
+    left, top, right, bottom = space.box(
+        min(p[0] for p in corners),
+        min(p[1] for p in corners),
+        max(p[0] for p in corners),
+        max(p[1] for p in corners),
+    )
+    # Upright as pdfminer decides it, from the matrix on the page (turned with it).
+    pa, pb, pc, pd = (
+        a * space.a + b * space.c,
+        a * space.b + b * space.d,
+        c * space.a + d * space.c,
+        c * space.b + d * space.d,
+    )
+    return Char(text, left, right, top, bottom, pa * pd > 0 and pb * pc <= 0)
+
+
+# --- Ruling -----------------------------------------------------------------------
+
+
+def _times(m: _Matrix, n: _Matrix) -> _Matrix:
+    """The matrix applying ``m`` first, then ``n`` (PDF's row-vector order)."""
+    a, b, c, d, e, f = m
+    na, nb, nc, nd, ne, nf = n
+    return (
+        a * na + b * nc,
+        a * nb + b * nd,
+        c * na + d * nc,
+        c * nb + d * nd,
+        e * na + f * nc + ne,
+        e * nb + f * nd + nf,
+    )
+
+
+def _read_edges(page: pdfium.PdfPage, space: _PageSpace, budget: list[int]) -> list[Edge]:
+    """The straight edges of every path the page paints, forms included."""
+    edges: list[Edge] = []
+    count = pdfium_c.FPDFPage_CountObjects(page)
+    objects = (pdfium_c.FPDFPage_GetObject(page, i) for i in range(max(count, 0)))
+    _walk(objects, count, space.device, space, edges, budget, 0)
+    return edges
+
+
+def _walk(objects, count, to_device, space, edges, budget, depth) -> None:
+    budget[0] -= max(count, 0)
+    if budget[0] < 0:
+        raise PageTooBusy("objects", MAX_PAGE_OBJECTS)
+    matrix = pdfium_c.FS_MATRIX()
+    for obj in objects:
+        kind = pdfium_c.FPDFPageObj_GetType(obj)
+        if kind not in (pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_FORM):
+            continue
+        if not pdfium_c.FPDFPageObj_GetMatrix(obj, matrix):
+            continue
+        own = (matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f)
+        if kind == pdfium_c.FPDF_PAGEOBJ_FORM:
+            if depth < MAX_FORM_DEPTH:
+                inner = pdfium_c.FPDFFormObj_CountObjects(obj)
+                children = (pdfium_c.FPDFFormObj_GetObject(obj, i) for i in range(max(inner, 0)))
+                _walk(children, inner, _times(own, to_device), space, edges, budget, depth + 1)
+            continue
+        for subpath in _subpaths(obj, _times(own, to_device), budget):
+            edges += _shape_edges(subpath, space)
+
+
+def _subpaths(path, to_device: _Matrix, budget: list[int]) -> list[tuple[str, list[_Point]]]:
+    """A path's subpaths as pdfminer sees them: the letters of their operators
+    (m, l, c, h) and the point each ends at, on the device (a closing h is
+    back at the subpath's start)."""
+    count = pdfium_c.FPDFPath_CountSegments(path)
+    budget[0] -= max(count, 0)
+    if budget[0] < 0:
+        raise PageTooBusy("objects", MAX_PAGE_OBJECTS)
+    a, b, c, d, e, f = to_device
+    x, y = c_float(), c_float()
+    subpaths: list[tuple[str, list[_Point]]] = []
+    letters: list[str] = []
+    points: list[_Point] = []
+    bezier_points = 0
+    for index in range(max(count, 0)):
+        segment = pdfium_c.FPDFPath_GetPathSegment(path, index)
+        kind = pdfium_c.FPDFPathSegment_GetType(segment)
+        if not segment or not pdfium_c.FPDFPathSegment_GetPoint(segment, x, y):
+            return []  # a path pdfium cannot describe is drawn by no one
+        point = (a * x.value + c * y.value + e, b * x.value + d * y.value + f)
+        closes = bool(pdfium_c.FPDFPathSegment_GetClose(segment))
+        if kind == pdfium_c.FPDF_SEGMENT_MOVETO:
+            if letters:
+                subpaths.append(("".join(letters), points))
+            letters, points = ["m"], [point]
+        elif not letters:
+            return []  # pdfminer ignores a path that does not begin with a move
+        elif kind == pdfium_c.FPDF_SEGMENT_LINETO:
+            letters.append("h" if closes and point == points[0] else "l")
+            points.append(point)
+            continue
+        elif kind == pdfium_c.FPDF_SEGMENT_BEZIERTO:
+            bezier_points += 1
+            if bezier_points % 3:
+                continue  # control points: a curve is known by where it ends
+            letters.append("c")
+            points.append(point)
+        else:
+            return []
+        if closes:  # a closed curve or move: pdfminer's h goes back to the start
+            letters.append("h")
+            points.append(points[0])
+    if letters:
+        subpaths.append(("".join(letters), points))
+    # pdfminer reads only subpaths that draw something after their move.
+    return [(shape, pts) for shape, pts in subpaths if len(shape) > 1]
+
+
+def _shape_edges(subpath: tuple[str, list[_Point]], space: _PageSpace) -> list[Edge]:
+    shape, device_points = subpath
+    points = [(x + space.x_shift, space.y_flip - y) for x, y in device_points]
+    if shape in ("mlh", "ml"):
+        return [_line_edge(points[0], points[1])]
+    if shape in ("mlllh", "mllll") and _is_rectangle(device_points):
+        (x0, t0), _, (x1, t1), _, _ = points
+        left, right, top, bottom = min(x0, x1), max(x0, x1), min(t0, t1), max(t0, t1)
+        return [
+            Edge("h", left, top, right, top),
+            Edge("h", left, bottom, right, bottom),
+            Edge("v", left, top, left, bottom),
+            Edge("v", right, top, right, bottom),
+        ]
+    edges = []
+    for (x0, t0), (x1, t1) in itertools.pairwise(points):
+        orientation = "v" if x0 == x1 else "h" if t0 == t1 else None
+        if orientation:
+            edges.append(Edge(orientation, min(x0, x1), min(t0, t1), max(x0, x1), max(t0, t1)))
+    return edges
+
+
+def _is_rectangle(points: list[_Point]) -> bool:
+    (x0, y0), (x1, y1), (x2, y2), (x3, y3), last = points
+    return last == points[0] and (
+        (x0 == x1 and y1 == y2 and x2 == x3 and y3 == y0)
+        or (y0 == y1 and x1 == x2 and y2 == y3 and x3 == x0)
+    )
+
+
+def _line_edge(start: _Point, end: _Point) -> Edge:
+    (x0, t0), (x1, t1) = start, end
+    return Edge("h" if t0 == t1 else "v", min(x0, x1), min(t0, t1), max(x0, x1), max(t0, t1))
+
+
+# --- A page ---------------------------------------------------------------------
+
+
+def read_page(page: pdfium.PdfPage) -> PageContent:
+    """The page's characters and the edges of its ruling."""
+    space = _page_space(page)
+    textpage = page.get_textpage()
+    try:
+        chars = _read_chars(textpage, space)
+    finally:
+        textpage.close()
+    budget = [MAX_PAGE_OBJECTS]
+    edges = _read_edges(page, space, budget)
+    return PageContent(space.width, space.height, chars, edges, MAX_PAGE_OBJECTS - budget[0])
