@@ -25,17 +25,14 @@ from __future__ import annotations
 
 import re
 import threading
-from bisect import bisect_left
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
-from etl.cells import is_figure
 from etl.errors import ExtractionError
-from etl.readers.pdf_geometry import Char, PageTooBusy
-from etl.readers.pdf_page import PageContent, read_page
-from etl.readers.pdf_ruling import Table, find_tables
-from etl.readers.pdf_words import cell_text, text_lines
+from etl.readers.pdf_geometry import PageTooBusy
+from etl.readers.pdf_layout import write_page
+from etl.readers.pdf_page import read_page
 from etl.table_text import LaidOutText, TableTextWriter
 
 PDF_MEDIA_TYPE = "application/pdf"
@@ -118,7 +115,7 @@ def _read_page(document: pdfium.PdfDocument, number: int, out: TableTextWriter, 
     try:
         content = read_page(page)
         if any(not char.text.isspace() for char in content.chars):
-            _write_page(content, out)
+            write_page(content, out)
         else:
             _write_scanned_page(page, number, out)
         return len(content.chars) + content.objects
@@ -134,75 +131,3 @@ def _read_page(document: pdfium.PdfDocument, number: int, out: TableTextWriter, 
 
 def _write_scanned_page(page: pdfium.PdfPage, number: int, out: TableTextWriter) -> None:
     """A page without a text layer (a scan): nothing is read from it yet."""
-
-
-def _write_page(content: PageContent, out: TableTextWriter) -> None:
-    top = 0.0
-    for table in sorted(find_tables(content.edges), key=lambda table: table.bbox[1]):
-        _write_text(content, top, table.bbox[1], out)
-        _write_table(_cell_texts(table, content.chars), out)
-        top = table.bbox[3]
-    _write_text(content, top, content.height, out)
-
-
-def _write_text(content: PageContent, top: float, bottom: float, out: TableTextWriter) -> None:
-    """The lines of the characters that reach into the band between ``top``
-    and ``bottom``, each cut to the band (pdfplumber's crop)."""
-    if bottom - top < 1:
-        return
-    width = content.width
-    band = []
-    for char in content.chars:
-        x0, x1 = max(char.x0, 0), min(char.x1, width)
-        upper, lower = max(char.top, top), min(char.bottom, bottom)
-        if x1 >= x0 and lower >= upper and (x1 - x0) + (lower - upper) > 0:
-            band.append(char._replace(x0=x0, x1=x1, top=upper, bottom=lower))
-    for line in text_lines(band):
-        out.text_line(line)
-
-
-def _cell_texts(table: Table, chars: list[Char]) -> list[list[str | None]]:
-    """Each cell's text, the characters whose centre is inside it (left and top
-    sides in, right and bottom out), in the page's order."""
-    centres = sorted(
-        ((char.top + char.bottom) / 2, (char.x0 + char.x1) / 2, index)
-        for index, char in enumerate(chars)
-    )
-    middles = [centre[0] for centre in centres]
-    rows = []
-    for row in table.rows():
-        texts: list[str | None] = []
-        for cell in row:
-            if cell is None:
-                texts.append(None)
-                continue
-            x0, top, x1, bottom = cell
-            band = centres[bisect_left(middles, top) : bisect_left(middles, bottom)]
-            inside = sorted(index for _, centre, index in band if x0 <= centre < x1)
-            texts.append(cell_text(chars[i] for i in inside) if inside else "")
-        rows.append(texts)
-    return rows
-
-
-def _write_table(rows: list[list[str | None]], out: TableTextWriter) -> None:
-    if all(sum(cell is not None for cell in row) <= 1 for row in rows):  # a frame around prose
-        for row in rows:
-            for cell in row:
-                if cell:
-                    out.text_line(cell)
-        return
-    out.start_table()
-    for row in rows:
-        out.start_row()
-        # Columns as the table's grid has them; None is the rest of a merged cell.
-        cells = [
-            (column, cell.replace("\n", ""))
-            for column, cell in enumerate(row, 1)
-            if cell is not None
-        ]
-        first_figure = next((i for i, (_, text) in enumerate(cells) if is_figure(text)), None)
-        if first_figure is not None:  # empty parts of the label columns are no cells
-            cells = [c for c in cells[:first_figure] if c[1]] + cells[first_figure:]
-        for column, text in cells:
-            out.cell(text, column)
-    out.end_table()

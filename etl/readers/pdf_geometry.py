@@ -66,7 +66,12 @@ def clusters(
 ) -> list[list[Item]]:
     """``items`` grouped by the cluster of their ``key``: clusters in order,
     the items of each in the order given."""
-    number = cluster_numbers(map(key, items), tolerance)
+    values = [key(item) for item in items]
+    if not values:
+        return []
+    if max(values) - min(values) <= tolerance:  # one cluster: the usual line or cell
+        return [list(items)]
+    number = cluster_numbers(values, tolerance)
     ordered = sorted(items, key=lambda item: number[key(item)])
     return [
         list(group) for _, group in itertools.groupby(ordered, key=lambda item: number[key(item)])

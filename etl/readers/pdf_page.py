@@ -73,6 +73,24 @@ _get_font = _lean(pdfium_c.FPDFTextObj_GetFont, c_void_p)
 _get_glyph_width = _lean(pdfium_c.FPDFFont_GetGlyphWidth)
 _get_descent = _lean(pdfium_c.FPDFFont_GetDescent)
 
+
+class _Handle(c_void_p):
+    """A pdfium handle as a function returns it: kept a ctypes object (a plain
+    c_void_p comes back as an int), so that it can be passed on as it is."""
+
+
+_count_objects = _lean(pdfium_c.FPDFPage_CountObjects)
+_get_object = _lean(pdfium_c.FPDFPage_GetObject, _Handle)
+_count_form_objects = _lean(pdfium_c.FPDFFormObj_CountObjects)
+_get_form_object = _lean(pdfium_c.FPDFFormObj_GetObject, _Handle)
+_object_type = _lean(pdfium_c.FPDFPageObj_GetType)
+_object_matrix = _lean(pdfium_c.FPDFPageObj_GetMatrix)
+_count_segments = _lean(pdfium_c.FPDFPath_CountSegments)
+_get_segment = _lean(pdfium_c.FPDFPath_GetPathSegment, _Handle)
+_segment_point = _lean(pdfium_c.FPDFPathSegment_GetPoint)
+_segment_type = _lean(pdfium_c.FPDFPathSegment_GetType)
+_segment_closes = _lean(pdfium_c.FPDFPathSegment_GetClose)
+
 _THOUSAND = c_float(1000.0)  # font metrics are asked for in thousandths of the font size
 _MAYBE_GENERATED = frozenset(" \r\n")  # pdfium adds spaces and line breaks of its own
 _HYPHEN_MARK = "\x02"  # pdfium's stand-in for a hyphen that ends a line
@@ -144,6 +162,11 @@ class _Font(NamedTuple):
     descent: float  # below the baseline, in thousandths of the font size (negative)
 
 
+class _Glyph(NamedTuple):
+    text: str  # the character, or "(cid:123)" for a glyph without one
+    width: float  # advance, in thousandths of the font size (negative: vertical writing)
+
+
 def _read_chars(textpage: pdfium.PdfTextPage, space: _PageSpace) -> list[Char]:
     """The page's characters in pdfium's order, without the spaces and line
     breaks pdfium generates; a glyph pdfium splits into several characters (a
@@ -153,12 +176,16 @@ def _read_chars(textpage: pdfium.PdfTextPage, space: _PageSpace) -> list[Char]:
     if count > MAX_PAGE_CHARS:
         raise PageTooBusy("characters", MAX_PAGE_CHARS)
     text = _page_text(page_text, count)
-    x, y = c_double(), c_double()
-    matrix, loose, value = pdfium_c.FS_MATRIX(), pdfium_c.FS_RECTF(), c_float()
+    x, y, matrix = c_double(), c_double(), pdfium_c.FS_MATRIX()
+    x_ref, y_ref, matrix_ref = byref(x), byref(y), byref(matrix)
     fonts: dict[int, _Font] = {}
-    widths: dict[tuple[int, str], float] = {}
+    glyphs: dict[tuple[int, str], _Glyph] = {}
     chars: list[Char] = []
-    last_object = last_origin = None
+    append, new_char = chars.append, tuple.__new__  # Char(...) costs twice as much
+    # On an unturned page, x is shifted and y flipped: (x + x_add, y_flip - y).
+    plain_page = (space.a, space.b, space.c, space.d) == (1, 0, 0, 1)
+    x_add, y_flip = space.e + space.x_shift, space.y_flip - space.f
+    last_object = last_x = last_y = None
     for index in range(count):
         unicode = text[index] if text else chr(_get_unicode(page_text, index))
         if unicode in _MAYBE_GENERATED and _is_generated(page_text, index) == 1:
@@ -166,29 +193,34 @@ def _read_chars(textpage: pdfium.PdfTextPage, space: _PageSpace) -> list[Char]:
         text_object = _get_text_object(page_text, index)
         if text_object is None:  # nothing drawn: no place to give it
             continue
-        _get_char_origin(page_text, index, byref(x), byref(y))
-        origin = (x.value, y.value)
-        if text_object == last_object and origin == last_origin and chars:
-            chars[-1] = chars[-1]._replace(text=chars[-1].text + unicode)  # a ligature's pieces
-            continue
+        _get_char_origin(page_text, index, x_ref, y_ref)
+        ox, oy = x.value, y.value
         if text_object != last_object:
             last_object = text_object
-            _get_char_matrix(page_text, index, byref(matrix))
+            _get_char_matrix(page_text, index, matrix_ref)
             ma, mb, mc, md = matrix.a, matrix.b, matrix.c, matrix.d
             size = _get_font_size(page_text, index)
-            font = _font(text_object, fonts, value)
-        last_origin = origin
-        mapped = not _has_map_error(page_text, index)
-        if not mapped:
-            unicode = f"(cid:{ord(unicode)})"  # pdfium gives the glyph's code instead
-        elif unicode == _HYPHEN_MARK and _is_hyphen(page_text, index) == 1:
-            unicode = "-"
-        width = widths.get((font.handle.value, unicode)) if mapped else None
-        if width is None:
-            width = _advance(font, unicode, mapped, page_text, index, loose, value, ma, size)
-            if mapped:
-                widths[font.handle.value, unicode] = width
-        chars.append(_char(unicode, origin, width, font, size, (ma, mb, mc, md), space))
+            font = _font(text_object, fonts)
+            # The usual text: unturned, unmirrored, on an unturned page.
+            plain = plain_page and mb == 0 and mc == 0 and ma > 0 and md > 0
+            width_scale, height = ma * size / 1000, md * size
+            descent = font.descent * md * size / 1000
+        elif ox == last_x and oy == last_y and chars:  # a ligature's pieces
+            chars[-1] = chars[-1]._replace(text=chars[-1].text + unicode)
+            continue
+        last_x, last_y = ox, oy
+        # A glyph's text and width are the same wherever its font draws it.
+        glyph = glyphs.get((font.handle.value, unicode))
+        if glyph is None:
+            glyph = _glyph(font, unicode, page_text, index, ma * size)
+            glyphs[font.handle.value, unicode] = glyph
+        if plain and glyph.width >= 0:
+            left = ox + x_add
+            bottom = y_flip - (oy + descent)
+            box = (left, left + glyph.width * width_scale, bottom - height, bottom, True)
+            append(new_char(Char, (glyph.text, *box)))
+        else:
+            append(_char(glyph, (ox, oy), font, size, (ma, mb, mc, md), space))
     return chars
 
 
@@ -203,52 +235,53 @@ def _page_text(page_text: c_void_p, count: int) -> str:
     return text if len(text) == count else ""
 
 
-def _font(text_object: int, fonts: dict[int, _Font], value: c_float) -> _Font:
+def _font(text_object: int, fonts: dict[int, _Font]) -> _Font:
     handle = _get_font(c_void_p(text_object))
     font = fonts.get(handle)
     if font is None:
-        pointer = c_void_p(handle)
+        pointer, value = c_void_p(handle), c_float()
         descent = -abs(value.value) if _get_descent(pointer, _THOUSAND, byref(value)) else 0.0
         font = fonts[handle] = _Font(pointer, descent)
     return font
 
 
-def _advance(font, unicode, mapped, page_text, index, loose, value, scale, size) -> float:
-    """The glyph's advance width in thousandths of the font size: the font's
-    width for the character, or, for a glyph without a character, the width of
+def _glyph(font: _Font, unicode: str, page_text: c_void_p, index: int, scale: float) -> _Glyph:
+    """The glyph's text and advance width: the font's width for the character;
+    for a glyph without a character (pdfium then gives its code), the width of
     pdfium's loose box around it."""
-    if (
-        mapped
-        and len(unicode) == 1
-        and _get_glyph_width(font.handle, c_uint(ord(unicode)), _THOUSAND, byref(value))
-    ):
-        return value.value
-    if not _get_loose_box(page_text, index, byref(loose)) or not scale or not size:
-        return 0.0
-    return (loose.right - loose.left) / scale / size * 1000
+    value = c_float()
+    if _has_map_error(page_text, index):
+        text = f"(cid:{ord(unicode)})"
+    elif unicode == _HYPHEN_MARK and _is_hyphen(page_text, index) == 1:
+        text = "-"
+    else:
+        if _get_glyph_width(font.handle, c_uint(ord(unicode)), _THOUSAND, byref(value)):
+            return _Glyph(unicode, value.value)
+        text = unicode
+    loose = pdfium_c.FS_RECTF()
+    if not _get_loose_box(page_text, index, byref(loose)) or not scale:
+        return _Glyph(text, 0.0)
+    return _Glyph(text, (loose.right - loose.left) / scale * 1000)
 
 
-def _char(text, origin, width, font, size, matrix, space: _PageSpace) -> Char:
-    """pdfminer's box: from the origin, the advance wide, from the descent one
-    font size high (a vertical font: one size wide, its advance high)."""
+def _char(glyph: _Glyph, origin, font: _Font, size: float, matrix, space: _PageSpace) -> Char:
+    """pdfminer's box, for any matrix: from the origin, the advance wide, from
+    the descent one font size high (a vertical font: one size wide, its advance
+    high; pdfium's origin is then the box's corner)."""
     a, b, c, d = matrix
     ox, oy = origin
-    if width < 0:  # vertical writing: pdfium's origin is the box's corner
-        x0, y0, x1, y1 = 0.0, 0.0, size, -width * size / 1000
+    if glyph.width < 0:
+        x0, y0, x1, y1 = 0.0, 0.0, size, -glyph.width * size / 1000
     else:
-        x0, x1 = 0.0, width * size / 1000
+        x0, x1 = 0.0, glyph.width * size / 1000
         y0 = font.descent * size / 1000
         y1 = y0 + size
     corners = [
         (a * u + c * v + ox, b * u + d * v + oy)
-        for u, v in ((x0, y0), (x1, y0), (x1, y1), (x0, y1))
+        for u, v in ((x0, y0), (x1, y1), (x0, y1), (x1, y0))
     ]
-    left, top, right, bottom = space.box(
-        min(p[0] for p in corners),
-        min(p[1] for p in corners),
-        max(p[0] for p in corners),
-        max(p[1] for p in corners),
-    )
+    xs, ys = [p[0] for p in corners], [p[1] for p in corners]
+    left, top, right, bottom = space.box(min(xs), min(ys), max(xs), max(ys))
     # Upright as pdfminer decides it, from the matrix on the page (turned with it).
     pa, pb, pc, pd = (
         a * space.a + b * space.c,
@@ -256,7 +289,7 @@ def _char(text, origin, width, font, size, matrix, space: _PageSpace) -> Char:
         c * space.a + d * space.c,
         c * space.b + d * space.d,
     )
-    return Char(text, left, right, top, bottom, pa * pd > 0 and pb * pc <= 0)
+    return Char(glyph.text, left, right, top, bottom, pa * pd > 0 and pb * pc <= 0)
 
 
 # --- Ruling -----------------------------------------------------------------------
@@ -279,8 +312,9 @@ def _times(m: _Matrix, n: _Matrix) -> _Matrix:
 def _read_edges(page: pdfium.PdfPage, space: _PageSpace, budget: list[int]) -> list[Edge]:
     """The straight edges of every path the page paints, forms included."""
     edges: list[Edge] = []
-    count = pdfium_c.FPDFPage_CountObjects(page)
-    objects = (pdfium_c.FPDFPage_GetObject(page, i) for i in range(max(count, 0)))
+    handle = _Handle(ctypes.cast(page.raw, c_void_p).value)
+    count = _count_objects(handle)
+    objects = (_get_object(handle, i) for i in range(max(count, 0)))
     _walk(objects, count, space.device, space, edges, budget, 0)
     return edges
 
@@ -291,19 +325,19 @@ def _walk(objects, count, to_device, space, edges, budget, depth) -> None:
         raise PageTooBusy("objects", MAX_PAGE_OBJECTS)
     matrix = pdfium_c.FS_MATRIX()
     for obj in objects:
-        kind = pdfium_c.FPDFPageObj_GetType(obj)
+        kind = _object_type(obj)
         if kind not in (pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_FORM):
             continue
-        if not pdfium_c.FPDFPageObj_GetMatrix(obj, matrix):
+        if not _object_matrix(obj, byref(matrix)):
             continue
-        own = (matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f)
+        own = _times((matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f), to_device)
         if kind == pdfium_c.FPDF_PAGEOBJ_FORM:
             if depth < MAX_FORM_DEPTH:
-                inner = pdfium_c.FPDFFormObj_CountObjects(obj)
-                children = (pdfium_c.FPDFFormObj_GetObject(obj, i) for i in range(max(inner, 0)))
-                _walk(children, inner, _times(own, to_device), space, edges, budget, depth + 1)
+                inner = _count_form_objects(obj)
+                children = (_get_form_object(obj, i) for i in range(max(inner, 0)))
+                _walk(children, inner, own, space, edges, budget, depth + 1)
             continue
-        for subpath in _subpaths(obj, _times(own, to_device), budget):
+        for subpath in _subpaths(obj, own, budget):
             edges += _shape_edges(subpath, space)
 
 
@@ -311,23 +345,24 @@ def _subpaths(path, to_device: _Matrix, budget: list[int]) -> list[tuple[str, li
     """A path's subpaths as pdfminer sees them: the letters of their operators
     (m, l, c, h) and the point each ends at, on the device (a closing h is
     back at the subpath's start)."""
-    count = pdfium_c.FPDFPath_CountSegments(path)
+    count = _count_segments(path)
     budget[0] -= max(count, 0)
     if budget[0] < 0:
         raise PageTooBusy("objects", MAX_PAGE_OBJECTS)
     a, b, c, d, e, f = to_device
     x, y = c_float(), c_float()
+    x_ref, y_ref = byref(x), byref(y)
     subpaths: list[tuple[str, list[_Point]]] = []
     letters: list[str] = []
     points: list[_Point] = []
     bezier_points = 0
     for index in range(max(count, 0)):
-        segment = pdfium_c.FPDFPath_GetPathSegment(path, index)
-        kind = pdfium_c.FPDFPathSegment_GetType(segment)
-        if not segment or not pdfium_c.FPDFPathSegment_GetPoint(segment, x, y):
+        segment = _get_segment(path, index)
+        if not segment.value or not _segment_point(segment, x_ref, y_ref):
             return []  # a path pdfium cannot describe is drawn by no one
+        kind = _segment_type(segment)
         point = (a * x.value + c * y.value + e, b * x.value + d * y.value + f)
-        closes = bool(pdfium_c.FPDFPathSegment_GetClose(segment))
+        closes = _segment_closes(segment)
         if kind == pdfium_c.FPDF_SEGMENT_MOVETO:
             if letters:
                 subpaths.append(("".join(letters), points))
@@ -335,6 +370,7 @@ def _subpaths(path, to_device: _Matrix, budget: list[int]) -> list[tuple[str, li
         elif not letters:
             return []  # pdfminer ignores a path that does not begin with a move
         elif kind == pdfium_c.FPDF_SEGMENT_LINETO:
+            # pdfium closes a subpath with a line back to its start: pdfminer's h.
             letters.append("h" if closes and point == points[0] else "l")
             points.append(point)
             continue

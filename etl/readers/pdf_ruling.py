@@ -18,6 +18,7 @@ from __future__ import annotations
 import itertools
 from bisect import bisect_left
 from collections.abc import Iterable
+from operator import attrgetter
 from typing import NamedTuple
 
 from etl.readers.pdf_geometry import Box, Edge, cluster_numbers
@@ -29,6 +30,8 @@ MIN_EDGE_BEFORE_MERGING = 1.0
 MIN_EDGE = 3.0
 
 _Point = tuple[float, float]
+_LEFT, _TOP = attrgetter("x0"), attrgetter("top")
+_new = tuple.__new__  # a NamedTuple made without its Python-level __new__: half the cost
 
 
 class Table(NamedTuple):
@@ -65,7 +68,8 @@ def _length(edge: Edge) -> float:
 def _snap(edges: list[Edge], along: str) -> list[Edge]:
     """Edges whose lines are within the tolerance moved onto their average:
     vertical edges by x, horizontal ones by top."""
-    position = (lambda edge: edge.x0) if along == "v" else (lambda edge: edge.top)
+    vertical = along == "v"
+    position = _LEFT if vertical else _TOP
     cluster_of = cluster_numbers(map(position, edges), SNAP_TOLERANCE)
     members: dict[int, list[Edge]] = {}
     for edge in edges:
@@ -74,12 +78,13 @@ def _snap(edges: list[Edge], along: str) -> list[Edge]:
     for number in sorted(members):
         group = members[number]
         average = sum(map(position, group)) / len(group)
-        for edge in group:
-            shift = average - position(edge)
-            if along == "v":
-                snapped.append(edge._replace(x0=edge.x0 + shift, x1=edge.x1 + shift))
+        for orientation, x0, top, x1, bottom in group:
+            if vertical:
+                shift = average - x0
+                snapped.append(_new(Edge, (orientation, x0 + shift, top, x1 + shift, bottom)))
             else:
-                snapped.append(edge._replace(top=edge.top + shift, bottom=edge.bottom + shift))
+                shift = average - top
+                snapped.append(_new(Edge, (orientation, x0, top + shift, x1, bottom + shift)))
     return snapped
 
 
@@ -93,31 +98,34 @@ def _merge(edges: list[Edge]) -> list[Edge]:
 
     joined: list[Edge] = []
     for (orientation, _), group in itertools.groupby(sorted(snapped, key=line), key=line):
-        joined += _join(list(group), orientation)
+        joined += _join(list(group), orientation == "h")
     return joined
 
 
-def _join(edges: list[Edge], orientation: str) -> list[Edge]:
-    horizontal = orientation == "h"
-    start = (lambda edge: edge.x0) if horizontal else (lambda edge: edge.top)
-    end = (lambda edge: edge.x1) if horizontal else (lambda edge: edge.bottom)
-    ordered = sorted(edges, key=start)
-    joined = [ordered[0]]
-    for edge in ordered[1:]:
-        last = joined[-1]
-        if start(edge) <= end(last) + JOIN_TOLERANCE:
-            if end(edge) > end(last):
-                joined[-1] = last._replace(**{"x1" if horizontal else "bottom": end(edge)})
+def _join(edges: list[Edge], horizontal: bool) -> list[Edge]:
+    """Edges of one line, in order along it, each joined to the one before when
+    it starts at most the tolerance after that one ends."""
+    edges.sort(key=_LEFT if horizontal else _TOP)
+    joined = [edges[0]]
+    for edge in edges[1:]:
+        orientation, x0, top, x1, bottom = joined[-1]
+        if horizontal and edge.x0 <= x1 + JOIN_TOLERANCE:
+            if edge.x1 > x1:
+                joined[-1] = _new(Edge, (orientation, x0, top, edge.x1, bottom))
+        elif not horizontal and edge.top <= bottom + JOIN_TOLERANCE:
+            if edge.bottom > bottom:
+                joined[-1] = _new(Edge, (orientation, x0, top, x1, edge.bottom))
         else:
             joined.append(edge)
     return joined
 
 
 class _Meeting(NamedTuple):
-    """The edges that pass through a meeting point, each known by its box."""
+    """The edges that pass through a meeting point (an edge is known by its
+    box: two of the same box are one)."""
 
-    vertical: set[Box]
-    horizontal: set[Box]
+    vertical: set[Edge]
+    horizontal: set[Edge]
 
 
 def _meetings(edges: list[Edge]) -> dict[_Point, _Meeting]:
@@ -134,8 +142,8 @@ def _meetings(edges: list[Edge]) -> dict[_Point, _Meeting]:
                 break
             if h.x0 - tolerance <= v.x0 <= h.x1 + tolerance:
                 meeting = meetings.setdefault((v.x0, h.top), _Meeting(set(), set()))
-                meeting.vertical.add((v.x0, v.top, v.x1, v.bottom))
-                meeting.horizontal.add((h.x0, h.top, h.x1, h.bottom))
+                meeting.vertical.add(v)
+                meeting.horizontal.add(h)
     return meetings
 
 

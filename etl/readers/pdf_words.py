@@ -8,20 +8,26 @@ the next character starts before the last one's left side or more than 3 pt
 after its right side, or where the tops differ by more than 3 pt. Turned
 characters are read column by column, top to bottom, with x and y exchanged.
 Words are then gathered into lines by their tops again, and a line's words
-are joined by one space.
+are joined by one space. (pdfium already splits ligatures such as ﬁ into
+their letters.)
 """
 
 from __future__ import annotations
 
 import itertools
 from collections.abc import Iterable
+from operator import attrgetter
 from typing import NamedTuple
 
 from etl.readers.pdf_geometry import Char, cluster_numbers, clusters
 
 X_TOLERANCE = 3.0
 Y_TOLERANCE = 3.0
-LIGATURES = {"ﬀ": "ff", "ﬃ": "ffi", "ﬄ": "ffl", "ﬁ": "fi", "ﬂ": "fl", "ﬆ": "st", "ﬅ": "st"}
+
+_TOP = attrgetter("top")
+_LEFT = attrgetter("x0")
+_UPRIGHT = attrgetter("upright")
+_new = tuple.__new__  # a NamedTuple made without its Python-level __new__: half the cost
 
 
 class Word(NamedTuple):
@@ -32,62 +38,84 @@ class Word(NamedTuple):
 def words(chars: Iterable[Char]) -> list[Word]:
     """The words of ``chars`` (in the page's order), line by line."""
     found: list[Word] = []
-    for upright, run in itertools.groupby(chars, key=lambda char: char.upright):
+    for upright, run in itertools.groupby(chars, key=_UPRIGHT):
         run = list(run)
         if upright:
-            lines = clusters(run, lambda char: char.top, Y_TOLERANCE)
-            lines = [sorted(line, key=lambda char: char.x0) for line in lines]
+            for line in clusters(run, _TOP, Y_TOLERANCE):
+                line.sort(key=_LEFT)
+                _split_line(line, found)
         else:
-            lines = clusters(run, lambda char: char.x0, X_TOLERANCE)
-            lines = [sorted(line, key=lambda char: (char.top, char.bottom)) for line in lines]
-        for line in lines:
-            found += _split(line, upright)
+            for column in clusters(run, _LEFT, X_TOLERANCE):
+                column.sort(key=lambda char: (char.top, char.bottom))
+                _split_column(column, found)
     return found
 
 
-def _split(line: list[Char], upright: bool) -> list[Word]:
-    found = []
-    word: list[Char] = []
+def _split_line(line: list[Char], found: list[Word]) -> None:
+    """Left to right: a space, a step back, a gap over the tolerance or a top
+    off the last character's by more than the tolerance ends a word."""
+    text: list[str] = []
+    top = start = end = level = 0.0
     for char in line:
+        if char.text.isspace():
+            if text:
+                found.append(_new(Word, ("".join(text), top)))
+                text = []
+            continue
+        if text and (
+            char.x0 < start or char.x0 > end + X_TOLERANCE or abs(char.top - level) > Y_TOLERANCE
+        ):
+            found.append(_new(Word, ("".join(text), top)))
+            text = []
+        if not text:
+            top = char.top
+        text.append(char.text)
+        start, end, level = char.x0, char.x1, char.top
+        top = min(top, char.top)
+    if text:
+        found.append(_new(Word, ("".join(text), top)))
+
+
+def _split_column(column: list[Char], found: list[Word]) -> None:
+    """Top to bottom, for turned characters: x and y exchanged."""
+    word: list[Char] = []
+    for char in column:
         if char.text.isspace():
             if word:
                 found.append(_word(word))
             word = []
-        elif word and _starts_word(word[-1], char, upright):
+            continue
+        before = word[-1] if word else None
+        if before and (
+            char.top < before.top
+            or char.top > before.bottom + Y_TOLERANCE
+            or abs(char.x0 - before.x0) > X_TOLERANCE
+        ):
             found.append(_word(word))
-            word = [char]
-        else:
-            word.append(char)
+            word = []
+        word.append(char)
     if word:
         found.append(_word(word))
-    return found
-
-
-def _starts_word(before: Char, char: Char, upright: bool) -> bool:
-    if upright:
-        start, end, at, across = before.x0, before.x1, char.x0, abs(char.top - before.top)
-        return at < start or at > end + X_TOLERANCE or across > Y_TOLERANCE
-    start, end, at, across = before.top, before.bottom, char.top, abs(char.x0 - before.x0)
-    return at < start or at > end + Y_TOLERANCE or across > X_TOLERANCE
 
 
 def _word(chars: list[Char]) -> Word:
-    text = "".join(LIGATURES.get(char.text, char.text) for char in chars)
-    return Word(text, min(char.top for char in chars))
+    return _new(Word, ("".join(char.text for char in chars), min(map(_TOP, chars))))
 
 
-def cell_text(chars: Iterable[Char]) -> str:
+def cell_text(chars: list[Char]) -> str:
     """A table cell's text: its words in lines by their tops, top to bottom."""
-    lines = clusters(words(chars), lambda word: word.top, Y_TOLERANCE)
+    if len(chars) == 1:  # most cells hold one figure of one digit
+        return "" if chars[0].text.isspace() else chars[0].text
+    lines = clusters(words(chars), _TOP, Y_TOLERANCE)
     return "\n".join(" ".join(word.text for word in line) for line in lines)
 
 
-def text_lines(chars: Iterable[Char]) -> list[str]:
+def text_lines(chars: list[Char]) -> list[str]:
     """Running text: the words in the order found, a new line wherever the next
     word's top is in another cluster than the word before's."""
     found = words(chars)
     if not found:
         return []
-    number = cluster_numbers([word.top for word in found], Y_TOLERANCE)
+    number = cluster_numbers(map(_TOP, found), Y_TOLERANCE)
     lines = itertools.groupby(found, key=lambda word: number[word.top])
     return [" ".join(word.text for word in line) for _, line in lines]

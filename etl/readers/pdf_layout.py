@@ -1,0 +1,127 @@
+"""A PDF page's characters and ruling laid out as Word-table text.
+
+The page's ruled tables (etl/readers/pdf_ruling.py) are written top to
+bottom, each row its cells, one tab-indented line each, followed by a blank
+line; the text above, between and below them becomes plain lines
+(etl/readers/pdf_words.py). A cell's text is that of the characters whose
+centre is inside it (left and top sides in, right and bottom out); a band of
+running text holds every character reaching into it, cut to the band — the
+rules of pdfplumber, the reader before this one.
+
+Details of the layout: a cell merged across columns comes back once (the
+others are None); empty cells between a row's label and its first figure are
+the unused parts of the label columns and are dropped; a "table" of one
+column is a page frame around prose and is read as plain lines.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+
+from etl.cells import is_figure
+from etl.readers.pdf_geometry import Char
+from etl.readers.pdf_page import PageContent
+from etl.readers.pdf_ruling import Table, find_tables
+from etl.readers.pdf_words import cell_text, text_lines
+from etl.table_text import TableTextWriter
+
+
+class _Index:
+    """The page's characters sorted by their tops and by their centres, to find
+    those of a band or a cell without going through them all."""
+
+    def __init__(self, chars: list[Char]) -> None:
+        self.chars = chars
+        by_top = sorted(range(len(chars)), key=lambda i: chars[i].top)
+        self.by_top = by_top
+        self.tops = [chars[i].top for i in by_top]
+        self.tallest = max((char.bottom - char.top for char in chars), default=0.0)
+        centres = sorted(
+            ((char.top + char.bottom) / 2, (char.x0 + char.x1) / 2, i)
+            for i, char in enumerate(chars)
+        )
+        self.centres = centres
+        self.middles = [centre[0] for centre in centres]
+
+    def reaching_into(self, top: float, bottom: float) -> list[int]:
+        """Indexes, in the page's order, of the characters whose box may reach
+        into the band from ``top`` to ``bottom`` (their top at most ``bottom``
+        and at least ``top`` less the tallest character's height)."""
+        start = bisect_left(self.tops, top - self.tallest)
+        return sorted(self.by_top[start : bisect_right(self.tops, bottom)])
+
+    def centred_in(self, x0: float, top: float, x1: float, bottom: float) -> list[int]:
+        """Indexes, in the page's order, of the characters centred in the box."""
+        band = self.centres[bisect_left(self.middles, top) : bisect_left(self.middles, bottom)]
+        return sorted(i for _, centre, i in band if x0 <= centre < x1)
+
+
+def write_page(content: PageContent, out: TableTextWriter) -> None:
+    index = _Index(content.chars)
+    top = 0.0
+    for table in sorted(find_tables(content.edges), key=lambda table: table.bbox[1]):
+        _write_text(content, index, top, table.bbox[1], out)
+        _write_table(_cell_texts(table, index), out)
+        top = table.bbox[3]
+    _write_text(content, index, top, content.height, out)
+
+
+def _write_text(
+    content: PageContent, index: _Index, top: float, bottom: float, out: TableTextWriter
+) -> None:
+    """The lines of the characters reaching into the band from ``top`` to
+    ``bottom``, each cut to the band and the page's width (pdfplumber's crop)."""
+    if bottom - top < 1:
+        return
+    width = content.width
+    band = []
+    for i in index.reaching_into(top, bottom):
+        char = content.chars[i]
+        inside = top <= char.top and char.bottom <= bottom and char.x0 >= 0 and char.x1 <= width
+        if inside and char.x1 - char.x0 + char.bottom - char.top > 0:
+            band.append(char)  # wholly inside, as nearly all are: nothing to cut
+            continue
+        x0, x1 = max(char.x0, 0), min(char.x1, width)
+        upper, lower = max(char.top, top), min(char.bottom, bottom)
+        if x1 >= x0 and lower >= upper and (x1 - x0) + (lower - upper) > 0:
+            band.append(char._replace(x0=x0, x1=x1, top=upper, bottom=lower))
+    for line in text_lines(band):
+        out.text_line(line)
+
+
+def _cell_texts(table: Table, index: _Index) -> list[list[str | None]]:
+    rows = []
+    for row in table.rows():
+        texts: list[str | None] = []
+        for cell in row:
+            if cell is None:
+                texts.append(None)
+                continue
+            inside = index.centred_in(*cell)
+            texts.append(cell_text([index.chars[i] for i in inside]) if inside else "")
+        rows.append(texts)
+    return rows
+
+
+def _write_table(rows: list[list[str | None]], out: TableTextWriter) -> None:
+    if all(sum(cell is not None for cell in row) <= 1 for row in rows):  # a frame around prose
+        for row in rows:
+            for cell in row:
+                if cell:
+                    out.text_line(cell)
+        return
+    out.start_table()
+    for row in rows:
+        out.start_row()
+        # Columns as the table's grid has them; None is the rest of a merged cell.
+        cells = [
+            (column, cell.replace("\n", ""))
+            for column, cell in enumerate(row, 1)
+            if cell is not None
+        ]
+        first_figure = next((i for i, (_, text) in enumerate(cells) if is_figure(text)), None)
+        if first_figure is not None:  # empty parts of the label columns are no cells
+            cells = [c for c in cells[:first_figure] if c[1]] + cells[first_figure:]
+        for column, text in cells:
+            out.cell(text, column)
+    out.end_table()
