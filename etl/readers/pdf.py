@@ -33,6 +33,7 @@ from etl.errors import ExtractionError
 from etl.readers.pdf_geometry import PageTooBusy
 from etl.readers.pdf_layout import write_page
 from etl.readers.pdf_page import read_page
+from etl.readers.pdf_streams import MAX_UNPACKED, unpacks_beyond_limit
 from etl.table_text import LaidOutText, TableTextWriter
 
 PDF_MEDIA_TYPE = "application/pdf"
@@ -52,7 +53,11 @@ _OPEN_PROBLEMS = {
     pdfium_c.FPDF_ERR_FORMAT: _DAMAGED.format("文件结构无法解析"),
     pdfium_c.FPDF_ERR_PAGE: _DAMAGED.format("页面无法读取"),
 }
-_TOO_BUSY = {"characters": "文字", "objects": "图形", "ruling": "表格线"}
+_TOO_BUSY = {
+    "characters": "PDF 第 {page} 页的文字过多（超过 {limit:,} 个字符），不像年度报告",
+    "objects": "PDF 第 {page} 页的图形过多（超过 {limit:,} 个图形和线段），不像年度报告",
+    "ruling": "PDF 第 {page} 页的表格线过于密集，不像年度报告",
+}
 # pdfium must not be called from two threads at once, even for two documents
 # (the dashboard reads uploads in one thread per session).
 _PDFIUM = threading.Lock()
@@ -99,6 +104,9 @@ def _read(data: bytes, file: str) -> LaidOutText:
 
 
 def _open(data: bytes, file: str) -> pdfium.PdfDocument:
+    if unpacks_beyond_limit(data):
+        limit = MAX_UNPACKED // (1024 * 1024)
+        raise ExtractionError(file, f"PDF 解压后超过 {limit} MB 的上限，不像年度报告")
     try:
         return pdfium.PdfDocument(data)
     except pdfium.PdfiumError as error:
@@ -120,8 +128,7 @@ def _read_page(document: pdfium.PdfDocument, number: int, out: TableTextWriter, 
             _write_scanned_page(page, number, out)
         return len(content.chars) + content.objects
     except PageTooBusy as busy:
-        what = _TOO_BUSY[busy.what]
-        problem = f"PDF 第 {number} 页的{what}过多（超过 {busy.limit:,} 个），不像年度报告"
+        problem = _TOO_BUSY[busy.what].format(page=number, limit=busy.limit)
         raise ExtractionError(file, problem) from busy
     except pdfium.PdfiumError as error:
         raise ExtractionError(file, _DAMAGED.format(f"第 {number} 页无法读取")) from error

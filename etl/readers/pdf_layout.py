@@ -19,11 +19,15 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 
 from etl.cells import is_figure
-from etl.readers.pdf_geometry import Char
+from etl.readers.pdf_geometry import Char, PageTooBusy
 from etl.readers.pdf_page import PageContent
 from etl.readers.pdf_ruling import Table, find_tables
 from etl.readers.pdf_words import cell_text, text_lines
 from etl.table_text import TableTextWriter
+
+# Characters looked at to fill a page's cells and bands: each is looked at once
+# or twice on a report page; hundreds of times only on a page built to be slow.
+MAX_LOOKUPS = 2_000_000
 
 
 class _Index:
@@ -32,6 +36,7 @@ class _Index:
 
     def __init__(self, chars: list[Char]) -> None:
         self.chars = chars
+        self.lookups = 0
         by_top = sorted(range(len(chars)), key=lambda i: chars[i].top)
         self.by_top = by_top
         self.tops = [chars[i].top for i in by_top]
@@ -48,12 +53,18 @@ class _Index:
         into the band from ``top`` to ``bottom`` (their top at most ``bottom``
         and at least ``top`` less the tallest character's height)."""
         start = bisect_left(self.tops, top - self.tallest)
-        return sorted(self.by_top[start : bisect_right(self.tops, bottom)])
+        return sorted(self._looked_at(self.by_top[start : bisect_right(self.tops, bottom)]))
 
     def centred_in(self, x0: float, top: float, x1: float, bottom: float) -> list[int]:
         """Indexes, in the page's order, of the characters centred in the box."""
         band = self.centres[bisect_left(self.middles, top) : bisect_left(self.middles, bottom)]
-        return sorted(i for _, centre, i in band if x0 <= centre < x1)
+        return sorted(i for _, centre, i in self._looked_at(band) if x0 <= centre < x1)
+
+    def _looked_at(self, found: list) -> list:
+        self.lookups += len(found)
+        if self.lookups > MAX_LOOKUPS:
+            raise PageTooBusy("ruling", MAX_LOOKUPS)
+        return found
 
 
 def write_page(content: PageContent, out: TableTextWriter) -> None:

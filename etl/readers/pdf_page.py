@@ -72,6 +72,7 @@ _get_loose_box = _lean(pdfium_c.FPDFText_GetLooseCharBox)
 _get_font = _lean(pdfium_c.FPDFTextObj_GetFont, c_void_p)
 _get_glyph_width = _lean(pdfium_c.FPDFFont_GetGlyphWidth)
 _get_descent = _lean(pdfium_c.FPDFFont_GetDescent)
+_get_base_name = _lean(pdfium_c.FPDFFont_GetBaseFontName, ctypes.c_size_t)
 
 
 class _Handle(c_void_p):
@@ -85,6 +86,8 @@ _count_form_objects = _lean(pdfium_c.FPDFFormObj_CountObjects)
 _get_form_object = _lean(pdfium_c.FPDFFormObj_GetObject, _Handle)
 _object_type = _lean(pdfium_c.FPDFPageObj_GetType)
 _object_matrix = _lean(pdfium_c.FPDFPageObj_GetMatrix)
+_object_bounds = _lean(pdfium_c.FPDFPageObj_GetBounds)
+_text_size = _lean(pdfium_c.FPDFTextObj_GetFontSize)
 _count_segments = _lean(pdfium_c.FPDFPath_CountSegments)
 _get_segment = _lean(pdfium_c.FPDFPath_GetPathSegment, _Handle)
 _segment_point = _lean(pdfium_c.FPDFPathSegment_GetPoint)
@@ -93,7 +96,24 @@ _segment_closes = _lean(pdfium_c.FPDFPathSegment_GetClose)
 
 _THOUSAND = c_float(1000.0)  # font metrics are asked for in thousandths of the font size
 _MAYBE_GENERATED = frozenset(" \r\n")  # pdfium adds spaces and line breaks of its own
-_HYPHEN_MARK = "\x02"  # pdfium's stand-in for a hyphen that ends a line
+# pdfium's text has U+FFFE for a glyph without text and for a hyphen ending a
+# line (its character then reads U+0002): both are looked at one by one.
+_MARKS = frozenset("\ufffe\x02")
+# pdfminer's own metrics for the standard fonts, used whatever the PDF says:
+# their descent, in thousandths (Symbol and ZapfDingbats have none).
+_STANDARD_DESCENTS = {
+    **dict.fromkeys(("Courier", "Courier-Bold", "Courier-BoldOblique", "Courier-Oblique"), -194),
+    **dict.fromkeys(("CourierNew", "CourierNew,Italic", "CourierNew,Bold"), -194),
+    "CourierNew,BoldItalic": -194,
+    **dict.fromkeys(("Helvetica", "Helvetica-Bold", "Helvetica-BoldOblique"), -207),
+    **dict.fromkeys(("Helvetica-Oblique", "Arial", "Arial,Italic", "Arial,Bold"), -207),
+    "Arial,BoldItalic": -207,
+    **dict.fromkeys(("Times-Bold", "Times-BoldItalic", "Times-Italic", "Times-Roman"), -217),
+    **dict.fromkeys(("TimesNewRoman", "TimesNewRoman,Italic", "TimesNewRoman,Bold"), -217),
+    "TimesNewRoman,BoldItalic": -217,
+    "Symbol": 0,
+    "ZapfDingbats": 0,
+}
 
 
 # --- Page geometry -------------------------------------------------------------
@@ -135,8 +155,21 @@ class _PageSpace(NamedTuple):
         return min(ax, bx), min(at, bt), max(ax, bx), max(at, bt)
 
 
+def _media_box(page: pdfium.PdfPage) -> tuple[float, float, float, float]:
+    """The page's MediaBox as written; one it inherits (pdfium reads only the
+    page's own) as pdfium has it, in order — which is the page's box unless a
+    CropBox cuts it (or US Letter, pdfminer's guess too, where there is none)."""
+    box = page.get_mediabox(fallback_ok=False)
+    if box is None:
+        rect = pdfium_c.FS_RECTF()
+        if not pdfium_c.FPDF_GetPageBoundingBox(page, rect):
+            return (0.0, 0.0, 612.0, 792.0)
+        box = (rect.left, rect.bottom, rect.right, rect.top)
+    return box
+
+
 def _page_space(page: pdfium.PdfPage) -> _PageSpace:
-    left, bottom, right, top = page.get_mediabox()
+    left, bottom, right, top = _media_box(page)
     rotation = page.get_rotation()
     # pdfminer's device matrix for the page's rotation, from the MediaBox as written.
     device = {
@@ -167,10 +200,11 @@ class _Glyph(NamedTuple):
     width: float  # advance, in thousandths of the font size (negative: vertical writing)
 
 
-def _read_chars(textpage: pdfium.PdfTextPage, space: _PageSpace) -> list[Char]:
+def _read_chars(textpage: pdfium.PdfTextPage, space: _PageSpace) -> tuple[list[Char], list[int]]:
     """The page's characters in pdfium's order, without the spaces and line
-    breaks pdfium generates; a glyph pdfium splits into several characters (a
-    ligature) is one character with their text."""
+    breaks pdfium generates, and the text object each is drawn by; a glyph
+    pdfium splits into several characters (a ligature) is one character with
+    their text."""
     page_text = c_void_p(ctypes.cast(textpage.raw, c_void_p).value)
     count = _count_chars(page_text)
     if count > MAX_PAGE_CHARS:
@@ -181,6 +215,7 @@ def _read_chars(textpage: pdfium.PdfTextPage, space: _PageSpace) -> list[Char]:
     fonts: dict[int, _Font] = {}
     glyphs: dict[tuple[int, str], _Glyph] = {}
     chars: list[Char] = []
+    owners: list[int] = []
     append, new_char = chars.append, tuple.__new__  # Char(...) costs twice as much
     # On an unturned page, x is shifted and y flipped: (x + x_add, y_flip - y).
     plain_page = (space.a, space.b, space.c, space.d) == (1, 0, 0, 1)
@@ -213,7 +248,8 @@ def _read_chars(textpage: pdfium.PdfTextPage, space: _PageSpace) -> list[Char]:
         glyph = glyphs.get((font.handle.value, unicode))
         if glyph is None:
             glyph = _glyph(font, unicode, page_text, index, ma * size)
-            glyphs[font.handle.value, unicode] = glyph
+            if unicode not in _MARKS:
+                glyphs[font.handle.value, unicode] = glyph
         if plain and glyph.width >= 0:
             left = ox + x_add
             bottom = y_flip - (oy + descent)
@@ -221,7 +257,8 @@ def _read_chars(textpage: pdfium.PdfTextPage, space: _PageSpace) -> list[Char]:
             append(new_char(Char, (glyph.text, *box)))
         else:
             append(_char(glyph, (ox, oy), font, size, (ma, mb, mc, md), space))
-    return chars
+        owners.append(text_object)
+    return chars, owners
 
 
 def _page_text(page_text: c_void_p, count: int) -> str:
@@ -241,8 +278,15 @@ def _font(text_object: int, fonts: dict[int, _Font]) -> _Font:
     if font is None:
         pointer, value = c_void_p(handle), c_float()
         descent = -abs(value.value) if _get_descent(pointer, _THOUSAND, byref(value)) else 0.0
+        descent = _STANDARD_DESCENTS.get(_base_name(pointer), descent)
         font = fonts[handle] = _Font(pointer, descent)
     return font
+
+
+def _base_name(font: c_void_p) -> str:
+    buffer = ctypes.create_string_buffer(128)
+    length = _get_base_name(font, buffer, 128)
+    return buffer.value.decode("latin-1") if 0 < length <= 128 else ""
 
 
 def _glyph(font: _Font, unicode: str, page_text: c_void_p, index: int, scale: float) -> _Glyph:
@@ -250,10 +294,11 @@ def _glyph(font: _Font, unicode: str, page_text: c_void_p, index: int, scale: fl
     for a glyph without a character (pdfium then gives its code), the width of
     pdfium's loose box around it."""
     value = c_float()
-    if _has_map_error(page_text, index):
+    if unicode in _MARKS:
+        code = _get_unicode(page_text, index)
+        unicode = "-" if code == 2 and _is_hyphen(page_text, index) == 1 else chr(code)
+    if _has_map_error(page_text, index) or unicode == "\x00":
         text = f"(cid:{ord(unicode)})"
-    elif unicode == _HYPHEN_MARK and _is_hyphen(page_text, index) == 1:
-        text = "-"
     else:
         if _get_glyph_width(font.handle, c_uint(ord(unicode)), _THOUSAND, byref(value)):
             return _Glyph(unicode, value.value)
@@ -309,24 +354,36 @@ def _times(m: _Matrix, n: _Matrix) -> _Matrix:
     )
 
 
-def _read_edges(page: pdfium.PdfPage, space: _PageSpace, budget: list[int]) -> list[Edge]:
-    """The straight edges of every path the page paints, forms included."""
-    edges: list[Edge] = []
+class _Walk(NamedTuple):
+    """What a walk through the page's objects gathers."""
+
+    space: _PageSpace
+    edges: list[Edge]
+    budget: list[int]  # objects and path segments still allowed
+    texts: list[tuple[_Handle, _Matrix]]  # text objects in drawing order, each with
+    # the matrix from its container to the device
+
+
+def _read_edges(page: pdfium.PdfPage, walk: _Walk) -> None:
+    """The straight edges of every path the page paints, forms included, and
+    the text objects in the order they are drawn."""
     handle = _Handle(ctypes.cast(page.raw, c_void_p).value)
     count = _count_objects(handle)
     objects = (_get_object(handle, i) for i in range(max(count, 0)))
-    _walk(objects, count, space.device, space, edges, budget, 0)
-    return edges
+    _walk(objects, count, walk.space.device, walk, 0)
 
 
-def _walk(objects, count, to_device, space, edges, budget, depth) -> None:
-    budget[0] -= max(count, 0)
-    if budget[0] < 0:
+def _walk(objects, count: int, to_device: _Matrix, walk: _Walk, depth: int) -> None:
+    walk.budget[0] -= max(count, 0)
+    if walk.budget[0] < 0:
         raise PageTooBusy("objects", MAX_PAGE_OBJECTS)
     matrix = pdfium_c.FS_MATRIX()
+    texts = walk.texts
     for obj in objects:
         kind = _object_type(obj)
         if kind not in (pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_FORM):
+            if kind == pdfium_c.FPDF_PAGEOBJ_TEXT:
+                texts.append((obj, to_device))
             continue
         if not _object_matrix(obj, byref(matrix)):
             continue
@@ -335,10 +392,10 @@ def _walk(objects, count, to_device, space, edges, budget, depth) -> None:
             if depth < MAX_FORM_DEPTH:
                 inner = _count_form_objects(obj)
                 children = (_get_form_object(obj, i) for i in range(max(inner, 0)))
-                _walk(children, inner, own, space, edges, budget, depth + 1)
+                _walk(children, inner, own, walk, depth + 1)
             continue
-        for subpath in _subpaths(obj, own, budget):
-            edges += _shape_edges(subpath, space)
+        for subpath in _subpaths(obj, own, walk.budget):
+            walk.edges.extend(_shape_edges(subpath, walk.space))
 
 
 def _subpaths(path, to_device: _Matrix, budget: list[int]) -> list[tuple[str, list[_Point]]]:
@@ -434,9 +491,48 @@ def read_page(page: pdfium.PdfPage) -> PageContent:
     space = _page_space(page)
     textpage = page.get_textpage()
     try:
-        chars = _read_chars(textpage, space)
+        chars, owners = _read_chars(textpage, space)
     finally:
         textpage.close()
-    budget = [MAX_PAGE_OBJECTS]
-    edges = _read_edges(page, space, budget)
-    return PageContent(space.width, space.height, chars, edges, MAX_PAGE_OBJECTS - budget[0])
+    walk = _Walk(space, [], [MAX_PAGE_OBJECTS], [])
+    _read_edges(page, walk)
+    _add_blank_objects(walk, chars, owners)
+    # pdfium puts the text objects of a line in order from left to right; where
+    # a page mixes upright and turned characters, which come first changes how
+    # they are read (runs of the same uprightness): the drawing order is restored.
+    if len({char.upright for char in chars}) > 1:
+        order = {handle.value: place for place, (handle, _) in enumerate(walk.texts)}
+        places = sorted(range(len(chars)), key=lambda i: order.get(owners[i], -1))
+        chars = [chars[i] for i in places]
+    drawn = MAX_PAGE_OBJECTS - walk.budget[0]
+    return PageContent(space.width, space.height, chars, walk.edges, drawn)
+
+
+def _add_blank_objects(walk: _Walk, chars: list[Char], owners: list[int]) -> None:
+    """pdfium leaves out of its text a text object drawing nothing visible — a
+    space on its own, as Word writes them — where pdfminer has the space, which
+    ends a word: each such object is added as one space at its origin."""
+    if len(walk.texts) == len(set(owners)):
+        return  # every text object has its characters
+    drawn = set(owners)
+    left, bottom, right, top = c_float(), c_float(), c_float(), c_float()
+    matrix, size = pdfium_c.FS_MATRIX(), c_float()
+    for handle, to_device in walk.texts:
+        if handle.value in drawn or not _object_bounds(
+            handle, byref(left), byref(bottom), byref(right), byref(top)
+        ):
+            continue
+        if abs(right.value - left.value) >= 0.01:  # left out as a copy of the one before
+            continue
+        if not _object_matrix(handle, byref(matrix)) or not _text_size(handle, byref(size)):
+            continue
+        own = (matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f)
+        a, b, c, d, e, f = _times(own, to_device)
+        font = _font(handle.value, {})
+        width = c_float()
+        if not _get_glyph_width(font.handle, c_uint(32), _THOUSAND, byref(width)):
+            width.value = 0.0
+        device = _PageSpace(a, b, c, d, e, f, walk.space.x_shift, walk.space.y_flip, 0, 0)
+        glyph = _Glyph(" ", width.value)
+        chars.append(_char(glyph, (0.0, 0.0), font, size.value, (1, 0, 0, 1), device))
+        owners.append(handle.value)

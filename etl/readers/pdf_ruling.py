@@ -18,19 +18,25 @@ from __future__ import annotations
 import itertools
 from bisect import bisect_left
 from collections.abc import Iterable
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 from typing import NamedTuple
 
-from etl.readers.pdf_geometry import Box, Edge, cluster_numbers
+from etl.readers.pdf_geometry import Box, Edge, PageTooBusy, cluster_numbers
 
 SNAP_TOLERANCE = 3.0
 JOIN_TOLERANCE = 3.0
 INTERSECTION_TOLERANCE = 3.0
 MIN_EDGE_BEFORE_MERGING = 1.0
 MIN_EDGE = 3.0
+# Far beyond any report page (a dense table page has ~100 edges, ~1,000 meeting
+# points): finding cells goes through points below times points to the right.
+MAX_EDGES = 2_000
+MAX_MEETINGS = 20_000
+MAX_CELL_STEPS = 2_000_000
 
 _Point = tuple[float, float]
 _LEFT, _TOP = attrgetter("x0"), attrgetter("top")
+_X, _Y = itemgetter(0), itemgetter(1)
 _new = tuple.__new__  # a NamedTuple made without its Python-level __new__: half the cost
 
 
@@ -54,9 +60,12 @@ class Table(NamedTuple):
 
 
 def find_tables(edges: Iterable[Edge]) -> list[Table]:
-    """The page's tables, top to bottom (then left to right)."""
+    """The page's tables, top to bottom (then left to right). Raises
+    PageTooBusy for ruling far denser than any report's."""
     kept = [edge for edge in edges if _length(edge) >= MIN_EDGE_BEFORE_MERGING]
     merged = [edge for edge in _merge(kept) if _length(edge) >= MIN_EDGE]
+    if len(merged) > MAX_EDGES:
+        raise PageTooBusy("ruling", MAX_EDGES)
     meetings = _meetings(merged)
     return [Table(cells) for cells in _group(_cells(meetings))]
 
@@ -144,26 +153,27 @@ def _meetings(edges: list[Edge]) -> dict[_Point, _Meeting]:
                 meeting = meetings.setdefault((v.x0, h.top), _Meeting(set(), set()))
                 meeting.vertical.add(v)
                 meeting.horizontal.add(h)
+        if len(meetings) > MAX_MEETINGS:
+            raise PageTooBusy("ruling", MAX_MEETINGS)
     return meetings
 
 
 def _cells(meetings: dict[_Point, _Meeting]) -> list[Box]:
     """For each meeting point, the smallest cell it is the top-left corner of:
-    the nearest point below and the nearest to the right that it is joined to
-    by an edge, whose bottom-right corner is a meeting point joined to both."""
-    points = sorted(meetings)
-    below: dict[_Point, list[_Point]] = {}  # same x, further down, nearest first
-    right: dict[_Point, list[_Point]] = {}  # same top, further right, nearest first
-    for _x, column in itertools.groupby(points, key=lambda point: point[0]):
-        column = list(column)
+    trying the points below it nearest first, and for each the points to its
+    right nearest first, the first pair it is joined to by edges whose
+    bottom-right corner is a meeting point joined to both."""
+    points = sorted(meetings)  # by x, then top: each column top to bottom
+    columns = [list(column) for _, column in itertools.groupby(points, key=_X)]
+    by_top = sorted(points, key=lambda point: (point[1], point[0]))
+    lines = [list(line) for _, line in itertools.groupby(by_top, key=_Y)]
+    place: dict[_Point, tuple[list[_Point], int, list[_Point], int]] = {}
+    for column in columns:
         for i, point in enumerate(column):
-            below[point] = column[i + 1 :]
-    for _, line in itertools.groupby(
-        sorted(points, key=lambda p: (p[1], p[0])), key=lambda p: p[1]
-    ):
-        line = list(line)
+            place[point] = (column, i + 1, [], 0)
+    for line in lines:
         for i, point in enumerate(line):
-            right[point] = line[i + 1 :]
+            place[point] = (place[point][0], place[point][1], line, i + 1)
 
     def down(upper: _Point, lower: _Point) -> bool:
         return not meetings[upper].vertical.isdisjoint(meetings[lower].vertical)
@@ -171,55 +181,59 @@ def _cells(meetings: dict[_Point, _Meeting]) -> list[Box]:
     def across(left: _Point, other: _Point) -> bool:
         return not meetings[left].horizontal.isdisjoint(meetings[other].horizontal)
 
+    steps = 0
     cells = []
     for corner in points:
-        cell = _smallest_cell(corner, below[corner], right[corner], meetings, down, across)
-        if cell:
-            cells.append(cell)
+        column, below, line, right = place[corner]
+        steps += len(column) - below
+        for lower in itertools.islice(column, below, None):
+            if not down(corner, lower):
+                continue
+            steps += len(line) - right
+            if steps > MAX_CELL_STEPS:
+                raise PageTooBusy("ruling", MAX_CELL_STEPS)
+            cell = _first_cell(corner, lower, line[right:], meetings, down, across)
+            if cell:
+                cells.append(cell)
+                break
     return cells
 
 
-def _smallest_cell(corner, below, right, meetings, down, across) -> Box | None:
-    for lower in below:
-        if not down(corner, lower):
+def _first_cell(corner, lower, rightwards, meetings, down, across) -> Box | None:
+    for other in rightwards:
+        if not across(corner, other):
             continue
-        for other in right:
-            if not across(corner, other):
-                continue
-            bottom_right = (other[0], lower[1])
-            if (
-                bottom_right in meetings
-                and down(other, bottom_right)
-                and across(lower, bottom_right)
-            ):
-                return (corner[0], corner[1], bottom_right[0], bottom_right[1])
+        bottom_right = (other[0], lower[1])
+        if bottom_right in meetings and down(other, bottom_right) and across(lower, bottom_right):
+            return (corner[0], corner[1], bottom_right[0], bottom_right[1])
     return None
 
 
 def _group(cells: list[Box]) -> list[list[Box]]:
-    """Cells into tables: a table grows by every cell sharing a corner with it,
-    pass after pass over the cells left, until a pass adds none."""
-    remaining = list(cells)
-    corners: set[_Point] = set()
-    current: list[Box] = []
+    """Cells into tables: those linked, directly or through others, by shared
+    corners (pdfplumber grows each table pass after pass until a pass adds
+    none: the same groups)."""
+    by_corner: dict[_Point, list[int]] = {}
+    for number, (x0, top, x1, bottom) in enumerate(cells):
+        for corner in ((x0, top), (x0, bottom), (x1, top), (x1, bottom)):
+            by_corner.setdefault(corner, []).append(number)
+    table_of = [-1] * len(cells)
     tables: list[list[Box]] = []
-    while remaining:
-        added = len(current)
-        left_over = []
-        for cell in remaining:
-            x0, top, x1, bottom = cell
-            cell_corners = ((x0, top), (x0, bottom), (x1, top), (x1, bottom))
-            if not current or any(point in corners for point in cell_corners):
-                corners.update(cell_corners)
-                current.append(cell)
-            else:
-                left_over.append(cell)
-        remaining = left_over
-        if len(current) == added:
-            tables.append(current)
-            corners, current = set(), []
-    if current:
-        tables.append(current)
+    for first in range(len(cells)):
+        if table_of[first] >= 0:
+            continue
+        table_of[first] = len(tables)
+        members, waiting = [], [first]
+        while waiting:
+            number = waiting.pop()
+            members.append(number)
+            x0, top, x1, bottom = cells[number]
+            for corner in ((x0, top), (x0, bottom), (x1, top), (x1, bottom)):
+                for other in by_corner[corner]:
+                    if table_of[other] < 0:
+                        table_of[other] = len(tables)
+                        waiting.append(other)
+        tables.append([cells[number] for number in sorted(members)])
     tables.sort(key=lambda table: min((cell[1], cell[0]) for cell in table))
     return [table for table in tables if len(table) > 1]
 
