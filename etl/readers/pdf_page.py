@@ -58,13 +58,18 @@ def _lean(function, restype=c_int):
     return lean
 
 
+class _Handle(c_void_p):
+    """A pdfium handle as a function returns it: kept a ctypes object (a plain
+    c_void_p comes back as an int), so that it can be passed on as it is."""
+
+
 _count_chars = _lean(pdfium_c.FPDFText_CountChars)
 _get_text = _lean(pdfium_c.FPDFText_GetText)
 _get_unicode = _lean(pdfium_c.FPDFText_GetUnicode, c_uint)
 _is_generated = _lean(pdfium_c.FPDFText_IsGenerated)
 _is_hyphen = _lean(pdfium_c.FPDFText_IsHyphen)
 _has_map_error = _lean(pdfium_c.FPDFText_HasUnicodeMapError)
-_get_text_object = _lean(pdfium_c.FPDFText_GetTextObject, c_void_p)
+_get_text_object = _lean(pdfium_c.FPDFText_GetTextObject, _Handle)
 _get_char_origin = _lean(pdfium_c.FPDFText_GetCharOrigin)
 _get_char_matrix = _lean(pdfium_c.FPDFText_GetMatrix)
 _get_font_size = _lean(pdfium_c.FPDFText_GetFontSize, c_double)
@@ -73,11 +78,6 @@ _get_font = _lean(pdfium_c.FPDFTextObj_GetFont, c_void_p)
 _get_glyph_width = _lean(pdfium_c.FPDFFont_GetGlyphWidth)
 _get_descent = _lean(pdfium_c.FPDFFont_GetDescent)
 _get_base_name = _lean(pdfium_c.FPDFFont_GetBaseFontName, ctypes.c_size_t)
-
-
-class _Handle(c_void_p):
-    """A pdfium handle as a function returns it: kept a ctypes object (a plain
-    c_void_p comes back as an int), so that it can be passed on as it is."""
 
 
 _count_objects = _lean(pdfium_c.FPDFPage_CountObjects)
@@ -192,6 +192,7 @@ def _page_space(page: pdfium.PdfPage) -> _PageSpace:
 
 class _Font(NamedTuple):
     handle: c_void_p
+    key: int  # the handle's address
     descent: float  # below the baseline, in thousandths of the font size (negative)
 
 
@@ -213,29 +214,32 @@ def _read_chars(textpage: pdfium.PdfTextPage, space: _PageSpace) -> tuple[list[C
     x, y, matrix = c_double(), c_double(), pdfium_c.FS_MATRIX()
     x_ref, y_ref, matrix_ref = byref(x), byref(y), byref(matrix)
     fonts: dict[int, _Font] = {}
-    glyphs: dict[tuple[int, str], _Glyph] = {}
+    glyphs: dict[int, dict[str, _Glyph]] = {}  # font → character → its glyph
     chars: list[Char] = []
     owners: list[int] = []
-    append, new_char = chars.append, tuple.__new__  # Char(...) costs twice as much
+    append, own, new_char = chars.append, owners.append, tuple.__new__  # Char() costs twice
     # On an unturned page, x is shifted and y flipped: (x + x_add, y_flip - y).
     plain_page = (space.a, space.b, space.c, space.d) == (1, 0, 0, 1)
     x_add, y_flip = space.e + space.x_shift, space.y_flip - space.f
+    get_object, get_origin, is_generated = _get_text_object, _get_char_origin, _is_generated
     last_object = last_x = last_y = None
     for index in range(count):
         unicode = text[index] if text else chr(_get_unicode(page_text, index))
-        if unicode in _MAYBE_GENERATED and _is_generated(page_text, index) == 1:
+        if unicode in _MAYBE_GENERATED and is_generated(page_text, index) == 1:
             continue
-        text_object = _get_text_object(page_text, index)
+        handle = get_object(page_text, index)
+        text_object = handle.value
         if text_object is None:  # nothing drawn: no place to give it
             continue
-        _get_char_origin(page_text, index, x_ref, y_ref)
+        get_origin(page_text, index, x_ref, y_ref)
         ox, oy = x.value, y.value
         if text_object != last_object:
             last_object = text_object
             _get_char_matrix(page_text, index, matrix_ref)
             ma, mb, mc, md = matrix.a, matrix.b, matrix.c, matrix.d
             size = _get_font_size(page_text, index)
-            font = _font(text_object, fonts)
+            font = _font(handle, fonts)
+            font_glyphs = glyphs.setdefault(font.key, {})
             # The usual text: unturned, unmirrored, on an unturned page.
             plain = plain_page and mb == 0 and mc == 0 and ma > 0 and md > 0
             width_scale, height = ma * size / 1000, md * size
@@ -245,19 +249,20 @@ def _read_chars(textpage: pdfium.PdfTextPage, space: _PageSpace) -> tuple[list[C
             continue
         last_x, last_y = ox, oy
         # A glyph's text and width are the same wherever its font draws it.
-        glyph = glyphs.get((font.handle.value, unicode))
+        glyph = font_glyphs.get(unicode)
         if glyph is None:
             glyph = _glyph(font, unicode, page_text, index, ma * size)
             if unicode not in _MARKS:
-                glyphs[font.handle.value, unicode] = glyph
-        if plain and glyph.width >= 0:
+                font_glyphs[unicode] = glyph
+        glyph_text, width = glyph
+        if plain and width >= 0:
             left = ox + x_add
             bottom = y_flip - (oy + descent)
-            box = (left, left + glyph.width * width_scale, bottom - height, bottom, True)
-            append(new_char(Char, (glyph.text, *box)))
+            box = (glyph_text, left, left + width * width_scale, bottom - height, bottom, True)
+            append(new_char(Char, box))
         else:
             append(_char(glyph, (ox, oy), font, size, (ma, mb, mc, md), space))
-        owners.append(text_object)
+        own(text_object)
     return chars, owners
 
 
@@ -272,14 +277,15 @@ def _page_text(page_text: c_void_p, count: int) -> str:
     return text if len(text) == count else ""
 
 
-def _font(text_object: int, fonts: dict[int, _Font]) -> _Font:
-    handle = _get_font(c_void_p(text_object))
-    font = fonts.get(handle)
+def _font(text_object: _Handle, fonts: dict[int, _Font]) -> _Font:
+    """The text object's font (each known once, in ``fonts``)."""
+    key = _get_font(text_object)
+    font = fonts.get(key)
     if font is None:
-        pointer, value = c_void_p(handle), c_float()
+        pointer, value = c_void_p(key), c_float()
         descent = -abs(value.value) if _get_descent(pointer, _THOUSAND, byref(value)) else 0.0
         descent = _STANDARD_DESCENTS.get(_base_name(pointer), descent)
-        font = fonts[handle] = _Font(pointer, descent)
+        font = fonts[key] = _Font(pointer, key, descent)
     return font
 
 
@@ -528,7 +534,7 @@ def _add_blank_objects(walk: _Walk, chars: list[Char], owners: list[int]) -> Non
             continue
         own = (matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f)
         a, b, c, d, e, f = _times(own, to_device)
-        font = _font(handle.value, {})
+        font = _font(handle, {})
         width = c_float()
         if not _get_glyph_width(font.handle, c_uint(32), _THOUSAND, byref(width)):
             width.value = 0.0
