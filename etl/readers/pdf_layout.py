@@ -17,6 +17,7 @@ column is a page frame around prose and is read as plain lines.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
+from functools import cached_property
 
 from etl.cells import is_figure
 from etl.readers.pdf_geometry import Char, PageTooBusy
@@ -37,27 +38,41 @@ class _Index:
     def __init__(self, chars: list[Char]) -> None:
         self.chars = chars
         self.lookups = 0
-        by_top = sorted(range(len(chars)), key=lambda i: chars[i].top)
-        self.by_top = by_top
-        self.tops = [chars[i].top for i in by_top]
+        tops = [char.top for char in chars]
+        self.highest, self.lowest = min(tops, default=0.0), max(tops, default=0.0)
         self.tallest = max((char.bottom - char.top for char in chars), default=0.0)
+
+    @cached_property
+    def _by_top(self) -> tuple[list[int], list[float]]:
+        """Indexes of the characters in order of their tops; and those tops."""
+        chars = self.chars
+        by_top = sorted(range(len(chars)), key=lambda i: chars[i].top)
+        return by_top, [chars[i].top for i in by_top]
+
+    @cached_property
+    def _centres(self) -> tuple[list[tuple[float, float, int]], list[float]]:
+        """(vertical centre, horizontal centre, index) of every character, in
+        order of their vertical centres; and those centres alone."""
         centres = sorted(
             ((char.top + char.bottom) / 2, (char.x0 + char.x1) / 2, i)
-            for i, char in enumerate(chars)
+            for i, char in enumerate(self.chars)
         )
-        self.centres = centres
-        self.middles = [centre[0] for centre in centres]
+        return centres, [centre[0] for centre in centres]
 
     def reaching_into(self, top: float, bottom: float) -> list[int]:
         """Indexes, in the page's order, of the characters whose box may reach
         into the band from ``top`` to ``bottom`` (their top at most ``bottom``
         and at least ``top`` less the tallest character's height)."""
-        start = bisect_left(self.tops, top - self.tallest)
-        return sorted(self._looked_at(self.by_top[start : bisect_right(self.tops, bottom)]))
+        if top - self.tallest <= self.highest and self.lowest <= bottom:
+            return self._looked_at(list(range(len(self.chars))))  # a page without tables
+        by_top, tops = self._by_top
+        start = bisect_left(tops, top - self.tallest)
+        return sorted(self._looked_at(by_top[start : bisect_right(tops, bottom)]))
 
     def centred_in(self, x0: float, top: float, x1: float, bottom: float) -> list[int]:
         """Indexes, in the page's order, of the characters centred in the box."""
-        band = self.centres[bisect_left(self.middles, top) : bisect_left(self.middles, bottom)]
+        centres, middles = self._centres
+        band = centres[bisect_left(middles, top) : bisect_left(middles, bottom)]
         return sorted(i for _, centre, i in self._looked_at(band) if x0 <= centre < x1)
 
     def _looked_at(self, found: list) -> list:

@@ -239,7 +239,9 @@ def _read_chars(textpage: pdfium.PdfTextPage, space: _PageSpace) -> tuple[list[C
             ma, mb, mc, md = matrix.a, matrix.b, matrix.c, matrix.d
             size = _get_font_size(page_text, index)
             font = _font(handle, fonts)
-            font_glyphs = glyphs.setdefault(font.key, {})
+            font_glyphs = glyphs.get(font.key)
+            if font_glyphs is None:
+                font_glyphs = glyphs[font.key] = {}
             # The usual text: unturned, unmirrored, on an unturned page.
             plain = plain_page and mb == 0 and mc == 0 and ma > 0 and md > 0
             width_scale, height = ma * size / 1000, md * size
@@ -366,39 +368,49 @@ class _Walk(NamedTuple):
     space: _PageSpace
     edges: list[Edge]
     budget: list[int]  # objects and path segments still allowed
-    texts: list[tuple[_Handle, _Matrix]]  # text objects in drawing order, each with
-    # the matrix from its container to the device
+    texts: list[tuple[_Handle, _Matrix]] | None  # if wanted: the text objects in drawing
+    # order, each with the matrix from its container to the device
+    text_count: list[int]  # how many text objects there are
 
 
 def _read_edges(page: pdfium.PdfPage, walk: _Walk) -> None:
     """The straight edges of every path the page paints, forms included, and
     the text objects in the order they are drawn."""
     handle = _Handle(ctypes.cast(page.raw, c_void_p).value)
-    count = _count_objects(handle)
-    objects = (_get_object(handle, i) for i in range(max(count, 0)))
-    _walk(objects, count, walk.space.device, walk, 0)
+    _walk(handle, _count_objects, _get_object, walk.space.device, walk, 0)
 
 
-def _walk(objects, count: int, to_device: _Matrix, walk: _Walk, depth: int) -> None:
-    walk.budget[0] -= max(count, 0)
+_TEXT, _PATH, _FORM = (
+    pdfium_c.FPDF_PAGEOBJ_TEXT,
+    pdfium_c.FPDF_PAGEOBJ_PATH,
+    pdfium_c.FPDF_PAGEOBJ_FORM,
+)
+
+
+def _walk(
+    container, count_objects, get_object, to_device: _Matrix, walk: _Walk, depth: int
+) -> None:
+    """The objects of the page or form ``container``, in the order drawn."""
+    count = max(count_objects(container), 0)
+    walk.budget[0] -= count
     if walk.budget[0] < 0:
         raise PageTooBusy("objects", MAX_PAGE_OBJECTS)
     matrix = pdfium_c.FS_MATRIX()
-    texts = walk.texts
-    for obj in objects:
-        kind = _object_type(obj)
-        if kind not in (pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_FORM):
-            if kind == pdfium_c.FPDF_PAGEOBJ_TEXT:
+    texts, object_type = walk.texts, _object_type
+    for index in range(count):
+        obj = get_object(container, index)
+        kind = object_type(obj)
+        if kind == _TEXT:  # most objects are text: counted (and kept, if asked for)
+            walk.text_count[0] += 1
+            if texts is not None:
                 texts.append((obj, to_device))
             continue
-        if not _object_matrix(obj, byref(matrix)):
+        if (kind != _PATH and kind != _FORM) or not _object_matrix(obj, byref(matrix)):
             continue
         own = _times((matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f), to_device)
-        if kind == pdfium_c.FPDF_PAGEOBJ_FORM:
+        if kind == _FORM:
             if depth < MAX_FORM_DEPTH:
-                inner = _count_form_objects(obj)
-                children = (_get_form_object(obj, i) for i in range(max(inner, 0)))
-                _walk(children, inner, own, walk, depth + 1)
+                _walk(obj, _count_form_objects, _get_form_object, own, walk, depth + 1)
             continue
         for subpath in _subpaths(obj, own, walk.budget):
             walk.edges.extend(_shape_edges(subpath, walk.space))
@@ -500,14 +512,20 @@ def read_page(page: pdfium.PdfPage) -> PageContent:
         chars, owners = _read_chars(textpage, space)
     finally:
         textpage.close()
-    walk = _Walk(space, [], [MAX_PAGE_OBJECTS], [])
-    _read_edges(page, walk)
-    _add_blank_objects(walk, chars, owners)
     # pdfium puts the text objects of a line in order from left to right; where
     # a page mixes upright and turned characters, which come first changes how
     # they are read (runs of the same uprightness): the drawing order is restored.
-    if len({char.upright for char in chars}) > 1:
-        order = {handle.value: place for place, (handle, _) in enumerate(walk.texts)}
+    mixed = len({char.upright for char in chars}) > 1
+    walk = _Walk(space, [], [MAX_PAGE_OBJECTS], [] if mixed else None, [0])
+    _read_edges(page, walk)
+    if walk.text_count[0] != len(set(owners)):  # text objects without characters
+        if walk.texts is None:
+            walk = _Walk(space, [], [MAX_PAGE_OBJECTS], [], [0])
+            _read_edges(page, walk)
+        _add_blank_objects(walk, chars, owners)
+        mixed = len({char.upright for char in chars}) > 1
+    if mixed:
+        order = {handle.value: place for place, (handle, _) in enumerate(walk.texts or ())}
         places = sorted(range(len(chars)), key=lambda i: order.get(owners[i], -1))
         chars = [chars[i] for i in places]
     drawn = MAX_PAGE_OBJECTS - walk.budget[0]
@@ -516,14 +534,12 @@ def read_page(page: pdfium.PdfPage) -> PageContent:
 
 def _add_blank_objects(walk: _Walk, chars: list[Char], owners: list[int]) -> None:
     """pdfium leaves out of its text a text object drawing nothing visible — a
-    space on its own, as Word writes them — where pdfminer has the space, which
+    space drawn on its own — where pdfminer has the space, which
     ends a word: each such object is added as one space at its origin."""
-    if len(walk.texts) == len(set(owners)):
-        return  # every text object has its characters
     drawn = set(owners)
     left, bottom, right, top = c_float(), c_float(), c_float(), c_float()
     matrix, size = pdfium_c.FS_MATRIX(), c_float()
-    for handle, to_device in walk.texts:
+    for handle, to_device in walk.texts or ():
         if handle.value in drawn or not _object_bounds(
             handle, byref(left), byref(bottom), byref(right), byref(top)
         ):
