@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import ctypes
 import itertools
+import struct
 from ctypes import byref, c_double, c_float, c_int, c_uint, c_ushort, c_void_p
 from typing import NamedTuple
 
@@ -93,6 +94,10 @@ _get_segment = _lean(pdfium_c.FPDFPath_GetPathSegment, _Handle)
 _segment_point = _lean(pdfium_c.FPDFPathSegment_GetPoint)
 _segment_type = _lean(pdfium_c.FPDFPathSegment_GetType)
 _segment_closes = _lean(pdfium_c.FPDFPathSegment_GetClose)
+
+# An FS_MATRIX's fields read at once: a third of the cost of reading them one by one.
+_four_floats = struct.Struct("4f").unpack_from
+_six_floats = struct.Struct("6f").unpack_from
 
 _THOUSAND = c_float(1000.0)  # font metrics are asked for in thousandths of the font size
 _MAYBE_GENERATED = frozenset(" \r\n")  # pdfium adds spaces and line breaks of its own
@@ -236,7 +241,7 @@ def _read_chars(textpage: pdfium.PdfTextPage, space: _PageSpace) -> tuple[list[C
         if text_object != last_object:
             last_object = text_object
             _get_char_matrix(page_text, index, matrix_ref)
-            ma, mb, mc, md = matrix.a, matrix.b, matrix.c, matrix.d
+            ma, mb, mc, md = _four_floats(matrix)
             size = _get_font_size(page_text, index)
             font = _font(handle, fonts)
             font_glyphs = glyphs.get(font.key)
@@ -407,7 +412,7 @@ def _walk(
             continue
         if (kind != _PATH and kind != _FORM) or not _object_matrix(obj, byref(matrix)):
             continue
-        own = _times((matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f), to_device)
+        own = _times(_six_floats(matrix), to_device)
         if kind == _FORM:
             if depth < MAX_FORM_DEPTH:
                 _walk(obj, _count_form_objects, _get_form_object, own, walk, depth + 1)
@@ -548,7 +553,7 @@ def _add_blank_objects(walk: _Walk, chars: list[Char], owners: list[int]) -> Non
             continue
         if not _object_matrix(handle, byref(matrix)) or not _text_size(handle, byref(size)):
             continue
-        own = (matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f)
+        own = _six_floats(matrix)
         a, b, c, d, e, f = _times(own, to_device)
         font = _font(handle, {})
         width = c_float()
