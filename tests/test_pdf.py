@@ -21,7 +21,8 @@ from etl.errors import ExtractionError
 from etl.extract import extract_bytes
 from etl.model import Report
 from etl.readers.pdf import MAX_PAGES, pdf_to_text
-from etl.readers.pdf_page import MAX_PAGE_CHARS, MAX_PAGE_OBJECTS
+from etl.readers.pdf_chars import MAX_PAGE_CHARS
+from etl.readers.pdf_paths import MAX_PAGE_OBJECTS
 from etl.readers.pdf_streams import MAX_UNPACKED
 from tests.conftest import CORPUS, EXPECTED, figures, parsed
 from tests.documents import one_page_pdf as _pdf
