@@ -284,3 +284,22 @@ def test_pdf_unpacking_to_more_than_the_limit_is_refused() -> None:
     spaces = b"".join(deflater.compress(chunk) for _ in range(MAX_UNPACKED // len(chunk) + 1))
     data = _pdf(spaces + deflater.flush(), filter=b"/FlateDecode")
     assert _refused_in_time(data) == "PDF 解压后超过 512 MB 的上限，不像年度报告"
+
+
+SONG = (
+    b"<< /Type /Font /Subtype /Type0 /BaseFont /STSong-Light /Encoding /UniGB-UCS2-H"
+    b" /DescendantFonts [6 0 R] >>",
+    b"<< /Type /Font /Subtype /CIDFontType0 /BaseFont /STSong-Light"
+    b" /CIDSystemInfo << /Registry (Adobe) /Ordering (GB1) /Supplement 2 >> /DW 1000 >>",
+)
+
+
+def test_heading_drawn_twice_to_look_bold_reads_once() -> None:
+    """Some writers make a heading bold by drawing it twice, a third of a point
+    apart: pdfium reads it once (pdfminer read “一一、、总总体体情情况况”)."""
+    heading = "一、总体情况".encode("utf-16-be").hex().encode()
+    content = b" ".join(
+        b"BT /F1 16 Tf %s 700 Td <%s> Tj ET" % (x, heading) for x in (b"72", b"72.3")
+    )
+    data = _pdf(content, b"/Resources << /Font << /F1 5 0 R >> >> ", *SONG)
+    assert pdf_to_text(data, "bold.pdf").text == "一、总体情况"
