@@ -93,6 +93,13 @@ def _walk(container, count_objects, get_object, to_device: Matrix, walk: Walk, d
             walk.edges.extend(_shape_edges(subpath, walk.space))
 
 
+_MOVE, _LINE, _BEZIER = (
+    pdfium_c.FPDF_SEGMENT_MOVETO,
+    pdfium_c.FPDF_SEGMENT_LINETO,
+    pdfium_c.FPDF_SEGMENT_BEZIERTO,
+)
+
+
 def _subpaths(path, to_device: Matrix, budget: list[int]) -> list[tuple[str, list[Point]]]:
     """A path's subpaths as pdfminer sees them: the letters of their operators
     (m, l, c, h) and the point each ends at, on the device (a closing h is
@@ -113,29 +120,30 @@ def _subpaths(path, to_device: Matrix, budget: list[int]) -> list[tuple[str, lis
         if not segment.value or not segment_point(segment, x_ref, y_ref):
             return []  # a path pdfium cannot describe is drawn by no one
         kind = segment_type(segment)
-        point = (a * x.value + c * y.value + e, b * x.value + d * y.value + f)
-        closes = segment_closes(segment)
-        if kind == pdfium_c.FPDF_SEGMENT_MOVETO:
+        if kind == _BEZIER:
+            bezier_points += 1
+            if bezier_points % 3:
+                continue  # control points: a curve is known by where it ends
+        u, v = x.value, y.value
+        point = (a * u + c * v + e, b * u + d * v + f)
+        if kind == _MOVE:
             if letters:
                 subpaths.append(("".join(letters), points))
             letters, points = ["m"], [point]
         elif not letters:
             return []  # pdfminer ignores a path that does not begin with a move
-        elif kind == pdfium_c.FPDF_SEGMENT_LINETO:
+        elif kind == _LINE:
             # pdfium closes a subpath with a line back to its start: pdfminer's h.
-            letters.append("h" if closes and point == points[0] else "l")
+            letters.append("h" if point == points[0] and segment_closes(segment) else "l")
             points.append(point)
             continue
-        elif kind == pdfium_c.FPDF_SEGMENT_BEZIERTO:
-            bezier_points += 1
-            if bezier_points % 3:
-                continue  # control points: a curve is known by where it ends
+        elif kind == _BEZIER:
             letters.append("c")
             points.append(point)
         else:
             return []
-        if closes:  # a closed curve or move: pdfminer's h goes back to the start
-            letters.append("h")
+        if segment_closes(segment):  # a closed curve or move: pdfminer's h goes back
+            letters.append("h")  # to the start
             points.append(points[0])
     if letters:
         subpaths.append(("".join(letters), points))
