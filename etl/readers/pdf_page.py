@@ -46,11 +46,12 @@ def read_page(page: pdfium.PdfPage) -> PageContent:
     # a page mixes upright and turned characters, which come first changes how
     # they are read (runs of the same uprightness): the drawing order is restored.
     mixed = len({char.upright for char in chars}) > 1
-    walk = Walk(space, [], [MAX_PAGE_OBJECTS], [] if mixed else None, [0])
+    drawn = set(owners)
+    walk = Walk(space, [], [MAX_PAGE_OBJECTS], [] if mixed else None, [0], drawn)
     read_edges(page, walk)
-    if walk.text_count[0] != len(set(owners)):  # text objects without characters
+    if walk.text_count[0] != len(drawn):  # text objects without characters
         if walk.texts is None:
-            walk = Walk(space, [], [MAX_PAGE_OBJECTS], [], [0])
+            walk = Walk(space, [], [MAX_PAGE_OBJECTS], [], [0], drawn)
             read_edges(page, walk)
         _add_blank_objects(walk, chars, owners)
         mixed = len({char.upright for char in chars}) > 1
@@ -58,8 +59,8 @@ def read_page(page: pdfium.PdfPage) -> PageContent:
         order = {handle.value: place for place, (handle, _) in enumerate(walk.texts or ())}
         places = sorted(range(len(chars)), key=lambda i: order.get(owners[i], -1))
         chars = [chars[i] for i in places]
-    drawn = MAX_PAGE_OBJECTS - walk.budget[0]
-    return PageContent(space.width, space.height, chars, walk.edges, drawn)
+    objects = MAX_PAGE_OBJECTS - walk.budget[0]
+    return PageContent(space.width, space.height, chars, walk.edges, objects)
 
 
 def _add_blank_objects(walk: Walk, chars: list[Char], owners: list[int]) -> None:

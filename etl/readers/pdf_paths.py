@@ -50,6 +50,7 @@ class Walk(NamedTuple):
     texts: list[tuple[Handle, Matrix]] | None  # if wanted: the text objects in drawing
     # order, each with the matrix from its container to the device
     text_count: list[int]  # how many text objects there are
+    known_texts: set[int]  # text objects known already (those with characters)
 
 
 def read_edges(page: pdfium.PdfPage, walk: Walk) -> None:
@@ -73,11 +74,11 @@ def _walk(container, count_objects, get_object, to_device: Matrix, walk: Walk, d
     if walk.budget[0] < 0:
         raise PageTooBusy("objects", MAX_PAGE_OBJECTS)
     matrix = pdfium_c.FS_MATRIX()
-    texts, kind_of = walk.texts, object_type
+    texts, kind_of, known = walk.texts, object_type, walk.known_texts
     for index in range(count):
         obj = get_object(container, index)
-        kind = kind_of(obj)
-        if kind == _TEXT:  # most objects are text: counted (and kept, if asked for)
+        # Most objects are text: counted (and kept, if asked for).
+        if obj.value in known or (kind := kind_of(obj)) == _TEXT:
             walk.text_count[0] += 1
             if texts is not None:
                 texts.append((obj, to_device))
