@@ -16,11 +16,12 @@ column is a page frame around prose and is read as plain lines.
 
 from __future__ import annotations
 
+import itertools
 from bisect import bisect_left, bisect_right
 from functools import cached_property
 
 from etl.cells import is_figure
-from etl.readers.pdf_geometry import Char, PageTooBusy
+from etl.readers.pdf_geometry import Box, Char, PageTooBusy
 from etl.readers.pdf_page import PageContent
 from etl.readers.pdf_ruling import Table, find_tables
 from etl.readers.pdf_words import cell_text, text_lines
@@ -68,6 +69,21 @@ class _Index:
         by_top, tops = self._by_top
         start = bisect_left(tops, top - self.tallest)
         return sorted(self._looked_at(by_top[start : bisect_right(tops, bottom)]))
+
+    def centred_in_row(self, cells: list[Box]) -> list[list[int]]:
+        """For cells with one top, side by side, the indexes (in the page's
+        order) of the characters centred in each: those of the row's band,
+        each put in the cell its centre falls in."""
+        centres, middles = self._centres
+        top, bottom = cells[0][1], max(cell[3] for cell in cells)
+        band = centres[bisect_left(middles, top) : bisect_left(middles, bottom)]
+        lefts = [cell[0] for cell in cells]
+        found: list[list[int]] = [[] for _ in cells]
+        for middle, centre, i in self._looked_at(band):
+            column = bisect_right(lefts, centre) - 1
+            if column >= 0 and centre < cells[column][2] and middle < cells[column][3]:
+                found[column].append(i)
+        return [sorted(indexes) for indexes in found]
 
     def centred_in(self, x0: float, top: float, x1: float, bottom: float) -> list[int]:
         """Indexes, in the page's order, of the characters centred in the box."""
@@ -118,13 +134,18 @@ def _write_text(
 def _cell_texts(table: Table, index: _Index) -> list[list[str | None]]:
     rows = []
     for row in table.rows():
+        cells = [cell for cell in row if cell is not None]
+        if all(left[2] <= right[0] for left, right in itertools.pairwise(cells)):
+            found = iter(index.centred_in_row(cells))  # the usual row: cells side by side
+        else:  # cells overlapping (ruling drawn oddly): each looked through on its own
+            found = iter([index.centred_in(*cell) for cell in cells])
         texts: list[str | None] = []
         for cell in row:
-            if cell is None:
+            inside = next(found) if cell is not None else None
+            if inside is None:
                 texts.append(None)
-                continue
-            inside = index.centred_in(*cell)
-            texts.append(cell_text([index.chars[i] for i in inside]) if inside else "")
+            else:
+                texts.append(cell_text([index.chars[i] for i in inside]) if inside else "")
         rows.append(texts)
     return rows
 
