@@ -303,3 +303,27 @@ def test_heading_drawn_twice_to_look_bold_reads_once() -> None:
     )
     data = _pdf(content, b"/Resources << /Font << /F1 5 0 R >> >> ", *SONG)
     assert pdf_to_text(data, "bold.pdf").text == "一、总体情况"
+
+
+def test_character_map_to_half_a_surrogate_pair_reads_as_a_replacement_character() -> None:
+    """A damaged ToUnicode map can map a glyph to half of a UTF-16 surrogate
+    pair, which is no character (and no JSON): it reads as U+FFFD, as a
+    damaged byte does in a text file."""
+    cmap = (
+        b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap /CMapName /X def"
+        b" 1 begincodespacerange <0000> <FFFF> endcodespacerange"
+        b" 2 beginbfchar <0001> <D951> <0002> <4E00> endbfchar"
+        b" endcmap CMapName currentdict /CMap defineresource pop end end"
+    )
+    font = (
+        b"<< /Type /Font /Subtype /Type0 /BaseFont /F /Encoding /Identity-H"
+        b" /DescendantFonts [6 0 R] /ToUnicode 7 0 R >>"
+    )
+    glyphs = (
+        b"<< /Type /Font /Subtype /CIDFontType2 /BaseFont /F"
+        b" /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> >>"
+    )
+    to_unicode = b"<< /Length %d >>\nstream\n" % len(cmap) + cmap + b"\nendstream"
+    text = b"BT /F1 12 Tf 72 700 Td <00010002000200010002> Tj ET"
+    data = _pdf(text, b"/Resources << /Font << /F1 5 0 R >> >> ", font, glyphs, to_unicode)
+    assert pdf_to_text(data, "map.pdf").text == "\ufffd一一\ufffd一"

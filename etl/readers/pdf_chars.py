@@ -93,7 +93,7 @@ def read_chars(textpage: pdfium.PdfTextPage, space: PageSpace) -> tuple[list[Cha
     get_object, get_origin, generated = get_text_object, get_char_origin, is_generated
     last_object = last_x = last_y = None
     for index in range(count):
-        unicode = text[index] if text else chr(get_unicode(page_text, index))
+        unicode = text[index] if text else _character(get_unicode(page_text, index))
         if unicode in _MAYBE_GENERATED and generated(page_text, index) == 1:
             continue
         handle = get_object(page_text, index)
@@ -137,6 +137,12 @@ def read_chars(textpage: pdfium.PdfTextPage, space: PageSpace) -> tuple[list[Cha
     return chars, owners
 
 
+def _character(code: int) -> str:
+    """The character of a code pdfium gives; U+FFFD for one that is none (half
+    a surrogate pair or beyond Unicode, from a damaged character map)."""
+    return "\ufffd" if 0xD800 <= code <= 0xDFFF or code > 0x10FFFF else chr(code)
+
+
 def _page_text(page_text: c_void_p, count: int) -> str:
     """The page's characters in one call, when pdfium's text has one character
     for each of them (no control characters, nothing beyond the BMP); "" otherwise."""
@@ -173,7 +179,7 @@ def glyph_of(font: Font, unicode: str, page_text: c_void_p, index: int, scale: f
     value = c_float()
     if unicode in _MARKS:
         code = get_unicode(page_text, index)
-        unicode = "-" if code == 2 and is_hyphen(page_text, index) == 1 else chr(code)
+        unicode = "-" if code == 2 and is_hyphen(page_text, index) == 1 else _character(code)
     if has_map_error(page_text, index) or unicode == "\x00":
         text = f"(cid:{ord(unicode)})"
     else:
