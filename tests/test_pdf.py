@@ -13,13 +13,14 @@ import zlib
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from pypdf import PdfWriter
+from pypdf import PdfReader, PdfWriter
 from reportlab.lib.pdfencrypt import StandardEncryption
 from reportlab.pdfgen.canvas import Canvas
 
 from etl.errors import ExtractionError
 from etl.extract import extract_bytes
 from etl.model import Report
+from etl.readers import pdf as pdf_reader
 from etl.readers.pdf import MAX_PAGES, pdf_to_text
 from etl.readers.pdf_chars import MAX_PAGE_CHARS
 from etl.readers.pdf_paths import MAX_PAGE_OBJECTS
@@ -327,3 +328,24 @@ def test_character_map_to_half_a_surrogate_pair_reads_as_a_replacement_character
     text = b"BT /F1 12 Tf 72 700 Td <00010002000200010002> Tj ET"
     data = _pdf(text, b"/Resources << /Font << /F1 5 0 R >> >> ", font, glyphs, to_unicode)
     assert pdf_to_text(data, "map.pdf").text == "\ufffd一一\ufffd一"
+
+
+def test_pdf_drawing_far_more_in_all_than_any_report_is_refused(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Pages each under the limits, together over the document's (lowered here
+    to 100,000 so that the test takes a second, not the real limit's several)."""
+    monkeypatch.setattr(pdf_reader, "MAX_DOCUMENT_ITEMS", 100_000)
+    paths = b"\n".join(
+        b"%d %d m %d %d l S" % (i % 500, i % 800, i % 500 + 5, i % 800) for i in range(15_000)
+    )
+    page = PdfReader(
+        io.BytesIO(_pdf(paths + b"\nBT /F1 12 Tf 30 30 Td (x) Tj ET", WITH_FONT, HELVETICA))
+    )
+    writer = PdfWriter()
+    for _ in range(3):  # 45,000 objects and segments each
+        writer.add_page(page.pages[0])
+    document = io.BytesIO()
+    writer.write(document)
+    problem = _refused_in_time(document.getvalue())
+    assert problem == "PDF 的文字和图形超过 100,000 个的上限，不像年度报告"

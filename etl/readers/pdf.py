@@ -1,24 +1,13 @@
 """A PDF with a text layer to text in the Word-table layout the parser reads.
 
-pdfium (through pypdfium2) gives each page's characters and the paths it
-draws; the page's ruled tables are found from the straight edges of those
-paths (etl/readers/pdf_ruling.py), and each table row becomes its cells, one
-tab-indented line each, followed by a blank line; the text between tables
-becomes plain lines, top to bottom (etl/readers/pdf_words.py). Reading cells
-by their ruling, rather than the page's text flow, keeps a figure beside its
-row even where a long label is centred over two lines.
-
-Details of the layout: a cell merged across columns comes back once (the
-others are None); empty cells between a row's label and its first figure are
-the unused parts of the label columns and are dropped; a "table" of one
-column is a page frame around prose and is read as plain lines.
-
-Every page is read on its own: a page with characters from its text layer, a
-page without any (a scanned page) by ``_write_scanned_page``.
+Pages are read through pdfium (pypdfium2), each on its own: a page with
+characters is laid out from its text layer (etl/readers/pdf_page.py reads
+its characters and ruling, etl/readers/pdf_layout.py writes its tables and
+text), a page without any (a scanned page) goes to ``_write_scanned_page``.
 
 A PDF that needs a password, one whose text cannot be decoded, one of more
-pages than any report has, one drawing far more than any report does and a
-damaged one each end with their own message.
+pages than any report has, one drawing or unpacking to far more than any
+report does and a damaged one each end with their own message.
 """
 
 from __future__ import annotations
