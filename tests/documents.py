@@ -369,3 +369,31 @@ def saved_by_libreoffice(
         sources[-1].write_bytes(docx)
     saved = libreoffice.convert(sources, target, folder, file=f"{target} fixtures")
     return {stem: path.read_bytes() for stem, path in zip(documents, saved, strict=True)}
+
+
+def one_page_pdf(
+    content: bytes, resources: bytes = b"", *more: bytes, filter: bytes = b""
+) -> bytes:
+    """A one-page PDF, written by hand, whose page draws ``content`` with
+    ``resources``; ``more`` objects are numbered from 5; ``filter`` names the
+    encoding ``content`` is already in (e.g. b"/FlateDecode")."""
+    encoding = b" /Filter %s" % filter if filter else b""
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R %s>>" % resources,
+        b"<< /Length %d%s >>\nstream\n" % (len(content), encoding) + content + b"\nendstream",
+        *more,
+    ]
+    out, offsets = b"%PDF-1.4\n", []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
+    return out

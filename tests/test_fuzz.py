@@ -30,7 +30,13 @@ from etl.model import Report
 from etl.runsplit import Check, unique_split
 from etl.tables import review_groups_check, row_total_check
 from tests.conftest import RAW
-from tests.documents import document_from, document_xml, page_from, with_document_xml
+from tests.documents import (
+    document_from,
+    document_xml,
+    one_page_pdf,
+    page_from,
+    with_document_xml,
+)
 
 CORPUS = sorted(path for path in RAW.iterdir() if path.suffix in {".txt", ".html", ".md"})
 FILE = "fuzz.txt"
@@ -391,6 +397,87 @@ def test_damaged_pdf(data: st.DataObject) -> None:
     if data.draw(st.booleans(), label="cut"):
         document = document[: data.draw(st.integers(8, len(document)), label="length")]
     assert_contract(bytes(document), "damaged.pdf")
+
+
+# Drawings: ruling lines, rectangles, curves, closed and open paths, turned and
+# scaled coordinates, text in a Latin and a Chinese font, on turned pages.
+coordinate = st.one_of(st.integers(-50, 900), st.floats(-50, 900, allow_nan=False)).map(
+    lambda v: b"%.2f" % v
+)
+point = st.tuples(coordinate, coordinate).map(b" ".join)
+painting = st.sampled_from([b"S", b"s", b"f", b"B", b"b", b"n", b"W n", b"f*"])
+path = st.builds(
+    lambda start, steps, close, paint: b" ".join([start, b"m", *steps, close, paint]),
+    point,
+    st.lists(
+        st.one_of(
+            point.map(lambda p: p + b" l"),
+            st.tuples(point, point, point).map(lambda ps: b" ".join(ps) + b" c"),
+            st.tuples(point, point).map(lambda ps: b" ".join(ps) + b" v"),
+            point.map(lambda p: p + b" m"),
+        ),
+        max_size=8,
+    ),
+    st.sampled_from([b"", b"h"]),
+    painting,
+)
+rectangle = st.builds(
+    lambda p, w, h, paint: b"%s %s %s re %s" % (p, w, h, paint),
+    point,
+    coordinate,
+    coordinate,
+    painting,
+)
+chinese = st.text("一二三四五六七八九十年度报告信息公开（）、 0123", min_size=1, max_size=12)
+latin = st.text("abc XYZ 0123456789-.,", min_size=1, max_size=12)
+text = st.builds(
+    lambda font, size, spacing, at, shown: (
+        b"BT %s %s Tf %s %s Td %s Tj ET" % (font, size, spacing, at, shown)
+    ),
+    st.sampled_from([b"/F1", b"/F2"]),
+    st.sampled_from([b"0", b"3", b"7", b"10.5", b"24"]),
+    st.sampled_from([b"", b"2 Tc", b"-1 Tc", b"3 Tw", b"0 1 -1 0 0 0 Tm", b"50 Tz", b"3 Ts"]),
+    point,
+    st.one_of(
+        latin.map(lambda t: b"(" + t.encode() + b")"),
+        chinese.map(lambda t: b"<" + t.encode("utf-16-be").hex().encode() + b">"),
+    ),
+)
+state = st.sampled_from(
+    [b"q 1 0 0 1 10 20 cm", b"q 0 1 -1 0 500 0 cm", b"q 2 0 0 0.5 0 0 cm", b"Q", b"/X0 Do"]
+)
+FONTS = (
+    b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    b"<< /Type /Font /Subtype /Type0 /BaseFont /STSong-Light /Encoding /UniGB-UCS2-H"
+    b" /DescendantFonts [8 0 R] >>",
+)
+
+
+@fuzz_settings(150)
+@given(
+    st.lists(st.one_of(path, rectangle, text, state), max_size=40),
+    st.lists(st.one_of(path, text), max_size=10),
+    st.sampled_from([0, 90, 180, 270]),
+)
+def test_random_pdf_drawing(page: list[bytes], form: list[bytes], rotation: int) -> None:
+    """Any drawing and text on a page (turned, with a form drawn in it) is read
+    or refused cleanly, in time: the ruling and characters the PDF reader
+    takes from pdfium, whatever paths they come from."""
+    inner = b"\n".join(form)
+    resources = b"/Font << /F1 5 0 R /F2 6 0 R >> /XObject << /X0 7 0 R >>"
+    data = one_page_pdf(
+        b"\n".join(page),
+        b"/Rotate %d /Resources << %s >> " % (rotation, resources),
+        *FONTS,
+        b"<< /Type /XObject /Subtype /Form /BBox [0 0 595 842] /Matrix [1 0 0 1 5 5]"
+        b" /Resources << %s >> /Length %d >>\nstream\n"
+        % (resources, len(inner))
+        + inner
+        + b"\nendstream",
+        b"<< /Type /Font /Subtype /CIDFontType0 /BaseFont /STSong-Light /CIDSystemInfo"
+        b" << /Registry (Adobe) /Ordering (GB1) /Supplement 2 >> /DW 1000 >>",
+    )
+    assert_contract(data, "drawing.pdf")
 
 
 @cache

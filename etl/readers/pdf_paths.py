@@ -1,0 +1,187 @@
+"""The straight edges of the paths a PDF page paints (the ruling of its
+tables), read through pdfium as pdfminer classes paths: a single segment is a
+line, a closed axis-aligned four-sided path a rectangle (four edges), anything
+else a curve whose straight segments between end points are edges. Forms
+drawn on the page are gone into, 16 deep; the text objects are counted on the
+way (and kept, when asked for).
+"""
+
+from __future__ import annotations
+
+import ctypes
+import itertools
+from ctypes import byref, c_float, c_void_p
+from typing import NamedTuple
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+
+from etl.readers.pdf_geometry import Edge, PageTooBusy
+from etl.readers.pdf_pdfium import (
+    Handle,
+    Matrix,
+    PageSpace,
+    Point,
+    count_form_objects,
+    count_objects,
+    count_segments,
+    get_form_object,
+    get_object,
+    get_segment,
+    object_matrix,
+    object_type,
+    segment_closes,
+    segment_point,
+    segment_type,
+    six_floats,
+    times,
+)
+
+MAX_PAGE_OBJECTS = 60_000  # path, image, text and form objects and path segments
+MAX_FORM_DEPTH = 16  # forms inside forms; pdfium itself stops deeper nesting
+
+
+class Walk(NamedTuple):
+    """What a walk through the page's objects gathers."""
+
+    space: PageSpace
+    edges: list[Edge]
+    budget: list[int]  # objects and path segments still allowed
+    texts: list[tuple[Handle, Matrix]] | None  # if wanted: the text objects in drawing
+    # order, each with the matrix from its container to the device
+    text_count: list[int]  # how many text objects there are
+    known_texts: set[int]  # text objects known already (those with characters)
+
+
+def read_edges(page: pdfium.PdfPage, walk: Walk) -> None:
+    """The straight edges of every path the page paints, forms included, and
+    the text objects in the order they are drawn."""
+    handle = Handle(ctypes.cast(page.raw, c_void_p).value)
+    _walk(handle, count_objects, get_object, walk.space.device, walk, 0)
+
+
+_TEXT, _PATH, _FORM = (
+    pdfium_c.FPDF_PAGEOBJ_TEXT,
+    pdfium_c.FPDF_PAGEOBJ_PATH,
+    pdfium_c.FPDF_PAGEOBJ_FORM,
+)
+
+
+def _walk(container, count_objects, get_object, to_device: Matrix, walk: Walk, depth: int) -> None:
+    """The objects of the page or form ``container``, in the order drawn."""
+    count = max(count_objects(container), 0)
+    walk.budget[0] -= count
+    if walk.budget[0] < 0:
+        raise PageTooBusy("objects", MAX_PAGE_OBJECTS)
+    matrix = pdfium_c.FS_MATRIX()
+    texts, kind_of, known = walk.texts, object_type, walk.known_texts
+    for index in range(count):
+        obj = get_object(container, index)
+        # Most objects are text: counted (and kept, if asked for).
+        if obj.value in known or (kind := kind_of(obj)) == _TEXT:
+            walk.text_count[0] += 1
+            if texts is not None:
+                texts.append((obj, to_device))
+            continue
+        if (kind != _PATH and kind != _FORM) or not object_matrix(obj, byref(matrix)):
+            continue
+        own = times(six_floats(matrix), to_device)
+        if kind == _FORM:
+            if depth < MAX_FORM_DEPTH:
+                _walk(obj, count_form_objects, get_form_object, own, walk, depth + 1)
+            continue
+        for subpath in _subpaths(obj, own, walk.budget):
+            walk.edges.extend(_shape_edges(subpath, walk.space))
+
+
+_MOVE, _LINE, _BEZIER = (
+    pdfium_c.FPDF_SEGMENT_MOVETO,
+    pdfium_c.FPDF_SEGMENT_LINETO,
+    pdfium_c.FPDF_SEGMENT_BEZIERTO,
+)
+
+
+def _subpaths(path, to_device: Matrix, budget: list[int]) -> list[tuple[str, list[Point]]]:
+    """A path's subpaths as pdfminer sees them: the letters of their operators
+    (m, l, c, h) and the point each ends at, on the device (a closing h is
+    back at the subpath's start)."""
+    count = count_segments(path)
+    budget[0] -= max(count, 0)
+    if budget[0] < 0:
+        raise PageTooBusy("objects", MAX_PAGE_OBJECTS)
+    a, b, c, d, e, f = to_device
+    x, y = c_float(), c_float()
+    x_ref, y_ref = byref(x), byref(y)
+    subpaths: list[tuple[str, list[Point]]] = []
+    letters: list[str] = []
+    points: list[Point] = []
+    bezier_points = 0
+    for index in range(max(count, 0)):
+        segment = get_segment(path, index)
+        if not segment.value or not segment_point(segment, x_ref, y_ref):
+            return []  # a path pdfium cannot describe is drawn by no one
+        kind = segment_type(segment)
+        if kind == _BEZIER:
+            bezier_points += 1
+            if bezier_points % 3:
+                continue  # control points: a curve is known by where it ends
+        u, v = x.value, y.value
+        point = (a * u + c * v + e, b * u + d * v + f)
+        if kind == _MOVE:
+            if letters:
+                subpaths.append(("".join(letters), points))
+            letters, points = ["m"], [point]
+        elif not letters:
+            return []  # pdfminer ignores a path that does not begin with a move
+        elif kind == _LINE:
+            # pdfium closes a subpath with a line back to its start: pdfminer's h.
+            letters.append("h" if point == points[0] and segment_closes(segment) else "l")
+            points.append(point)
+            continue
+        elif kind == _BEZIER:
+            letters.append("c")
+            points.append(point)
+        else:
+            return []
+        if segment_closes(segment):  # a closed curve or move: pdfminer's h goes back
+            letters.append("h")  # to the start
+            points.append(points[0])
+    if letters:
+        subpaths.append(("".join(letters), points))
+    # pdfminer reads only subpaths that draw something after their move.
+    return [(shape, pts) for shape, pts in subpaths if len(shape) > 1]
+
+
+def _shape_edges(subpath: tuple[str, list[Point]], space: PageSpace) -> list[Edge]:
+    shape, device_points = subpath
+    points = [(x + space.x_shift, space.y_flip - y) for x, y in device_points]
+    if shape in ("mlh", "ml"):
+        return [_line_edge(points[0], points[1])]
+    if shape in ("mlllh", "mllll") and _is_rectangle(device_points):
+        (x0, t0), _, (x1, t1), _, _ = points
+        left, right, top, bottom = min(x0, x1), max(x0, x1), min(t0, t1), max(t0, t1)
+        return [
+            Edge("h", left, top, right, top),
+            Edge("h", left, bottom, right, bottom),
+            Edge("v", left, top, left, bottom),
+            Edge("v", right, top, right, bottom),
+        ]
+    edges = []
+    for (x0, t0), (x1, t1) in itertools.pairwise(points):
+        orientation = "v" if x0 == x1 else "h" if t0 == t1 else None
+        if orientation:
+            edges.append(Edge(orientation, min(x0, x1), min(t0, t1), max(x0, x1), max(t0, t1)))
+    return edges
+
+
+def _is_rectangle(points: list[Point]) -> bool:
+    (x0, y0), (x1, y1), (x2, y2), (x3, y3), last = points
+    return last == points[0] and (
+        (x0 == x1 and y1 == y2 and x2 == x3 and y3 == y0)
+        or (y0 == y1 and x1 == x2 and y2 == y3 and x3 == x0)
+    )
+
+
+def _line_edge(start: Point, end: Point) -> Edge:
+    (x0, t0), (x1, t1) = start, end
+    return Edge("h" if t0 == t1 else "v", min(x0, x1), min(t0, t1), max(x0, x1), max(t0, t1))
