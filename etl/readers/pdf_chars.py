@@ -8,7 +8,7 @@ reader before this one (pdfplumber, on pdfminer) read them.
 from __future__ import annotations
 
 import ctypes
-from ctypes import byref, c_double, c_float, c_uint, c_ushort, c_void_p
+from ctypes import byref, c_double, c_float, c_ushort, c_void_p
 from typing import NamedTuple
 
 import pypdfium2 as pdfium
@@ -17,7 +17,6 @@ import pypdfium2.raw as pdfium_c
 from etl.readers.pdf_geometry import Char, PageTooBusy
 from etl.readers.pdf_pdfium import (
     THOUSAND,
-    Handle,
     PageSpace,
     count_chars,
     four_floats,
@@ -39,6 +38,7 @@ from etl.readers.pdf_pdfium import (
 
 MAX_PAGE_CHARS = 60_000  # a dense page of text has 3,000
 _MAYBE_GENERATED = frozenset(" \r\n")  # pdfium adds spaces and line breaks of its own
+_new = tuple.__new__  # a NamedTuple made without its Python-level __new__: half the cost
 # pdfium's text has U+FFFE for a glyph without text and for a hyphen ending a
 # line (its character then reads U+0002): both are looked at one by one.
 _MARKS = frozenset("\ufffe\x02")
@@ -59,15 +59,16 @@ _STANDARD_DESCENTS = {
 }
 
 
+class Glyph(NamedTuple):
+    text: str  # the character, or "(cid:123)" for a glyph without one
+    width: float  # advance, in thousandths of the font size (negative: vertical writing)
+
+
 class Font(NamedTuple):
     handle: c_void_p
     key: int  # the handle's address
     descent: float  # below the baseline, in thousandths of the font size (negative)
-
-
-class Glyph(NamedTuple):
-    text: str  # the character, or "(cid:123)" for a glyph without one
-    width: float  # advance, in thousandths of the font size (negative: vertical writing)
+    glyphs: dict[str, Glyph]  # character → its glyph, as this font draws it on the page
 
 
 def read_chars(textpage: pdfium.PdfTextPage, space: PageSpace) -> tuple[list[Char], list[int]]:
@@ -80,24 +81,22 @@ def read_chars(textpage: pdfium.PdfTextPage, space: PageSpace) -> tuple[list[Cha
     if count > MAX_PAGE_CHARS:
         raise PageTooBusy("characters", MAX_PAGE_CHARS)
     text = _page_text(page_text, count)
+    characters = text or (_character(get_unicode(page_text, i)) for i in range(count))
     x, y, matrix = c_double(), c_double(), pdfium_c.FS_MATRIX()
     x_ref, y_ref, matrix_ref = byref(x), byref(y), byref(matrix)
     fonts: dict[int, Font] = {}
-    glyphs: dict[int, dict[str, Glyph]] = {}  # font → character → its glyph
     chars: list[Char] = []
     owners: list[int] = []
-    append, own, new_char = chars.append, owners.append, tuple.__new__  # Char() costs twice
+    append, own = chars.append, owners.append
     # On an unturned page, x is shifted and y flipped: (x + x_add, y_flip - y).
     plain_page = (space.a, space.b, space.c, space.d) == (1, 0, 0, 1)
     x_add, y_flip = space.e + space.x_shift, space.y_flip - space.f
     get_object, get_origin, generated = get_text_object, get_char_origin, is_generated
-    last_object = last_x = last_y = None
-    for index in range(count):
-        unicode = text[index] if text else _character(get_unicode(page_text, index))
+    last_object = last_x = last_y = last_font = last_drawing = last_size = None
+    for index, unicode in enumerate(characters):
         if unicode in _MAYBE_GENERATED and generated(page_text, index) == 1:
             continue
-        handle = get_object(page_text, index)
-        text_object = handle.value
+        text_object = get_object(page_text, index)
         if text_object is None:  # nothing drawn: no place to give it
             continue
         get_origin(page_text, index, x_ref, y_ref)
@@ -105,16 +104,20 @@ def read_chars(textpage: pdfium.PdfTextPage, space: PageSpace) -> tuple[list[Cha
         if text_object != last_object:
             last_object = text_object
             get_char_matrix(page_text, index, matrix_ref)
-            ma, mb, mc, md = four_floats(matrix)
+            drawing = four_floats(matrix)
             size = get_font_size(page_text, index)
-            font = font_of(handle, fonts)
-            font_glyphs = glyphs.get(font.key)
-            if font_glyphs is None:
-                font_glyphs = glyphs[font.key] = {}
-            # The usual text: unturned, unmirrored, on an unturned page.
-            plain = plain_page and mb == 0 and mc == 0 and ma > 0 and md > 0
-            width_scale, height = ma * size / 1000, md * size
-            descent = font.descent * md * size / 1000
+            font_key = get_font(text_object)
+            # WPS (the originals) draws every character as an object of its own, most
+            # in the font, size and matrix of the one before.
+            if font_key != last_font or drawing != last_drawing or size != last_size:
+                last_font, last_drawing, last_size = font_key, drawing, size
+                font = fonts.get(font_key) or font_of(font_key, fonts)
+                font_glyphs = font.glyphs
+                ma, mb, mc, md = drawing
+                # The usual text: unturned, unmirrored, on an unturned page.
+                plain = plain_page and mb == 0 and mc == 0 and ma > 0 and md > 0
+                width_scale, height = ma * size / 1000, md * size
+                descent = font.descent * md * size / 1000
         elif ox == last_x and oy == last_y and chars:  # a ligature's pieces
             chars[-1] = chars[-1]._replace(text=chars[-1].text + unicode)
             continue
@@ -130,7 +133,7 @@ def read_chars(textpage: pdfium.PdfTextPage, space: PageSpace) -> tuple[list[Cha
             left = ox + x_add
             bottom = y_flip - (oy + descent)
             box = (glyph_text, left, left + width * width_scale, bottom - height, bottom, True)
-            append(new_char(Char, box))
+            append(_new(Char, box))
         else:
             append(char_box(glyph, (ox, oy), font, size, (ma, mb, mc, md), space))
         own(text_object)
@@ -154,15 +157,14 @@ def _page_text(page_text: c_void_p, count: int) -> str:
     return text if len(text) == count else ""
 
 
-def font_of(text_object: Handle, fonts: dict[int, Font]) -> Font:
-    """The text object's font (each known once, in ``fonts``)."""
-    key = get_font(text_object)
+def font_of(key: int, fonts: dict[int, Font]) -> Font:
+    """The font at address ``key`` (each known once, in ``fonts``)."""
     font = fonts.get(key)
     if font is None:
         pointer, value = c_void_p(key), c_float()
         descent = -abs(value.value) if get_descent(pointer, THOUSAND, byref(value)) else 0.0
         descent = _STANDARD_DESCENTS.get(_base_name(pointer), descent)
-        font = fonts[key] = Font(pointer, key, descent)
+        font = fonts[key] = Font(pointer, key, descent, {})
     return font
 
 
@@ -176,15 +178,16 @@ def glyph_of(font: Font, unicode: str, page_text: c_void_p, index: int, scale: f
     """The glyph's text and advance width: the font's width for the character;
     for a glyph without a character (pdfium then gives its code), the width of
     pdfium's loose box around it."""
-    value = c_float()
     if unicode in _MARKS:
         code = get_unicode(page_text, index)
         unicode = "-" if code == 2 and is_hyphen(page_text, index) == 1 else _character(code)
     if has_map_error(page_text, index) or unicode == "\x00":
         text = f"(cid:{ord(unicode)})"
     else:
-        if get_glyph_width(font.handle, c_uint(ord(unicode)), THOUSAND, byref(value)):
-            return Glyph(unicode, value.value)
+        value = c_float()
+        # A character's code fits a C int: passed as it is.
+        if get_glyph_width(font.handle, ord(unicode), THOUSAND, byref(value)):
+            return _new(Glyph, (unicode, value.value))
         text = unicode
     loose = pdfium_c.FS_RECTF()
     if not get_loose_box(page_text, index, byref(loose)) or not scale:

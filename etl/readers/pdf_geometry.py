@@ -4,7 +4,6 @@ page, ``top`` growing downwards; and the one way they are clustered."""
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Callable, Iterable, Sequence
 from typing import NamedTuple, TypeVar
 
@@ -72,7 +71,7 @@ def clusters(
     if max(values) - min(values) <= tolerance:  # one cluster: the usual line or cell
         return [list(items)]
     number = cluster_numbers(values, tolerance)
-    ordered = sorted(items, key=lambda item: number[key(item)])
-    return [
-        list(group) for _, group in itertools.groupby(ordered, key=lambda item: number[key(item)])
-    ]
+    groups: list[list[Item]] = [[] for _ in range(number[max(number)] + 1)]
+    for item, value in zip(items, values, strict=True):
+        groups[number[value]].append(item)
+    return groups

@@ -20,12 +20,11 @@ import itertools
 from bisect import bisect_left, bisect_right
 from functools import cached_property
 
-from etl.cells import is_figure
 from etl.readers.pdf_geometry import Box, Char, PageTooBusy
 from etl.readers.pdf_page import PageContent
 from etl.readers.pdf_ruling import Table, find_tables
 from etl.readers.pdf_words import cell_text, text_lines
-from etl.table_text import TableTextWriter
+from etl.table_text import RuledCell, TableTextWriter, write_ruled_table
 
 # Characters looked at to fill a page's cells and bands: each is looked at once
 # or twice on a report page; hundreds of times only on a page built to be slow.
@@ -39,26 +38,26 @@ class _Index:
     def __init__(self, chars: list[Char]) -> None:
         self.chars = chars
         self.lookups = 0
-        tops = [char.top for char in chars]
+        self.tops = tops = [char.top for char in chars]
         self.highest, self.lowest = min(tops, default=0.0), max(tops, default=0.0)
-        self.tallest = max((char.bottom - char.top for char in chars), default=0.0)
+        self.tallest = max([char.bottom - char.top for char in chars], default=0.0)
 
     @cached_property
     def _by_top(self) -> tuple[list[int], list[float]]:
         """Indexes of the characters in order of their tops; and those tops."""
-        chars = self.chars
-        by_top = sorted(range(len(chars)), key=lambda i: chars[i].top)
-        return by_top, [chars[i].top for i in by_top]
+        tops = self.tops
+        by_top = sorted(range(len(tops)), key=tops.__getitem__)
+        return by_top, [tops[i] for i in by_top]
 
     @cached_property
-    def _centres(self) -> tuple[list[tuple[float, float, int]], list[float]]:
-        """(vertical centre, horizontal centre, index) of every character, in
-        order of their vertical centres; and those centres alone."""
-        centres = sorted(
-            ((char.top + char.bottom) / 2, (char.x0 + char.x1) / 2, i)
-            for i, char in enumerate(self.chars)
-        )
-        return centres, [centre[0] for centre in centres]
+    def _centres(self) -> tuple[list[int], list[float], list[float], list[float]]:
+        """The characters' indexes in order of their vertical centres, and those
+        centres in that order; every character's vertical and horizontal centre."""
+        chars = self.chars
+        middles = [(char.top + char.bottom) / 2 for char in chars]
+        centres = [(char.x0 + char.x1) / 2 for char in chars]
+        order = sorted(range(len(chars)), key=middles.__getitem__)
+        return order, [middles[i] for i in order], middles, centres
 
     def reaching_into(self, top: float, bottom: float) -> list[int]:
         """Indexes, in the page's order, of the characters whose box may reach
@@ -74,22 +73,25 @@ class _Index:
         """For cells with one top, side by side, the indexes (in the page's
         order) of the characters centred in each: those of the row's band,
         each put in the cell its centre falls in."""
-        centres, middles = self._centres
+        order, ordered_middles, middles, centres = self._centres
         top, bottom = cells[0][1], max(cell[3] for cell in cells)
-        band = centres[bisect_left(middles, top) : bisect_left(middles, bottom)]
+        band = order[bisect_left(ordered_middles, top) : bisect_left(ordered_middles, bottom)]
         lefts = [cell[0] for cell in cells]
         found: list[list[int]] = [[] for _ in cells]
-        for middle, centre, i in self._looked_at(band):
+        for i in self._looked_at(band):
+            centre = centres[i]
             column = bisect_right(lefts, centre) - 1
-            if column >= 0 and centre < cells[column][2] and middle < cells[column][3]:
-                found[column].append(i)
+            if column >= 0:
+                _, _, right, cell_bottom = cells[column]
+                if centre < right and middles[i] < cell_bottom:
+                    found[column].append(i)
         return [sorted(indexes) for indexes in found]
 
     def centred_in(self, x0: float, top: float, x1: float, bottom: float) -> list[int]:
         """Indexes, in the page's order, of the characters centred in the box."""
-        centres, middles = self._centres
-        band = centres[bisect_left(middles, top) : bisect_left(middles, bottom)]
-        return sorted(i for _, centre, i in self._looked_at(band) if x0 <= centre < x1)
+        order, ordered_middles, _, centres = self._centres
+        band = order[bisect_left(ordered_middles, top) : bisect_left(ordered_middles, bottom)]
+        return sorted(i for i in self._looked_at(band) if x0 <= centres[i] < x1)
 
     def _looked_at(self, found: list) -> list:
         self.lookups += len(found)
@@ -101,10 +103,11 @@ class _Index:
 def write_page(content: PageContent, out: TableTextWriter) -> None:
     index = _Index(content.chars)
     top = 0.0
-    for table in sorted(find_tables(content.edges), key=lambda table: table.bbox[1]):
-        _write_text(content, index, top, table.bbox[1], out)
+    tables = [(table.bbox, table) for table in find_tables(content.edges)]
+    for (_, table_top, _, table_bottom), table in sorted(tables, key=lambda item: item[0][1]):
+        _write_text(content, index, top, table_top, out)
         _write_table(_cell_texts(table, index), out)
-        top = table.bbox[3]
+        top = table_bottom
     _write_text(content, index, top, content.height, out)
 
 
@@ -115,16 +118,17 @@ def _write_text(
     ``bottom``, each cut to the band and the page's width (pdfplumber's crop)."""
     if bottom - top < 1:
         return
-    width = content.width
+    width, chars = content.width, content.chars
     band = []
     for i in index.reaching_into(top, bottom):
-        char = content.chars[i]
-        inside = top <= char.top and char.bottom <= bottom and char.x0 >= 0 and char.x1 <= width
-        if inside and char.x1 - char.x0 + char.bottom - char.top > 0:
+        char = chars[i]
+        _, left, right, upper, lower, _ = char
+        inside = top <= upper and lower <= bottom and left >= 0 and right <= width
+        if inside and right - left + lower - upper > 0:
             band.append(char)  # wholly inside, as nearly all are: nothing to cut
             continue
-        x0, x1 = max(char.x0, 0), min(char.x1, width)
-        upper, lower = max(char.top, top), min(char.bottom, bottom)
+        x0, x1 = max(left, 0), min(right, width)
+        upper, lower = max(upper, top), min(lower, bottom)
         if x1 >= x0 and lower >= upper and (x1 - x0) + (lower - upper) > 0:
             band.append(char._replace(x0=x0, x1=x1, top=upper, bottom=lower))
     for line in text_lines(band):
@@ -132,6 +136,7 @@ def _write_text(
 
 
 def _cell_texts(table: Table, index: _Index) -> list[list[str | None]]:
+    chars = index.chars
     rows = []
     for row in table.rows():
         cells = [cell for cell in row if cell is not None]
@@ -145,30 +150,12 @@ def _cell_texts(table: Table, index: _Index) -> list[list[str | None]]:
             if inside is None:
                 texts.append(None)
             else:
-                texts.append(cell_text([index.chars[i] for i in inside]) if inside else "")
+                texts.append(cell_text([chars[i] for i in inside]) if inside else "")
         rows.append(texts)
     return rows
 
 
 def _write_table(rows: list[list[str | None]], out: TableTextWriter) -> None:
-    if all(sum(cell is not None for cell in row) <= 1 for row in rows):  # a frame around prose
-        for row in rows:
-            for cell in row:
-                if cell:
-                    out.text_line(cell)
-        return
-    out.start_table()
-    for row in rows:
-        out.start_row()
-        # Columns as the table's grid has them; None is the rest of a merged cell.
-        cells = [
-            (column, cell.replace("\n", ""))
-            for column, cell in enumerate(row, 1)
-            if cell is not None
-        ]
-        first_figure = next((i for i, (_, text) in enumerate(cells) if is_figure(text)), None)
-        if first_figure is not None:  # empty parts of the label columns are no cells
-            cells = [c for c in cells[:first_figure] if c[1]] + cells[first_figure:]
-        for column, text in cells:
-            out.cell(text, column)
-    out.end_table()
+    """Columns as the table's grid has them; None is the rest of a merged cell."""
+    ruled = [[None if cell is None else RuledCell(cell) for cell in row] for row in rows]
+    write_ruled_table(ruled, out)

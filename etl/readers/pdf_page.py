@@ -16,6 +16,7 @@ from etl.readers.pdf_paths import MAX_PAGE_OBJECTS, Walk, read_edges
 from etl.readers.pdf_pdfium import (
     THOUSAND,
     PageSpace,
+    get_font,
     get_glyph_width,
     object_bounds,
     object_matrix,
@@ -81,7 +82,7 @@ def _add_blank_objects(walk: Walk, chars: list[Char], owners: list[int]) -> None
             continue
         own = six_floats(matrix)
         a, b, c, d, e, f = times(own, to_device)
-        font = font_of(handle, {})
+        font = font_of(get_font(handle), {})
         width = c_float()
         if not get_glyph_width(font.handle, c_uint(32), THOUSAND, byref(width)):
             width.value = 0.0

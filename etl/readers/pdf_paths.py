@@ -39,6 +39,7 @@ from etl.readers.pdf_pdfium import (
 
 MAX_PAGE_OBJECTS = 60_000  # path, image, text and form objects and path segments
 MAX_FORM_DEPTH = 16  # forms inside forms; pdfium itself stops deeper nesting
+_new = tuple.__new__  # a NamedTuple made without its Python-level __new__: half the cost
 
 
 class Walk(NamedTuple):
@@ -75,13 +76,15 @@ def _walk(container, count_objects, get_object, to_device: Matrix, walk: Walk, d
         raise PageTooBusy("objects", MAX_PAGE_OBJECTS)
     matrix = pdfium_c.FS_MATRIX()
     texts, kind_of, known = walk.texts, object_type, walk.known_texts
+    text_count = 0
     for index in range(count):
-        obj = get_object(container, index)
-        # Most objects are text: counted (and kept, if asked for).
-        if obj.value in known or (kind := kind_of(obj)) == _TEXT:
-            walk.text_count[0] += 1
+        address = get_object(container, index)
+        # Most objects are text, known from their characters: counted (and
+        # kept, if asked for) without asking pdfium anything more.
+        if address in known or (kind := kind_of(obj := Handle(address))) == _TEXT:
+            text_count += 1
             if texts is not None:
-                texts.append((obj, to_device))
+                texts.append((Handle(address), to_device))
             continue
         if (kind != _PATH and kind != _FORM) or not object_matrix(obj, byref(matrix)):
             continue
@@ -92,12 +95,14 @@ def _walk(container, count_objects, get_object, to_device: Matrix, walk: Walk, d
             continue
         for subpath in _subpaths(obj, own, walk.budget):
             walk.edges.extend(_shape_edges(subpath, walk.space))
+    walk.text_count[0] += text_count
 
 
-_MOVE, _LINE, _BEZIER = (
+_MOVE, _LINE, _BEZIER, _UNKNOWN = (
     pdfium_c.FPDF_SEGMENT_MOVETO,
     pdfium_c.FPDF_SEGMENT_LINETO,
     pdfium_c.FPDF_SEGMENT_BEZIERTO,
+    pdfium_c.FPDF_SEGMENT_UNKNOWN,
 )
 
 
@@ -118,13 +123,14 @@ def _subpaths(path, to_device: Matrix, budget: list[int]) -> list[tuple[str, lis
     bezier_points = 0
     for index in range(max(count, 0)):
         segment = get_segment(path, index)
-        if not segment.value or not segment_point(segment, x_ref, y_ref):
-            return []  # a path pdfium cannot describe is drawn by no one
         kind = segment_type(segment)
+        if kind == _UNKNOWN:  # no segment: a path pdfium cannot describe is drawn by no one
+            return []
         if kind == _BEZIER:
             bezier_points += 1
             if bezier_points % 3:
                 continue  # control points: a curve is known by where it ends
+        segment_point(segment, x_ref, y_ref)
         u, v = x.value, y.value
         point = (a * u + c * v + e, b * u + d * v + f)
         if kind == _MOVE:
@@ -154,23 +160,25 @@ def _subpaths(path, to_device: Matrix, budget: list[int]) -> list[tuple[str, lis
 
 def _shape_edges(subpath: tuple[str, list[Point]], space: PageSpace) -> list[Edge]:
     shape, device_points = subpath
-    points = [(x + space.x_shift, space.y_flip - y) for x, y in device_points]
+    x_shift, y_flip = space.x_shift, space.y_flip
+    points = [(x + x_shift, y_flip - y) for x, y in device_points]
     if shape in ("mlh", "ml"):
         return [_line_edge(points[0], points[1])]
     if shape in ("mlllh", "mllll") and _is_rectangle(device_points):
         (x0, t0), _, (x1, t1), _, _ = points
         left, right, top, bottom = min(x0, x1), max(x0, x1), min(t0, t1), max(t0, t1)
         return [
-            Edge("h", left, top, right, top),
-            Edge("h", left, bottom, right, bottom),
-            Edge("v", left, top, left, bottom),
-            Edge("v", right, top, right, bottom),
+            _new(Edge, ("h", left, top, right, top)),
+            _new(Edge, ("h", left, bottom, right, bottom)),
+            _new(Edge, ("v", left, top, left, bottom)),
+            _new(Edge, ("v", right, top, right, bottom)),
         ]
     edges = []
     for (x0, t0), (x1, t1) in itertools.pairwise(points):
         orientation = "v" if x0 == x1 else "h" if t0 == t1 else None
         if orientation:
-            edges.append(Edge(orientation, min(x0, x1), min(t0, t1), max(x0, x1), max(t0, t1)))
+            box = (orientation, min(x0, x1), min(t0, t1), max(x0, x1), max(t0, t1))
+            edges.append(_new(Edge, box))
     return edges
 
 
@@ -184,4 +192,5 @@ def _is_rectangle(points: list[Point]) -> bool:
 
 def _line_edge(start: Point, end: Point) -> Edge:
     (x0, t0), (x1, t1) = start, end
-    return Edge("h" if t0 == t1 else "v", min(x0, x1), min(t0, t1), max(x0, x1), max(t0, t1))
+    box = ("h" if t0 == t1 else "v", min(x0, x1), min(t0, t1), max(x0, x1), max(t0, t1))
+    return _new(Edge, box)

@@ -26,11 +26,14 @@ import pypdfium2.raw as pdfium_c
 _FunctionPointer = type(pdfium_c.FPDF_GetPageCount)  # the library's ctypes function class
 
 
-def lean(function, restype=c_int):
+def lean(function, restype=c_int, argtypes=None):
     """pypdfium2's ``function`` called without argument conversion: arguments
-    must be ctypes objects or ints that fit a C int."""
+    must be ctypes objects or ints that fit a C int (unless ``argtypes`` says
+    what they are)."""
     lean = _FunctionPointer(ctypes.cast(function, c_void_p).value)
     lean.restype = restype
+    if argtypes is not None:
+        lean.argtypes = argtypes
     return lean
 
 
@@ -45,21 +48,22 @@ get_unicode = lean(pdfium_c.FPDFText_GetUnicode, c_uint)
 is_generated = lean(pdfium_c.FPDFText_IsGenerated)
 is_hyphen = lean(pdfium_c.FPDFText_IsHyphen)
 has_map_error = lean(pdfium_c.FPDFText_HasUnicodeMapError)
-get_text_object = lean(pdfium_c.FPDFText_GetTextObject, Handle)
+# A text object's address, an int: fewer objects made for the most called function.
+get_text_object = lean(pdfium_c.FPDFText_GetTextObject, c_void_p)
 get_char_origin = lean(pdfium_c.FPDFText_GetCharOrigin)
 get_char_matrix = lean(pdfium_c.FPDFText_GetMatrix)
 get_font_size = lean(pdfium_c.FPDFText_GetFontSize, c_double)
 get_loose_box = lean(pdfium_c.FPDFText_GetLooseCharBox)
-get_font = lean(pdfium_c.FPDFTextObj_GetFont, c_void_p)
+get_font = lean(pdfium_c.FPDFTextObj_GetFont, c_void_p, [c_void_p])
 get_glyph_width = lean(pdfium_c.FPDFFont_GetGlyphWidth)
 get_descent = lean(pdfium_c.FPDFFont_GetDescent)
 get_base_name = lean(pdfium_c.FPDFFont_GetBaseFontName, ctypes.c_size_t)
 
 
 count_objects = lean(pdfium_c.FPDFPage_CountObjects)
-get_object = lean(pdfium_c.FPDFPage_GetObject, Handle)
+get_object = lean(pdfium_c.FPDFPage_GetObject, c_void_p)  # an address: most are only looked up
 count_form_objects = lean(pdfium_c.FPDFFormObj_CountObjects)
-get_form_object = lean(pdfium_c.FPDFFormObj_GetObject, Handle)
+get_form_object = lean(pdfium_c.FPDFFormObj_GetObject, c_void_p)
 object_type = lean(pdfium_c.FPDFPageObj_GetType)
 object_matrix = lean(pdfium_c.FPDFPageObj_GetMatrix)
 object_bounds = lean(pdfium_c.FPDFPageObj_GetBounds)

@@ -56,22 +56,19 @@ def _split_line(line: list[Char], found: list[Word]) -> None:
     off the last character's by more than the tolerance ends a word."""
     text: list[str] = []
     top = start = end = level = 0.0
-    for char in line:
-        if char.text.isspace():
+    for char_text, x0, x1, char_top, _, _ in line:
+        if char_text.isspace():
             if text:
                 found.append(_new(Word, ("".join(text), top)))
                 text = []
             continue
-        if text and (
-            char.x0 < start or char.x0 > end + X_TOLERANCE or abs(char.top - level) > Y_TOLERANCE
-        ):
+        if text and (x0 < start or x0 > end + X_TOLERANCE or abs(char_top - level) > Y_TOLERANCE):
             found.append(_new(Word, ("".join(text), top)))
             text = []
-        if not text:
-            top = char.top
-        text.append(char.text)
-        start, end, level = char.x0, char.x1, char.top
-        top = min(top, char.top)
+        if not text or char_top < top:
+            top = char_top
+        text.append(char_text)
+        start, end, level = x0, x1, char_top
     if text:
         found.append(_new(Word, ("".join(text), top)))
 
@@ -106,6 +103,12 @@ def cell_text(chars: list[Char]) -> str:
     """A table cell's text: its words in lines by their tops, top to bottom."""
     if len(chars) == 1:  # most cells hold one figure of one digit
         return "" if chars[0].text.isspace() else chars[0].text
+    tops = [char.top for char in chars]
+    if max(tops) - min(tops) <= Y_TOLERANCE and all(map(_UPRIGHT, chars)):
+        # One line, as most cells are: its words, left to right.
+        found: list[Word] = []
+        _split_line(sorted(chars, key=_LEFT), found)
+        return " ".join(word.text for word in found)
     lines = clusters(words(chars), _TOP, Y_TOLERANCE)
     return "\n".join(" ".join(word.text for word in line) for line in lines)
 
