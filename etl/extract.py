@@ -3,6 +3,7 @@ and the six sections, read the three tables, then validate."""
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import re
 from collections.abc import Iterable, Mapping
@@ -10,7 +11,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from etl import __version__, template
+from etl import __version__, template, uncertain
 from etl.agency import Title, clear_region_cache, find_title, resolve_agency
 from etl.cells import CellData
 from etl.errors import ExtractionError
@@ -18,10 +19,11 @@ from etl.files import check_size, read_bytes
 from etl.labels import NUMBERING, clear_layout_caches, label_pattern
 from etl.model import FIRST_REPORT_YEAR, Finding, Location, Narrative, Parser, Report, Source
 from etl.narrative import fee_yuan, proactive_items, section_text
-from etl.readers import read_document
+from etl.readers import image, read_document
 from etl.runsplit import clear_split_cache
 from etl.scope import report_scope
 from etl.script import as_printed, recognition_text
+from etl.table_text import LaidOutText, ScannedText
 from etl.tables import (
     Section,
     detect_format,
@@ -53,12 +55,16 @@ class SourceText:
     # for inputs that have them; a plain text has lines only.
     locations: Mapping[int, Location] = field(default_factory=dict)
     reader_findings: tuple[Finding, ...] = ()  # what the format's reader could not place
+    scans: Mapping[int, ScannedText] = field(default_factory=dict)  # lines read by OCR
 
 
 def extract_path(path: Path) -> Report:
-    """The report in a file; errors name the file as given, the report its name alone."""
-    data = read_bytes(path)
+    """The report in a file, or in a folder of scanned pages; errors name the
+    file as given, the report its name alone."""
     try:
+        if path.is_dir():
+            return _extract_page_folder(path)
+        data = read_bytes(path)
         return extract_bytes(data, path.name)
     except ExtractionError as error:
         raise ExtractionError(str(path), error.problem) from error
@@ -67,15 +73,31 @@ def extract_path(path: Path) -> Report:
 def extract_bytes(data: bytes, file: str) -> Report:
     check_size(len(data), file)
     document = read_document(data, file)  # by content, whatever the file is called
-    laid_out = document.laid_out
-    digest = hashlib.sha256(data).hexdigest()
+    return _extracted(
+        document.laid_out, file, hashlib.sha256(data).hexdigest(), document.media_type
+    )
+
+
+def _extract_page_folder(folder: Path) -> Report:
+    """A report scanned as one picture a page, the pages in the order of their names."""
+    pages = image.page_files(folder)
+    total = sum(len(data) for _, data in pages)
+    check_size(total, folder.name)
+    digest = hashlib.sha256(b"".join(hashlib.sha256(data).digest() for _, data in pages))
+    laid_out = image.page_files_to_text(pages, folder.name)
+    media_type = image.image_media_type(pages[0][1]) or image.PAGE_ARCHIVE_MEDIA_TYPE
+    return _extracted(laid_out, folder.name, digest.hexdigest(), media_type)
+
+
+def _extracted(laid_out: LaidOutText, file: str, digest: str, media_type: str) -> Report:
     source = SourceText(
         laid_out.text,
         file,
         digest,
-        document.media_type,
+        media_type,
         laid_out.locations,
         tuple(laid_out.findings),
+        laid_out.scans,
     )
     return extract_text(source)
 
@@ -117,6 +139,8 @@ def extract_text(source: SourceText) -> Report:
         _text_cells_as_printed(tables.values(), lines, source.text.split("\n"))
     if source.locations:
         _place_cells([*tables.values(), {"headline": headline}], source.locations)
+    if source.scans:
+        _figure_confidences([*tables.values(), {"headline": headline}], source.scans)
 
     narrative = Narrative(
         overview=_section_text(printed, sections.get("overview")),
@@ -144,6 +168,8 @@ def extract_text(source: SourceText) -> Report:
         }
     )
     report.findings = findings + validate(report)
+    if source.scans:
+        report.crops = _crops(report, source.scans)
     return report
 
 
@@ -154,6 +180,40 @@ def _place_cells(tables: list[dict], locations: Mapping[int, Location]) -> None:
             cells = row.values() if "at" not in row else [row]
             for cell in cells:
                 cell["at"].update(locations.get(cell["at"]["line"], {}))
+
+
+def _figure_confidences(tables: list[dict], scans: Mapping[int, ScannedText]) -> None:
+    """A scanned cell's confidence is that of its own characters, not its
+    line's: a headline figure stands in a line of prose."""
+    for table in tables:
+        for row in table.values():
+            for cell in row.values() if "at" not in row else [row]:
+                scan = scans.get(cell["at"]["line"])
+                start = scan.text.find(cell["raw"]) if scan is not None and cell["raw"] else -1
+                if start >= 0:
+                    own = scan.confidences[start : start + len(cell["raw"])]
+                    cell["at"]["confidence"] = round(min(own), 3)
+
+
+def _crops(report: Report, scans: Mapping[int, ScannedText]) -> dict[str, str]:
+    """The scan's picture of each figure flagged as uncertain, as base64 PNG."""
+    from etl.ocr.pixels import png  # OpenCV: loaded only for scans
+
+    crops = {}
+    for finding in report.findings:
+        if finding.rule != uncertain.RULE:
+            continue
+        for path in finding.cells:
+            scan = scans.get(_cell_at(report, path)["line"])
+            if scan is not None:
+                crops[path] = base64.b64encode(png(scan.image)).decode("ascii")
+    return crops
+
+
+def _cell_at(report: Report, path: str) -> Location:
+    section, row, *column = path.split(".")
+    table = getattr(report, section)
+    return (table[row][column[0]] if column else table[row])["at"]
 
 
 def _text_cells_as_printed(

@@ -59,10 +59,16 @@ class _Strict(BaseModel):
 PositiveInt = Annotated[int, Field(ge=1)]
 
 
+# A box on a scanned page: left, top, right, bottom, in pixels of the page image.
+PixelBox = Annotated[list[Annotated[int, Field(ge=0)]], Field(min_length=4, max_length=4)]
+Confidence = Annotated[float, Field(ge=0, le=1)]
+
+
 class Location(TypedDict, total=False):
     """Where a figure was read: enough for a person to find it in the original.
-    Only the keys the input has are present (a text has lines, no pages); a
-    plain mapping rather than a model, since every cell carries one."""
+    Only the keys the input has are present (a text has lines, no pages; only a
+    scan has boxes and confidences); a plain mapping rather than a model, since
+    every cell carries one."""
 
     __pydantic_config__ = ConfigDict(extra="forbid")  # type: ignore[misc]
 
@@ -71,6 +77,9 @@ class Location(TypedDict, total=False):
     table: PositiveInt
     row: PositiveInt
     col: PositiveInt
+    box: PixelBox
+    # The OCR engine's confidence in the figure: its least certain character.
+    confidence: Confidence
 
 
 # A figure is a whole count or a finite amount; never true/false, NaN or infinity.
@@ -163,6 +172,10 @@ class Report(_Strict):
     applications: dict[ApplicationRow, ApplicantCells] = Field(default_factory=dict)
     review_litigation: dict[ReviewGroup, ReviewCells] = Field(default_factory=dict)
     findings: list[Finding] = Field(default_factory=list)
+    # Each figure of a scan flagged cells.ocr_uncertain, as scanned (PNG, base64),
+    # keyed by its cell's path, so a person can read it where the report is shown.
+    # Left out of the JSON when empty: a report that is no scan is written as before.
+    crops: dict[str, str] = Field(default_factory=dict, exclude_if=lambda crops: not crops)
 
     @model_validator(mode="after")
     def _tables_fit_template(self) -> Report:

@@ -284,3 +284,20 @@ def application_row_keys(single_other_row: bool) -> tuple[str, ...]:
     row (other_handling), the 2021 variant its three sub-rows."""
     dropped = set(OTHER_SUB_ROWS) if single_other_row else {"other_handling"}
     return tuple(key for key in APPLICATION_ROW_KEYS if key not in dropped)
+
+
+# Every word the template prints in its tables and headings, for a reader that
+# must recognise them in uncertain text (OCR).
+PRINTED_WORDS: tuple[str, ...] = tuple(
+    dict.fromkeys(
+        [
+            *(row.label for row in APPLICATION_ROWS),
+            *APPLICATION_LAYOUT_LABELS,
+            *REVIEW_HEADER_WORDS,
+            *(item.label for items in PROACTIVE_ITEMS.values() for item in items),
+            *PROACTIVE_LAYOUT_LABELS,
+            *(headings[0] for headings in SECTION_HEADINGS.values()),
+            "（七）总计",
+        ]
+    )
+)

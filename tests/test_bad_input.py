@@ -37,7 +37,7 @@ def _lines(stem: str) -> list[str]:
         (b"", "文件为空"),
         (b"  \n\n\t \n", "文件为空"),
         (bytes(range(256)) * 20, "二进制文件"),
-        (b"\x89PNG\r\n\x1a\n" + bytes(500), "二进制文件"),
+        (b"\x89PNG\r\n\x1a\n" + bytes(500), "图片文件已损坏"),  # a picture, read as a scan
         ("今天天气很好，我们去公园散步。\n".encode() * 30, "不是政府信息公开工作年度报告"),
         (
             "某某局2022年度政府信息公开工作年度报告\n一、总体情况\n正文。\n".encode(),

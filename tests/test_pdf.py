@@ -215,10 +215,15 @@ HELVETICA = b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"
 WITH_FONT = b"/Resources << /Font << /F1 5 0 R >> >> "
 
 
+# A bound against a reader that never ends, not a speed figure: refusals take
+# well under a second, reading such pages without the limits minutes or hours.
+_HANG_BOUND_SECONDS = 30
+
+
 def _refused_in_time(data: bytes) -> str:
     started = time.perf_counter()
     problem = _problem(data)
-    assert time.perf_counter() - started < 5, "a hostile PDF took too long"
+    assert time.perf_counter() - started < _HANG_BOUND_SECONDS, "a hostile PDF took too long"
     return problem
 
 
@@ -274,7 +279,7 @@ def test_forms_nested_deeper_than_pdfium_reads_end_cleanly() -> None:
         )
     resources = b"/Resources << /XObject << /X0 6 0 R >> /Font << /F1 5 0 R >> >> "
     problem = _refused_in_time(_pdf(b"/X0 Do", resources, HELVETICA, *forms))
-    assert problem == "PDF 没有文字层（可能是扫描件），需要先做文字识别（OCR）"
+    assert problem == "PDF 没有文字层，文字识别（OCR）也没有识别出文字（可能是空白页）"
 
 
 def test_pdf_unpacking_to_more_than_the_limit_is_refused() -> None:

@@ -17,9 +17,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 from etl.decode import decode_text
-from etl.readers import docx, html, markdown, mht, office, pdf, portal_json
+from etl.readers import docx, html, image, markdown, mht, office, pdf, portal_json
 from etl.table_text import LaidOutText
 
 
@@ -51,6 +52,10 @@ def _plain_text(text: str, file: str) -> LaidOutText:
     return LaidOutText(text)
 
 
+def _is_media(media_type: str, data: bytes) -> bool:
+    return image.image_media_type(data) == media_type
+
+
 def _markdown(text: str, file: str) -> LaidOutText:
     return markdown.markdown_to_text(text)
 
@@ -72,6 +77,22 @@ BINARY_FORMATS: tuple[BinaryFormat, ...] = (
     _by_libreoffice(office.ODT, "ODT（OpenDocument）"),
     BinaryFormat(docx.DOCX_MEDIA_TYPE, "Word", docx.is_docx, docx.docx_to_text),
     BinaryFormat(pdf.PDF_MEDIA_TYPE, "PDF", pdf.is_pdf, pdf.pdf_to_text),
+    BinaryFormat(
+        image.PAGE_ARCHIVE_MEDIA_TYPE,
+        "扫描页压缩包",
+        image.is_page_archive,
+        image.page_archive_to_text,
+    ),
+    *(
+        BinaryFormat(
+            media_type, f"扫描图片（{name}）", partial(_is_media, media_type), image.image_to_text
+        )
+        for media_type, name in (
+            ("image/png", "PNG"),
+            ("image/jpeg", "JPEG"),
+            ("image/tiff", "TIFF"),
+        )
+    ),
     BinaryFormat(mht.MHT_MEDIA_TYPE, "单一文件网页（.mht）", mht.is_mht, mht.mht_to_text),
 )
 TEXT_FORMATS: tuple[TextFormat, ...] = (

@@ -3,7 +3,9 @@
 Pages are read through pdfium (pypdfium2), each on its own: a page with
 characters is laid out from its text layer (etl/readers/pdf_page.py reads
 its characters and ruling, etl/readers/pdf_layout.py writes its tables and
-text), a page without any (a scanned page) goes to ``_write_scanned_page``.
+text), a page without any (a scanned page) is rendered at its scan's
+resolution and read by OCR (etl/ocr/). pdfium is locked only while it works:
+a page being read by OCR (seconds) keeps no other session's PDF waiting.
 
 A PDF that needs a password, one whose text cannot be decoded, one of more
 pages than any report has, one drawing or unpacking to far more than any
@@ -15,10 +17,12 @@ from __future__ import annotations
 import re
 import threading
 
+import numpy as np
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from etl.errors import ExtractionError
+from etl.ocr import MAX_OCR_DPI, PageImage, ScanReader, check_page_count
 from etl.readers.pdf_geometry import PageTooBusy
 from etl.readers.pdf_layout import write_page
 from etl.readers.pdf_page import read_page
@@ -58,10 +62,11 @@ def is_pdf(data: bytes) -> bool:
 
 def pdf_to_text(data: bytes, file: str) -> LaidOutText:
     """The document's text and tables as Word-table text, with page numbers."""
-    with _PDFIUM:
-        laid_out = _read(data, file)
+    laid_out = _read(data, file)
     if not laid_out.text.strip():
-        raise ExtractionError(file, "PDF 没有文字层（可能是扫描件），需要先做文字识别（OCR）")
+        raise ExtractionError(
+            file, "PDF 没有文字层，文字识别（OCR）也没有识别出文字（可能是空白页）"
+        )
     unmapped = len(_UNMAPPED.findall(laid_out.text))
     if unmapped > len("".join(_UNMAPPED.sub("", laid_out.text).split())):
         raise ExtractionError(file, _NO_UNICODE)
@@ -69,7 +74,8 @@ def pdf_to_text(data: bytes, file: str) -> LaidOutText:
 
 
 def _read(data: bytes, file: str) -> LaidOutText:
-    document = _open(data, file)
+    with _PDFIUM:
+        document = _open(data, file)
     try:
         pages = len(document)
         if pages <= 0:
@@ -79,17 +85,19 @@ def _read(data: bytes, file: str) -> LaidOutText:
                 file, f"PDF 有 {pages} 页，超过 {MAX_PAGES} 页的上限，不像年度报告"
             )
         out = TableTextWriter()
+        scans = _Scans(document, file)
         items = 0
         for number in range(1, pages + 1):
             out.page = number
-            items += _read_page(document, number, out, file)
+            items += _read_page(document, number, out, file, scans)
             if items > MAX_DOCUMENT_ITEMS:
                 raise ExtractionError(
                     file, f"PDF 的文字和图形超过 {MAX_DOCUMENT_ITEMS:,} 个的上限，不像年度报告"
                 )
         return out.result()
     finally:
-        document.close()
+        with _PDFIUM:
+            document.close()
 
 
 def _open(data: bytes, file: str) -> pdfium.PdfDocument:
@@ -103,27 +111,77 @@ def _open(data: bytes, file: str) -> pdfium.PdfDocument:
         raise ExtractionError(file, problem) from error
 
 
-def _read_page(document: pdfium.PdfDocument, number: int, out: TableTextWriter, file: str) -> int:
+def _read_page(
+    document: pdfium.PdfDocument, number: int, out: TableTextWriter, file: str, scans: _Scans
+) -> int:
     """Lays page ``number`` out; returns how many characters and objects it had."""
+    with _PDFIUM:
+        try:
+            page = document[number - 1]
+        except pdfium.PdfiumError as error:
+            raise ExtractionError(file, _DAMAGED.format(f"第 {number} 页无法读取")) from error
+        try:
+            content = read_page(page)
+            scanned = not any(not char.text.isspace() for char in content.chars)
+            if not scanned:
+                write_page(content, out)
+            else:
+                scans.check_count(number)
+                image = _rendered(page)
+        except PageTooBusy as busy:
+            problem = _TOO_BUSY[busy.what].format(page=number, limit=busy.limit)
+            raise ExtractionError(file, problem) from busy
+        except pdfium.PdfiumError as error:
+            raise ExtractionError(file, _DAMAGED.format(f"第 {number} 页无法读取")) from error
+        finally:
+            page.close()  # frees the page's objects: memory stays that of one page
+    if scanned:
+        scans.reader.read(PageImage(number, lambda: image), out)
+    return len(content.chars) + content.objects
+
+
+class _Scans:
+    """The scanned pages of one PDF: counted, before the first is read, against
+    the limit for a scan; and read within one report's time limit."""
+
+    def __init__(self, document: pdfium.PdfDocument, file: str) -> None:
+        self._document = document
+        self._file = file
+        self._counted = False
+        self.reader = ScanReader(file)
+
+    def check_count(self, first: int) -> None:
+        """Called, with pdfium locked, on each scanned page (``first`` the first)."""
+        if self._counted:
+            return
+        self._counted = True
+        later = range(first, len(self._document))
+        textless = 1 + sum(not _has_text(self._document[index]) for index in later)
+        check_page_count(textless, self._file)
+
+
+def _has_text(page: pdfium.PdfPage) -> bool:
     try:
-        page = document[number - 1]
-    except pdfium.PdfiumError as error:
-        raise ExtractionError(file, _DAMAGED.format(f"第 {number} 页无法读取")) from error
-    try:
-        content = read_page(page)
-        if any(not char.text.isspace() for char in content.chars):
-            write_page(content, out)
-        else:
-            _write_scanned_page(page, number, out)
-        return len(content.chars) + content.objects
-    except PageTooBusy as busy:
-        problem = _TOO_BUSY[busy.what].format(page=number, limit=busy.limit)
-        raise ExtractionError(file, problem) from busy
-    except pdfium.PdfiumError as error:
-        raise ExtractionError(file, _DAMAGED.format(f"第 {number} 页无法读取")) from error
+        return page.get_textpage().count_chars() > 0
     finally:
-        page.close()  # frees the page's objects: memory stays that of one page
+        page.close()
 
 
-def _write_scanned_page(page: pdfium.PdfPage, number: int, out: TableTextWriter) -> None:
-    """A page without a text layer (a scan): nothing is read from it yet."""
+def _rendered(page: pdfium.PdfPage) -> tuple[np.ndarray, float]:
+    """A page without text as a grey picture, at the resolution of the scan it holds."""
+    dpi = _scan_resolution(page)
+    pixels = page.render(scale=dpi / 72, grayscale=True).to_numpy()
+    return np.array(pixels if pixels.ndim == 2 else pixels[:, :, 0]), dpi  # a copy: the bitmap goes
+
+
+def _scan_resolution(page: pdfium.PdfPage) -> float:
+    """The resolution of the largest picture on the page, between 150 and 300 dpi
+    (200 for a page without one: its text drawn as shapes)."""
+    best = None
+    for picture in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=2):
+        width, _ = picture.get_px_size()
+        left, _, right, _ = picture.get_bounds()
+        if right - left > 0 and (best is None or width > best[0]):
+            best = (width, width / ((right - left) / 72))
+    dpi = best[1] if best else 200.0
+    return min(max(dpi, 150.0), float(MAX_OCR_DPI))
