@@ -13,6 +13,7 @@ RULE_NAMES: dict[str, str] = {
     "cells.not_a_number": "非数字单元格",
     "cells.unit": "数字带单位",
     "cells.unit_mismatch": "金额单位与表头不符",
+    "cells.ocr_uncertain": "扫描件数字识别存疑",
     "report.complete": "报告内容不全",
     "extract.row_missing": "缺少表格行",
     "extract.row_unreadable": "表格行无法读取",
@@ -37,6 +38,9 @@ RULE_DESCRIPTIONS: dict[str, str] = {
     "cells.not_a_number": "单元格为空白、短横或文字，不是数字（汇总时按 0 计）",
     "cells.unit": "数字后写了单位（如“0件”），按去掉单位后的数值读取",
     "cells.unit_mismatch": "收费金额的单位与表头（万元）不符，按原样读取、未换算",
+    "cells.ocr_uncertain": (
+        "扫描件经文字识别读出的数字置信度低，或与勾稽关系不符而改动一个字符即可相符，请对照扫描件核对"
+    ),
     "report.complete": "报告缺少某一正文部分、第二部分项目、第三部分行或第四部分类别",
     "extract.row_missing": "未找到某一行的标签",
     "extract.row_unreadable": "某一行的数字无法确定地对应到各栏，该行未读入",

@@ -13,6 +13,7 @@ from functools import partial
 from etl import template
 from etl.cells import unit_of
 from etl.model import Cell, Finding, Report
+from etl.uncertain import uncertain_figures
 
 EXTRACTION_RULE_PREFIX = "extract."
 _STATUS_WORDS = {"dash": "短横或“无”", "text": "文字"}
@@ -25,7 +26,13 @@ def _as_printed(cell: Cell) -> str:
 
 
 def validate(report: Report) -> list[Finding]:
-    """Every single-report rule of the spec, in a stable order."""
+    """Every single-report rule of the spec, in a stable order, then the flags
+    of figures read uncertainly from a scan (etl/uncertain.py)."""
+    findings = _template_rules(report)
+    return findings + uncertain_figures(report, findings, _template_rules)
+
+
+def _template_rules(report: Report) -> list[Finding]:
     return [
         *_complete(report),
         *_cells(report),

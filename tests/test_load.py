@@ -12,6 +12,7 @@ import pytest
 
 from etl.db.cellkeys import cell_key_index
 from etl.db.load import load
+from etl.db.schema import DB_SCHEMA_VERSION
 from etl.reports import BUNDLED_REPORTS, bundled_reports, load_report
 from tests.conftest import CORPUS, RAW, run_cli
 from tests.documents import document_from
@@ -273,7 +274,8 @@ def test_a_database_of_another_schema_is_named_not_patched(tmp_path: Path) -> No
     result = run_cli("load", str(HONGZE_2023), "--db", str(db))
     assert result.returncode == 2
     assert result.stderr.strip() == (
-        f"{db}: 数据库结构为第 0 版，本程序为第 1 版；请移走该文件，从报告 JSON 重新载入"
+        f"{db}: 数据库结构为第 0 版，本程序为第 {DB_SCHEMA_VERSION} 版；"
+        "请移走该文件，从报告 JSON 重新载入"
     )
     not_duckdb = tmp_path / "notes.duckdb"
     not_duckdb.write_text("hello", encoding="utf-8")
@@ -307,7 +309,7 @@ def test_build_info_and_runs_say_what_was_loaded(bundled_db: Path) -> None:
     )
     count = len(bundled_reports())
     agencies_printed = len({report.agency.id for report in bundled_reports()})
-    assert (schema, reports, agencies, synthetic) == ("1", count, agencies_printed, 0)
+    assert (schema, reports, agencies, synthetic) == (DB_SCHEMA_VERSION, count, agencies_printed, 0)
     assert len(version) == 16
     assert query(
         bundled_db, "SELECT read, loaded, unchanged, replaced, rejected FROM load_runs"

@@ -21,6 +21,7 @@ BY_YEAR = {
     "cells": "SELECT r.year, c.* FROM cells c JOIN reports r USING (report_id)",
     "narratives": "SELECT r.year, n.* FROM narratives n JOIN reports r USING (report_id)",
     "findings": "SELECT r.year, f.* FROM findings f JOIN reports r USING (report_id)",
+    "cell_crops": "SELECT r.year, p.* FROM cell_crops p JOIN reports r USING (report_id)",
 }
 WHOLE = ("agencies", "cell_keys", "build_info", "load_runs", "rejects")
 

@@ -7,6 +7,7 @@ Arrow table per database table per batch, never a row at a time.
 
 from __future__ import annotations
 
+import base64
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
@@ -20,6 +21,7 @@ import pyarrow.compute as pc
 from etl.db.cellkeys import cell_keys
 from etl.db.schema import (
     CELL_COLUMNS,
+    CROP_COLUMNS,
     FIGURE_COLUMNS,
     FINDING_COLUMNS,
     NARRATIVE_COLUMNS,
@@ -35,6 +37,8 @@ _ARROW_TYPES = {
     "BOOLEAN": pa.bool_(),
     "TIMESTAMP": pa.timestamp("us"),
     "VARCHAR[]": pa.list_(pa.string()),
+    "INTEGER[]": pa.list_(pa.int32()),
+    "BLOB": pa.binary(),
 }
 # Columns filled in when rows are gathered or stored, not by flatten().
 _BATCH_COLUMNS = ("report_id", "loaded_at", "origin")
@@ -74,6 +78,7 @@ class FlatReport:
     cell_rows: list[tuple]  # _own_columns(CELL_COLUMNS)
     narrative_row: tuple  # _own_columns(NARRATIVE_COLUMNS)
     finding_rows: list[tuple]  # _own_columns(FINDING_COLUMNS)
+    crop_rows: list[tuple]  # _own_columns(CROP_COLUMNS)
 
 
 def _own_columns(columns: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
@@ -110,6 +115,8 @@ def flatten(stored: StoredReport) -> FlatReport:
                         at.get("table"),
                         at.get("row"),
                         at.get("col"),
+                        at.get("box"),
+                        at.get("confidence"),
                     )
                 )
                 figures[figure] = value
@@ -156,7 +163,13 @@ def flatten(stored: StoredReport) -> FlatReport:
         cell_rows=cell_rows,
         narrative_row=(narrative.overview, narrative.problems, narrative.other),
         finding_rows=finding_rows(stored.findings),
+        crop_rows=_crop_rows(report),
     )
+
+
+def _crop_rows(report: Report) -> list[tuple]:
+    by_path = {key.path: key.cell_id for key in cell_keys()}
+    return [(by_path[path], base64.b64decode(png)) for path, png in report.crops.items()]
 
 
 def finding_rows(findings: list[Finding]) -> list[tuple]:
@@ -206,6 +219,7 @@ class Batch:
             "cells": _Rows(CELL_COLUMNS),
             "narratives": _Rows(NARRATIVE_COLUMNS),
             "findings": _Rows(FINDING_COLUMNS),
+            "cell_crops": _Rows(CROP_COLUMNS),
         }
 
     def add(self, report_id: int, flat: FlatReport) -> None:
@@ -213,6 +227,7 @@ class Batch:
         self.tables["cells"].add(report_id, flat.cell_rows)
         self.tables["narratives"].add(report_id, [flat.narrative_row])
         self.tables["findings"].add(report_id, flat.finding_rows)
+        self.tables["cell_crops"].add(report_id, list(flat.crop_rows))
 
     def add_findings(self, report_id: int, findings: list[Finding], origin: str) -> None:
         self.tables["findings"].add(report_id, finding_rows(findings), origin)
@@ -249,7 +264,9 @@ def prepare_chunk(items: Iterable[FlatReport | Reject]) -> PreparedChunk:
     for place, item in enumerate(items):
         if isinstance(item, FlatReport):
             batch.add(place, item)
-            item = replace(item, report_row=(), cell_rows=[], narrative_row=(), finding_rows=[])
+            item = replace(
+                item, report_row=(), cell_rows=[], narrative_row=(), finding_rows=[], crop_rows=[]
+            )
         kept.append(item)
     return PreparedChunk(kept, batch.to_arrow())
 

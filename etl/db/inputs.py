@@ -26,6 +26,7 @@ from etl.extract import extract_path
 from etl.files import read_bytes
 from etl.model import Report
 from etl.readers import portal_json
+from etl.readers.image import IMAGE_SUFFIXES, is_page_folder
 from etl.reports import parse_report_json
 from etl.validate import revalidate
 
@@ -35,21 +36,25 @@ CHUNK = 64  # inputs sent to a worker at a time
 # What a folder is searched for; a file named on the command line is read whatever its name.
 REPORT_SUFFIXES = frozenset(
     {JSON_SUFFIX, ".txt", ".md", ".markdown", ".html", ".htm", ".shtml", ".xhtml", ".mht",
-     ".mhtml", ".docx", ".doc", ".wps", ".rtf", ".odt", ".pdf"}
+     ".mhtml", ".docx", ".doc", ".wps", ".rtf", ".odt", ".pdf", ".zip", *IMAGE_SUFFIXES}
 )  # fmt: skip
 
 
 def input_files(paths: Iterable[Path]) -> list[Path]:
     """The files to read, in a stable order: each named file, and the report
-    files under each named folder (hidden files and folders skipped)."""
+    files under each named folder (hidden files and folders skipped). A folder
+    holding page pictures and nothing else is one scanned report."""
     files: list[Path] = []
     for path in paths:
-        if not path.is_dir():
+        if not path.is_dir() or is_page_folder(path):
             files.append(path)
             continue
         found = []
         for folder, subfolders, names in os.walk(path):
             subfolders[:] = [name for name in subfolders if not name.startswith(".")]
+            pages = [name for name in subfolders if is_page_folder(Path(folder, name))]
+            found += [os.path.join(folder, name) for name in pages]
+            subfolders[:] = [name for name in subfolders if name not in pages]
             found += [
                 os.path.join(folder, name)
                 for name in names

@@ -17,7 +17,7 @@ from etl.db.cellkeys import CellKey, cell_keys, column
 
 # Bump when a table, view or macro changes: an older database is then rebuilt,
 # not patched.
-DB_SCHEMA_VERSION = "1"
+DB_SCHEMA_VERSION = "2"
 
 REPORT_COLUMNS: tuple[tuple[str, str], ...] = (
     ("report_id", "INTEGER NOT NULL"),
@@ -60,6 +60,14 @@ CELL_COLUMNS: tuple[tuple[str, str], ...] = (
     ("at_table", "SMALLINT"),
     ("at_row", "SMALLINT"),
     ("at_col", "SMALLINT"),
+    ("at_box", "INTEGER[]"),  # a scanned cell's box on its page image: left, top, right, bottom
+    ("at_confidence", "DOUBLE"),  # a scanned cell's OCR confidence (its least certain character)
+)
+# The scan's picture of each figure flagged cells.ocr_uncertain (Report.crops).
+CROP_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("report_id", "INTEGER NOT NULL"),
+    ("cell_id", "SMALLINT NOT NULL"),
+    ("png", "BLOB NOT NULL"),
 )
 FINDING_COLUMNS: tuple[tuple[str, str], ...] = (
     ("report_id", "INTEGER NOT NULL"),
@@ -77,7 +85,7 @@ NARRATIVE_COLUMNS: tuple[tuple[str, str], ...] = (
     ("problems", "VARCHAR"),
     ("other", "VARCHAR"),
 )
-TABLE_NAMES = ("reports", "cells", "narratives", "findings")
+TABLE_NAMES = ("reports", "cells", "narratives", "findings", "cell_crops")
 
 
 # The wide value columns of ``reports``, one per template cell.
@@ -94,6 +102,7 @@ def create_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(f"CREATE TABLE cells (\n    {_columns_sql(CELL_COLUMNS)}\n)")
     con.execute(f"CREATE TABLE narratives (\n    {_columns_sql(NARRATIVE_COLUMNS)}\n)")
     con.execute(f"CREATE TABLE findings (\n    {_columns_sql(FINDING_COLUMNS)}\n)")
+    con.execute(f"CREATE TABLE cell_crops (\n    {_columns_sql(CROP_COLUMNS)}\n)")
     con.execute(
         """
         CREATE TABLE agencies (
