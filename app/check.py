@@ -41,12 +41,14 @@ MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * 1024 * 1024  # Streamlit's MB
 FORMATS = (
     "文本（.txt）、网页（.html、.htm、.shtml，或从网站后台复制的网页片段）、"
     "单一文件网页（.mht、.mhtml）、网站接口返回的 JSON、Word（.docx、.doc）、WPS（.wps）、"
-    "RTF（.rtf）、ODT（.odt）、带文字层的 PDF、Markdown（.md）"
+    "RTF（.rtf）、ODT（.odt）、PDF（含扫描件）、扫描图片（.png、.jpg、.tif，或各页图片的 .zip）、"
+    "Markdown（.md）"
 )
 # Report ids in the scratch database: the uploaded report must come after the
 # previous year's, as a newly loaded report does, for the cross-year rules.
 PREVIOUS_ID, UPLOADED_ID = 1, 2
 CACHED_CHECKS = 16
+READING_NOTE = "正在读取和校验报告……（扫描件要逐页文字识别，每页需数秒）"
 # The main figures compared with the year before: those 机关档案 follows by year.
 MAIN_FIGURES = profile.SERIES_KEYS
 # A count changes a lot when it doubles or halves (or more) by at least
@@ -96,6 +98,7 @@ class Checked:
     findings: pd.DataFrame
     previous: pd.Series | None  # the same agency's report of the year before
     previous_cells: pd.DataFrame  # empty without a previous report
+    crops: dict[str, bytes]  # the scan's picture of each figure flagged as uncertain
     figures: pd.DataFrame  # MAIN_FIGURES by year: this year, and the year before if loaded
     in_database: bool  # a report of this agency and year is loaded already
 
@@ -115,7 +118,7 @@ def check(data: bytes, file_name: str) -> Checked:
     return _checked(data, file_name, data_version())
 
 
-@st.cache_data(max_entries=CACHED_CHECKS, show_spinner="正在读取和校验报告……")
+@st.cache_data(max_entries=CACHED_CHECKS, show_spinner=READING_NOTE)
 def _checked(data: bytes, file_name: str, version: str) -> Checked:
     # ``version`` is only part of the cache key: a new load may add the previous year.
     report = extract_bytes(data, file_name)
@@ -137,6 +140,7 @@ def _checked(data: bytes, file_name: str, version: str) -> Checked:
             findings=profile.findings(UPLOADED_ID, run),
             previous=profile.report(agency_id, year - 1, run) if has_previous else None,
             previous_cells=profile.cells(PREVIOUS_ID, run),
+            crops=profile.crops(UPLOADED_ID, run),
             figures=run(
                 f"SELECT year, {selected(*MAIN_FIGURES)} FROM report_measures "
                 "GROUP BY year ORDER BY year",

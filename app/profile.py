@@ -4,6 +4,7 @@ the cells they concern, and where every number was read."""
 
 from __future__ import annotations
 
+import base64
 import dataclasses
 import re
 from collections.abc import Callable
@@ -172,7 +173,8 @@ def cells(report_id: int, run: Run = query) -> pd.DataFrame:
     return run(
         """
         SELECT k.path, k.section, k.row_key, k.col_key, k.row_label, k.col_label,
-               c.value, c.status, c.raw, c.at_line, c.at_page, c.at_table, c.at_row, c.at_col
+               c.value, c.status, c.raw, c.at_line, c.at_page, c.at_table, c.at_row, c.at_col,
+               c.at_box, c.at_confidence
         FROM cells c JOIN cell_keys k USING (cell_id)
         WHERE c.report_id = ? ORDER BY k.cell_id
         """,
@@ -196,6 +198,76 @@ def findings(report_id: int, run: Run = query) -> pd.DataFrame:
     rows.insert(0, "number", range(1, len(rows) + 1))
     rows["cells"] = rows["cells"].map(list)
     return rows
+
+
+def crops(report_id: int, run: Run = query) -> dict[str, bytes]:
+    """The scan's picture (PNG) of each figure flagged cells.ocr_uncertain, by cell path."""
+    rows = run(
+        "SELECT k.path, c.png FROM cell_crops c JOIN cell_keys k USING (cell_id) "
+        "WHERE c.report_id = ? ORDER BY k.cell_id",
+        (report_id,),
+    )
+    return dict(zip(rows.path, (bytes(png) for png in rows.png), strict=True))
+
+
+def scan_checks_table(
+    found: pd.DataFrame, cells_: pd.DataFrame, pictures: dict[str, bytes]
+) -> pd.DataFrame:
+    """Each figure flagged cells.ocr_uncertain: what was read, how surely, the
+    figure an identity asks for, and the scan's picture (a data URL)."""
+    flags = found[found.rule == OCR_UNCERTAIN]
+    names = dict(zip(cells_.path, _cell_names(cells_), strict=False))
+    confidence = dict(zip(cells_.path, cells_.at_confidence, strict=False))
+    paths = [cells[0] for cells in flags.cells]
+    return pd.DataFrame(
+        {
+            "序号": flags.number.to_numpy(),
+            "扫描件原样": [_data_url(pictures.get(path)) for path in paths],
+            "识别为": [value or "（空白）" for value in flags.actual.fillna("")],
+            "识别置信度（%）": [_percent(confidence.get(path)) for path in paths],
+            "若为（关系即成立）": flags.expected.fillna("").to_numpy(),
+            "单元格": [names.get(path, path) for path in paths],
+        }
+    )
+
+
+def _percent(share: float | None) -> str:
+    """A confidence as a percentage with one decimal: 89.9 is below the 90.0 threshold."""
+    return "" if share is None or pd.isna(share) else f"{share * 100:.1f}"
+
+
+def _data_url(png: bytes | None) -> str | None:
+    return None if png is None else "data:image/png;base64," + base64.b64encode(png).decode()
+
+
+def show_scan_checks(found: pd.DataFrame, cells_: pd.DataFrame, pictures: dict[str, bytes]) -> None:
+    """The figures read uncertainly from a scan beside the scan's picture of each,
+    so that the person checking reads the figure himself."""
+    table = scan_checks_table(found, cells_, pictures)
+    if table.empty:
+        return
+    st.markdown(f"**扫描件中识别存疑的数字（{len(table):,} 个）**")
+    st.caption(SCAN_CHECK_CAPTION)
+    st.dataframe(
+        table,
+        hide_index=True,
+        row_height=SCAN_ROW_HEIGHT,
+        height=min(len(table), SCAN_ROWS_SHOWN) * SCAN_ROW_HEIGHT + 40,
+        column_config={
+            "序号": st.column_config.NumberColumn(format="%d", help="校验结果的序号"),
+            "识别置信度": st.column_config.NumberColumn(
+                "识别置信度（%）",
+                format="%.0f",
+                help="文字识别对这个数字最没把握的一个字符的置信度",
+            ),
+            "若为（关系即成立）": st.column_config.TextColumn(
+                help="与勾稽关系不符时，只差一个字符、能使关系成立的数字"
+            ),
+            "扫描件原样": st.column_config.ImageColumn(
+                width="small", help="扫描件上这个单元格的原样"
+            ),
+        },
+    )
 
 
 def narrative(report_id: int, run: Run = query) -> dict[str, str | None]:
@@ -465,6 +537,13 @@ SOURCES_CAPTION = (
     "状态：数字、空白、短横或文字；行号：源文件（网页、Word、PDF 为转成的文本）中的行；"
     "页码、表格序号、表内行、表内列：源文件有表格或分页时的位置；校验结果序号：涉及该单元格的校验结果。"
 )
+OCR_UNCERTAIN = "cells.ocr_uncertain"
+SCAN_CHECK_CAPTION = (
+    "报告是扫描件，数字经文字识别读出。下列数字识别置信度低，或与勾稽关系不符而改动一个字符即可相符，"
+    "可能识别有误：请对照扫描件原样核对；读入的数值未作任何改动。"
+)
+SCAN_ROW_HEIGHT = 56  # px: the picture of a cell stays legible
+SCAN_ROWS_SHOWN = 10
 NO_FINDINGS = "未发现问题：模板的勾稽关系均成立，所有单元格均为数字。"
 
 
@@ -616,17 +695,34 @@ def cell_sources(cells_: pd.DataFrame, findings_: pd.DataFrame, report_format: s
     for column, label in LOCATION_COLUMNS.items():
         if cells_[column].notna().any():
             table[label] = cells_[column].astype("Int64").to_numpy()
+    if cells_.at_confidence.notna().any():  # a scan: where on the page, and how sure
+        table["扫描位置（像素）"] = [_box_text(box) for box in cells_.at_box]
+        table["识别置信度"] = (cells_.at_confidence * 100).to_numpy()
     table["校验结果序号"] = ["、".join(about.get(path, [])) for path in cells_.path]
     return table
 
 
+def _box_text(box: object) -> str:
+    """A box on a scanned page as 左,上–右,下 (pixels), or nothing."""
+    if box is None or not len(box):  # type: ignore[arg-type]
+        return ""
+    left, top, right, bottom = (int(v) for v in box)  # type: ignore[union-attr]
+    return f"{left},{top}–{right},{bottom}"
+
+
 def location_columns(table: pd.DataFrame) -> dict[str, object]:
-    """Line and page numbers shown as plain integers, without thousands separators."""
-    return {
+    """Line and page numbers shown as plain integers, without thousands separators;
+    a scan's confidences as percentages."""
+    columns: dict[str, object] = {
         label: st.column_config.NumberColumn(format="%d")
         for label in LOCATION_COLUMNS.values()
         if label in table.columns
     }
+    if "识别置信度" in table.columns:
+        columns["识别置信度"] = st.column_config.NumberColumn(
+            "识别置信度（%）", format="%.1f", help="文字识别对该单元格最没把握的一个字符的置信度"
+        )
+    return columns
 
 
 def source_line(meta: pd.Series) -> str:

@@ -27,6 +27,9 @@ from tests.browser import (
 )
 from tests.conftest import RAW, database_with_narrative
 
+# How long an expectation waits: pages render in a second or two, but CI and
+# shared machines can be slower by far; a missing element still fails.
+expect.set_options(timeout=30_000)
 ZHENHAI = "330211-经济和信息化局"
 HOSTILE_TEXT = (
     "<script>window.__xss = 1; alert('xss')</script> **不是粗体** [不是链接](http://example.com)"

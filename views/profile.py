@@ -159,6 +159,7 @@ else:
         "序号：本报告校验结果的编号（错误在前）；级别：错误为违反模板勾稽关系、缺项或无法读取，"
         "提示为需要留意但不一定有误；规则：校验规则的名称，说明见「数据质量」页。"
     )
+    profile.show_scan_checks(found, cells, profile.crops(report_id))
 if picked is not None:
     profile.show_picked(found[found.number == picked].iloc[0])
 marks = profile.cell_marks(found, picked)
