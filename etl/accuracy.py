@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
@@ -35,7 +36,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from etl import template
+from etl import template, uncertain
 from etl.db.cellkeys import cell_key_index, cell_keys
 from etl.decode import decode_text
 from etl.errors import ExtractionError
@@ -43,6 +44,7 @@ from etl.extract import extract_bytes, extract_path
 from etl.files import read_bytes
 from etl.model import Location, Report
 from etl.saved_pages import saved_forms
+from etl.scan_copies import scanned_copies
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_EXPECTED = ROOT / "tests" / "expected"
@@ -86,6 +88,7 @@ class Difference:
     got: Value
     raw: str = ""  # the text the extractor read, for a cell without a figure
     at: Location | None = None
+    flagged: bool = False  # read from a scan and flagged cells.ocr_uncertain: not taken silently
 
     @property
     def path(self) -> str:
@@ -119,6 +122,11 @@ class FileAccuracy:
     def is_exact(self) -> bool:
         return self.error is None and self.exact == self.expected and not self.differences
 
+    @property
+    def is_trustworthy(self) -> bool:
+        """Read, and every cell exact or flagged as uncertain (a scan's)."""
+        return self.error is None and all(d.flagged for d in self.differences)
+
 
 @dataclass(frozen=True)
 class AccuracyResult:
@@ -140,9 +148,14 @@ class AccuracyResult:
     def is_exact(self) -> bool:
         return all(file.is_exact for file in self.files)
 
+    @property
+    def is_trustworthy(self) -> bool:
+        return all(file.is_trustworthy for file in self.files)
 
-def measure(expected_dir: Path, corpus: Path) -> AccuracyResult:
-    """Extract every report that has an expected file and compare it, cell by cell.
+
+def measure(expected_dir: Path, corpus: Path, scans: tuple[int, ...] = ()) -> AccuracyResult:
+    """Extract every report that has an expected file and compare it, cell by cell;
+    with ``scans`` (resolutions in dpi) each original PDF also as scanned copies.
     Missing folders, and expected files that cannot be read, raise ExtractionError."""
     raw, orig = corpus / "raw", corpus / "orig"
     for folder in (expected_dir, corpus, raw):
@@ -169,6 +182,11 @@ def measure(expected_dir: Path, corpus: Path) -> AccuracyResult:
                 for form, data in saved_forms(page).items():
                     read = partial(extract_bytes, data, path.name)
                     files.append(_measured(stem, f"{name}→{form}", want, read))
+            if path.parent == orig:  # and scanned, as offices get many reports
+                document = [p.stem for p in sorted(orig.glob("*.pdf"))].index(stem)
+                for form, data in scanned_copies(read_bytes(path), document, scans).items():
+                    read = partial(extract_bytes, data, path.name)
+                    files.append(_measured(stem, f"{name}→{form}", want, read))
     return AccuracyResult(expected_dir, corpus, tuple(files))
 
 
@@ -189,6 +207,7 @@ def compare(want: dict[CellKey, Value], report: Report) -> tuple[int, tuple[Diff
     in template order. Only the sections ``want`` has are compared."""
     sections = {section for section, _, _ in want}
     got = {key: cell for key, cell in report_cells(report).items() if key[0] in sections}
+    flagged = {path for f in report.findings if f.rule == uncertain.RULE for path in f.cells}
     exact, differences = 0, []
     for key in _template_order(want.keys() | got.keys()):
         expected = want.get(key, Absent.CELL)
@@ -198,10 +217,13 @@ def compare(want: dict[CellKey, Value], report: Report) -> tuple[int, tuple[Diff
         if cell is not None and expected is not Absent.CELL and _same(expected, cell.value):
             exact += 1
             continue
+        marked = ".".join(part for part in key if part) in flagged
         if cell is None:
-            differences.append(Difference(*key, expected, Absent.CELL))
+            differences.append(Difference(*key, expected, Absent.CELL, flagged=marked))
         else:
-            differences.append(Difference(*key, expected, cell.value, cell.raw, cell.at or None))
+            differences.append(
+                Difference(*key, expected, cell.value, cell.raw, cell.at or None, marked)
+            )
     return exact, tuple(differences)
 
 
@@ -294,13 +316,23 @@ def add_command(commands: argparse._SubParsersAction) -> None:
         metavar="DIR",
         help="the corpus with raw/STEM.* and orig/STEM.pdf (default: ../shared/corpus)",
     )
+    accuracy.add_argument(
+        "--scans",
+        type=int,
+        nargs="+",
+        default=(),
+        metavar="DPI",
+        help="also read each original PDF printed and scanned at these resolutions, as an "
+        "image-only PDF and as PNG pages (OCR: about 20 s a copy)",
+    )
     accuracy.set_defaults(command=run_accuracy)
 
 
 def run_accuracy(args: argparse.Namespace) -> int:
-    result = measure(args.expected, args.corpus)
-    print_result(result, Console(highlight=False))
-    return EXIT_EXACT if result.is_exact else EXIT_DIFFERENT
+    result = measure(args.expected, args.corpus, tuple(args.scans))
+    # Piped or redirected, rich would wrap at 80 columns and cut the figures short.
+    print_result(result, Console(highlight=False, width=None if sys.stdout.isatty() else 120))
+    return EXIT_EXACT if result.is_trustworthy else EXIT_DIFFERENT
 
 
 def print_result(result: AccuracyResult, console: Console) -> None:
@@ -322,8 +354,12 @@ def print_result(result: AccuracyResult, console: Console) -> None:
             console.print(f"  {file.file}: {file.error}", soft_wrap=True, markup=False)
         for difference in file.differences:
             console.print(f"  {file.file}: {_line(difference)}", soft_wrap=True, markup=False)
-    verdict = "每个单元格都准确。" if result.is_exact else "有单元格不一致（见上）。"
-    console.print(verdict)
+    if result.is_exact:
+        console.print("每个单元格都准确。")
+    elif result.is_trustworthy:
+        console.print("不准确的单元格都读自扫描件，且都已标记识别存疑（见上）。")
+    else:
+        console.print("有单元格不一致（见上）。")
 
 
 def _figures(exact: int, expected: int, differences: int) -> tuple[str, str, str, str]:
@@ -340,9 +376,10 @@ def _line(difference: Difference) -> str:
     if difference.expected is Absent.CELL:
         return f"{cell}：期望值文件没有这一格，却读出 {got}{at}"
     expected = _shown(difference.expected)
+    flag = "（已标记识别存疑）" if difference.flagged else ""
     if difference.got is Absent.CELL:
-        return f"{cell}：期望 {expected}，未读出"
-    return f"{cell}：期望 {expected}，读出 {got}{at}"
+        return f"{cell}：期望 {expected}，未读出{flag}"
+    return f"{cell}：期望 {expected}，读出 {got}{at}{flag}"
 
 
 def _shown(value: Value, raw: str = "") -> str:

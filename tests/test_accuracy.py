@@ -206,3 +206,16 @@ def _short(difference: Difference) -> tuple[str, object, object]:
         return "absent" if value is Absent.CELL else value
 
     return difference.path, shown(difference.expected), shown(difference.got)
+
+
+def test_scanned_copies_of_the_original_pdfs_are_measured(tmp_path: Path) -> None:
+    """--scans: each original PDF also printed and scanned (etl/scan_copies.py),
+    read by OCR as an image-only PDF and as PNG pages."""
+    shutil.copy(EXPECTED / "2023_huaian_hongzequ.json", tmp_path)
+    result = run_cli("accuracy", "--expected", str(tmp_path), "--scans", "200")
+    assert result.returncode == 0, result.stdout + result.stderr
+    rows = _table_rows(result.stdout)
+    for form in ("PDF", "PNG"):
+        assert rows[f"orig/2023_huaian_hongzequ.pdf→扫描 200 dpi {form}"] == [
+            "188", "188", "100.0%", "0"
+        ]  # fmt: skip
