@@ -8,7 +8,8 @@ CHROMIUM := /usr/bin/chromium
 SOFFICE := /usr/bin/soffice
 DB := data/xxgk.duckdb
 
-.PHONY: run test lint bench bench-formats bench-load bench-large bench-pages clean
+.PHONY: run test lint bench bench-formats bench-pdf bench-ocr bench-load bench-large bench-pages clean \
+	ocr-libraries
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -24,7 +25,7 @@ $(DB): $(STAMP) $(wildcard data/reports/*.json) $(wildcard etl/db/*.py)
 	mv $(DB).new $(DB)
 	rm -f $(DB).new.lock
 
-run: $(DB) $(SOFFICE)
+run: $(DB) $(SOFFICE) ocr-libraries
 	$(BIN)/streamlit run dashboard.py
 
 lint: $(STAMP)
@@ -42,7 +43,13 @@ $(SOFFICE):
 	apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libreoffice-writer-nogui
 
-test: lint $(CHROMIUM) $(SOFFICE)
+# Scanned reports are read by OCR (etl/ocr/): its OpenCV needs the system's
+# OpenGL and GLib libraries, which a minimal Debian lacks.
+ocr-libraries:
+	@ldconfig -p | grep -q 'libGL.so.1 ' && ldconfig -p | grep -q 'libglib-2.0.so.0 ' || \
+	{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libgl1 libglib2.0-0; }
+
+test: lint $(CHROMIUM) $(SOFFICE) ocr-libraries
 	$(BIN)/python -m etl schema --check
 	$(BIN)/pytest
 
@@ -51,8 +58,19 @@ bench: $(STAMP)
 
 # Reports per second by input format: text, HTML, Markdown, Word, PDF, and
 # .doc, .rtf and .odt through LibreOffice.
-bench-formats: $(STAMP) $(SOFFICE)
+bench-formats: $(STAMP) $(SOFFICE) ocr-libraries
 	$(BIN)/python -m benchmarks.parse_formats
+
+# Where a PDF report's time goes, step by step, and pdfium's own floor.
+bench-pdf: $(STAMP)
+	$(BIN)/python -m benchmarks.pdf_steps
+
+# The two offline OCR engines on the test scans: the one we use (PP-OCR in
+# rapidocr-onnxruntime) and Debian's Tesseract, installed for this comparison only.
+bench-ocr: $(STAMP) ocr-libraries
+	command -v tesseract >/dev/null && tesseract --list-langs 2>/dev/null | grep -q chi_sim || \
+	{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tesseract-ocr tesseract-ocr-chi-sim; }
+	$(BIN)/python -m benchmarks.ocr_engines
 
 # Loading 100,000 synthetic JSON reports (a few minutes; data in benchmarks/data/).
 bench-load: $(STAMP)

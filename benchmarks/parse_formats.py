@@ -10,7 +10,9 @@ file, a .docx built with python-docx from each complete text report
 that .docx saved by LibreOffice as .doc, .rtf and .odt (read through
 LibreOffice: etl/readers/office.py), checked so too; and each saved web page
 in its other forms (a CMS fragment, .mht in GBK and UTF-8, a portal's JSON
-reply; etl/saved_pages.py). Each
+reply; etl/saved_pages.py); and each original PDF printed and scanned at
+200 dpi (etl/scan_copies.py, the tests' scans), read by OCR as an image-only
+PDF and as a zip of PNG pages (fewer rounds: ``--scan-rounds``). Each
 format's reports are parsed over and over for about ``--seconds`` a round,
 every cache cleared before every report (the cold figure of parse_text.py: no
 report is helped by an earlier one), pinned to one core; the median rate over
@@ -27,12 +29,15 @@ import tempfile
 import time
 from pathlib import Path
 
+import pypdfium2 as pdfium
+
 from benchmarks.parse_text import CORPUS as RAW
 from benchmarks.parse_text import median_rate
 from etl.decode import decode_text
 from etl.extract import clear_caches, extract_bytes
 from etl.model import Report
 from etl.saved_pages import saved_forms
+from etl.scan_copies import scanned_copies
 from tests.documents import saved_by_libreoffice, word_document
 
 SOURCES = RAW.parent / "SOURCES.tsv"
@@ -57,6 +62,13 @@ SAVED_FORMS = {
     "JSON": "portal JSON reply",
 }
 
+# Scans of the original PDFs, read by OCR.
+SCAN_DPI = 200
+SCANS = {
+    f"扫描 {SCAN_DPI} dpi PDF": "scan, image-only PDF",
+    f"扫描 {SCAN_DPI} dpi PNG": "scan, PNG pages",
+}
+
 Inputs = list[tuple[str, bytes]]
 
 
@@ -74,7 +86,7 @@ def _values(report: Report) -> list:
 
 def inputs_by_format() -> dict[str, Inputs]:
     """Format → (file name, bytes) of each report, as the extractor recognises it."""
-    labels = [*FORMATS.values(), *SAVED_FORMS.values()]
+    labels = [*FORMATS.values(), *SAVED_FORMS.values(), *SCANS.values()]
     by_format: dict[str, Inputs] = {label: [] for label in labels}
     documents: dict[str, bytes] = {}  # stem → the Word version of a text report
     values: dict[str, list] = {}  # stem → the text report's figures
@@ -97,8 +109,10 @@ def inputs_by_format() -> dict[str, Inputs]:
         for name, data in by_format[label]:
             if _values(extract_bytes(data, name)) != values[name.rsplit(".", 1)[0]]:
                 raise SystemExit(f"{name}: does not read back the text report's figures")
-    for path in sorted(ORIG.glob("*.pdf")):
+    for document, path in enumerate(sorted(ORIG.glob("*.pdf"))):
         by_format["PDF"].append((path.name, path.read_bytes()))
+        for form, data in scanned_copies(path.read_bytes(), document, (SCAN_DPI,)).items():
+            by_format[SCANS[form]].append((path.name, data))
     return by_format
 
 
@@ -114,6 +128,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--seconds", type=float, default=2.0, help="about this long a round")
+    parser.add_argument("--scan-rounds", type=int, default=3, help="rounds for the scans")
     args = parser.parse_args()
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})  # one core
@@ -123,7 +138,8 @@ def main() -> None:
             print(f"{label}: no complete report in this format, left out")
             continue
         repeat = max(1, round(args.seconds / _one_pass(reports)))
-        rates = median_rate(reports, args.rounds, repeat, clear_caches)
+        rounds = args.scan_rounds if label in SCANS.values() else args.rounds
+        rates = median_rate(reports, rounds, repeat, clear_caches)
         median = statistics.median(rates)
         size = sum(len(data) for _, data in reports) / len(reports) / 1024
         digits = 2 if median < 10 else 1  # LibreOffice's formats run at under one a second
@@ -131,8 +147,14 @@ def main() -> None:
         print(
             f"{label}: {len(reports)} × {repeat} a round, {size:,.0f} KB a report on average: "
             f"median {median:,.{digits}f} reports/s on one core, {1000 / median:,.2f} ms a report "
-            f"({spread})"
+            f"({spread})" + (_per_page(reports, median) if label in SCANS.values() else "")
         )
+
+
+def _per_page(reports: Inputs, median: float) -> str:
+    """Seconds a scanned page, at the median rate (the three originals' pages)."""
+    pages = sum(len(pdfium.PdfDocument(ORIG / name)) for name, _ in reports)
+    return f"; {len(reports) / median / pages:.2f} s a page ({pages} pages)"
 
 
 if __name__ == "__main__":
