@@ -8,6 +8,7 @@ import plotly.express as px
 import plotly.graph_objects as go
 
 from app.measures import MEASURE_BY_KEY
+from app.plain import chart_text
 from etl import template
 
 # 予以公开 … 其他处理: greens for what was disclosed, warm colours for what was not.
@@ -70,6 +71,17 @@ def styled(figure: go.Figure, *, percent: bool = False, money: bool = False) -> 
     return figure
 
 
+def _shown_as_text(data: pd.DataFrame) -> pd.DataFrame:
+    """Names in the data (an agency's, from its report's title) as labels that
+    plotly shows as written, never as its HTML (a link, a line break)."""
+    text = {
+        name: data[name].map(chart_text, na_action="ignore")
+        for name in data.columns
+        if pd.api.types.is_object_dtype(data[name]) or pd.api.types.is_string_dtype(data[name])
+    }
+    return data.assign(**text) if text else data
+
+
 def year_bars(
     data: pd.DataFrame,
     *,
@@ -83,7 +95,7 @@ def year_bars(
 ) -> go.Figure:
     """Bars per year (or per agency), stacked by ``colour`` when given."""
     figure = px.bar(
-        data,
+        _shown_as_text(data),
         x=x,
         y=y,
         color=colour,
@@ -113,7 +125,7 @@ def rate_lines(
     """A rate over the years; hovering a point shows its numerator and
     denominator, so a reader sees what the percentage is made of."""
     figure = px.line(
-        data,
+        _shown_as_text(data),
         x=x,
         y=rate,
         color=series,
@@ -138,7 +150,14 @@ def rate_lines(
 
 def ranking_bars(data: pd.DataFrame, *, name: str, value: str, title: str = "") -> go.Figure:
     """Horizontal bars, largest on top, for top-N agency lists."""
-    figure = px.bar(data.iloc[::-1], x=value, y=name, orientation="h", title=title, text_auto=",d")
+    figure = px.bar(
+        _shown_as_text(data.iloc[::-1]),
+        x=value,
+        y=name,
+        orientation="h",
+        title=title,
+        text_auto=",d",
+    )
     figure.update_traces(
         marker_color=SERIES_COLOURS[0], hovertemplate="%{y}<br>%{x:,}<extra></extra>"
     )

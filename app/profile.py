@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import base64
 import dataclasses
-import re
 from collections.abc import Callable
 
 import pandas as pd
@@ -26,7 +25,9 @@ from app.filters import (
     names_of,
     scope_params,
 )
+from app.plain import markdown_text
 from app.rules import SEVERITY_LABELS, rule_name
+from app.urlstate import url_number
 from etl import template
 from etl.db.cellkeys import cell_keys
 
@@ -281,8 +282,9 @@ def narrative(report_id: int, run: Run = query) -> dict[str, str | None]:
 def finding_number(findings_: pd.DataFrame, value: str) -> int | None:
     """A finding named in a link: its number, or a rule name (its first finding)."""
     value = value.strip()
-    if value.isdigit() and 1 <= int(value) <= len(findings_):
-        return int(value)
+    number = url_number(value)
+    if number is not None and 1 <= number <= len(findings_):
+        return number
     matching = findings_[findings_.rule == value]
     return int(matching.number.iloc[0]) if not matching.empty else None
 
@@ -728,7 +730,7 @@ def location_columns(table: pd.DataFrame) -> dict[str, object]:
 def source_line(meta: pd.Series) -> str:
     """The source document in one line, for a caption (Markdown-escaped)."""
     url = meta.source_url if isinstance(meta.source_url, str) and meta.source_url else "—"
-    return escape_markdown(f"源文件：{meta.source_file}（{meta.media_type}）· 网址：{url}")
+    return markdown_text(f"源文件：{meta.source_file}（{meta.media_type}）· 网址：{url}")
 
 
 def source_table(meta: pd.Series) -> pd.DataFrame:
@@ -750,8 +752,3 @@ def source_table(meta: pd.Series) -> pd.DataFrame:
         [(name, "—" if value is None or pd.isna(value) else str(value)) for name, value in rows],
         columns=["项目", "内容"],
     )
-
-
-def escape_markdown(text: str) -> str:
-    """Text from a report, safe inside a Markdown heading or caption."""
-    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$:&])", r"\\\1", text)

@@ -10,7 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from app import aggregate
+from app import aggregate, plain
 from app.db import data_version
 from app.filters import Filters
 
@@ -27,14 +27,40 @@ def _counts_as_integers(data: pd.DataFrame) -> pd.DataFrame:
     return data.assign(**columns) if columns else data
 
 
+# What makes a spreadsheet read a cell as a formula (OWASP's CSV-injection list).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# Strings are written as strings: never turned into formulas or links.
+_EXCEL_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False}
+
+
+def _inert(value: object) -> object:
+    """Text a spreadsheet would run as a formula, behind a quote (shown as
+    text); every other value as it is."""
+    if isinstance(value, str) and len(value) > 1 and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def _without_formulas(data: pd.DataFrame) -> pd.DataFrame:
+    """Text columns and headers made inert; figures stay numbers."""
+    text = {
+        name: data[name].map(_inert)
+        for name in data.columns
+        if pd.api.types.is_object_dtype(data[name]) or pd.api.types.is_string_dtype(data[name])
+    }
+    inert = data.assign(**text) if text else data
+    return inert.rename(columns=_inert)
+
+
 def csv_bytes(data: pd.DataFrame) -> bytes:
     """UTF-8 with a BOM, so Excel on Chinese Windows reads the headers."""
-    return _counts_as_integers(data).to_csv(index=False).encode("utf-8-sig")
+    return _without_formulas(_counts_as_integers(data)).to_csv(index=False).encode("utf-8-sig")
 
 
 def excel_bytes(sheets: dict[str, pd.DataFrame]) -> bytes:
     buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="xlsxwriter") as writer:
+    writer_options = {"options": _EXCEL_OPTIONS}
+    with pd.ExcelWriter(buffer, engine="xlsxwriter", engine_kwargs=writer_options) as writer:
         for name, sheet in sheets.items():
             sheet.to_excel(writer, sheet_name=name, index=False)
     return buffer.getvalue()
@@ -114,10 +140,15 @@ REGION_NOTE = (
 )
 
 
+def scope_words(filters: Filters) -> str:
+    """The filters in words, as Markdown (place names come from the reports)."""
+    return plain.markdown_text(filters.describe().replace("_", " · "))
+
+
 def scope_caption(filters: Filters) -> None:
     """The filters in words under a page's title, and a warning when the
     selection adds region-wide reports to reports they already include."""
-    st.caption(f"筛选范围：{filters.describe().replace('_', ' · ')}")
+    st.caption(f"筛选范围：{scope_words(filters)}")
     overlapping = 0 if filters.without_region else aggregate.region_overlaps(filters)
     if overlapping:
         st.caption(f":material/info: {REGION_NOTE.format(count=overlapping)}")

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from app import check, profile
+from app import check, plain, profile
 from etl import template
 from tests.conftest import CORPUS, RAW, ROOT, cell_sum, dashboard, parsed, run_cli
 from tests.test_page_profile import cell_styles, table, tables
@@ -292,7 +292,7 @@ def test_an_old_word_file_is_read_through_libreoffice(
     assert not app.exception
     assert table(app, "check-identity").set_index("项目")["内容"]["年度"] == "2023 年度"
     assert list(table(app, "check-findings")["规则"]) == ["复议诉讼总计不符"] * 2
-    shown = profile.escape_markdown("上传的文件：洪泽区2023年报.doc（格式：Word（.doc））")
+    shown = plain.markdown_text("上传的文件：洪泽区2023年报.doc（格式：Word（.doc））")
     assert shown in [caption.value for caption in app.caption]
     assert table(app, "check-source").set_index("项目")["内容"]["文件类型"] == "application/msword"
 
@@ -311,8 +311,8 @@ def test_a_file_without_a_report_is_one_message(
     app = upload(bundled_database, name, data)
     assert not app.exception
     (error,) = app.error
-    assert error.value.startswith(profile.escape_markdown(f"无法读取“{name}”："))
-    assert profile.escape_markdown(problem) in error.value
+    assert error.value.startswith(plain.markdown_text(f"无法读取“{name}”："))
+    assert plain.markdown_text(problem) in error.value
     assert len(app.dataframe) == 0
 
 

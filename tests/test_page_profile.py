@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from app import profile
+from app import plain, profile
 from etl import template
 from tests.conftest import dashboard, database_with_narrative
 
@@ -221,7 +221,7 @@ def test_every_number_has_its_source(hongze_2023: AppTest, bundled_database: Pat
     source = table(app, "profile-source").set_index("项目")["内容"]
     assert source["源文件"] == "2023_huaian_hongzequ.txt"
     assert source["文件类型"] == "text/plain"
-    line = profile.escape_markdown("源文件：2023_huaian_hongzequ.txt（text/plain）· 网址：—")
+    line = plain.markdown_text("源文件：2023_huaian_hongzequ.txt（text/plain）· 网址：—")
     assert line in [caption.value for caption in app.caption]
 
 
@@ -445,4 +445,4 @@ def test_agency_scope_and_candidates(bundled: Path) -> None:
 
 
 def test_escaped_text_is_not_markdown() -> None:
-    assert profile.escape_markdown("**a** <b> $x$ 1.") == r"\*\*a\*\* \<b\> \$x\$ 1\."
+    assert plain.markdown_text("**a** <b> $x$ 1.") == r"\*\*a\*\* \<b\> \$x\$ 1\."

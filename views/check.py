@@ -3,7 +3,7 @@ loaded report is, and never stored."""
 
 import streamlit as st
 
-from app import check, profile, show
+from app import check, plain, profile, show
 from app.filters import Filters
 from app.rules import RULE_DESCRIPTIONS, rule_name
 from etl.errors import ExtractionError
@@ -27,11 +27,11 @@ name = uploaded.name
 try:
     checked = check.check(uploaded.getvalue(), name)
 except ExtractionError as error:
-    st.error(profile.escape_markdown(f"无法读取“{name}”：{error.problem}"), icon=":material/error:")
+    st.error(plain.markdown_text(f"无法读取“{name}”：{error.problem}"), icon=":material/error:")
     st.stop()
 except Exception as error:  # a bug of ours: one line, as the loader says it
     st.error(
-        profile.escape_markdown(
+        plain.markdown_text(
             f"无法读取“{name}”：内部错误（{type(error).__name__}: {error}），请报告此问题"
         ),
         icon=":material/error:",
@@ -46,10 +46,8 @@ topic = f"检查报告-{meta.agency_name}-{year}"
 
 # --- Whose report ---------------------------------------------------------------
 
-st.header(f"{year} 年度报告：{profile.escape_markdown(str(meta.agency_name))}")
-st.caption(
-    profile.escape_markdown(f"上传的文件：{name}（格式：{check.format_name(meta.media_type)}）")
-)
+st.header(f"{year} 年度报告：{plain.markdown_text(str(meta.agency_name))}")
+st.caption(plain.markdown_text(f"上传的文件：{name}（格式：{check.format_name(meta.media_type)}）"))
 if checked.in_database:
     st.caption(f":material/info: 数据库中已载入该机关 {year} 年度的报告；本页只检查上传的文件。")
 show.table(check.identity(meta), f"{topic}-报告概况", scope, key="check-identity")
@@ -101,9 +99,7 @@ if checked.previous is None:
 else:
     before = checked.previous
     st.caption(
-        profile.escape_markdown(
-            f"上年报告：{before.agency_name}（{before.source_file}），取自数据库。"
-        )
+        plain.markdown_text(f"上年报告：{before.agency_name}（{before.source_file}），取自数据库。")
     )
     cross_year = found[found.origin == "cross_year"]
     if cross_year.empty:

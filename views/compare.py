@@ -4,7 +4,7 @@ median of their peers."""
 import pandas as pd
 import streamlit as st
 
-from app import aggregate, compare, show
+from app import aggregate, compare, plain, show
 from app.filters import AGENCY_LIST_LIMIT, Filters, agency_count, current, names_of
 from app.measures import MEASURE_BY_KEY, Measure
 from app.urlstate import put_in_url, url_choice, url_widget
@@ -108,7 +108,8 @@ if mode == "agencies":
     absent = [name for agency_id, name in names_of(chosen).items()
               if agency_id not in set(rows.agency_id)]  # fmt: skip
     if absent:
-        st.caption(f"以下机关在所选年度没有报告，未列入：{'、'.join(sorted(absent))}。")
+        names = plain.markdown_text("、".join(sorted(absent)))
+        st.caption(f"以下机关在所选年度没有报告，未列入：{names}。")
     show.stop_if_empty(len(rows), "所选机关的报告")
     drawn = rows
 else:

@@ -2,16 +2,16 @@
 
 import streamlit as st
 
-from app import aggregate, profile, show
+from app import aggregate, plain, profile, show
 from app.filters import Filters, current, names_of
 from app.measures import MEASURE_BY_KEY
-from app.urlstate import InvalidParameter, parse_one, url_widget
+from app.urlstate import InvalidParameter, parse_one, url_number, url_widget
 from etl import template
 
 filters = current()
 st.title("机关档案")
 st.caption(
-    f"筛选范围：{filters.describe().replace('_', ' · ')}。可选的机关为左侧地区、层级、机关类型"
+    f"筛选范围：{show.scope_words(filters)}。可选的机关为左侧地区、层级、机关类型"
     "和机关筛选范围内的机关；档案列出所选机关的全部年度，不受年度筛选限制。"
 )
 show.stop_if_empty(profile.candidate_count(filters), "机关")
@@ -81,7 +81,7 @@ if st.session_state.get("prof_year") not in years:
 year = url_widget(
     "prof_year",
     default=years[0],
-    parse=parse_one(lambda value: int(value) if value.isdigit() and int(value) in years else None,
+    parse=parse_one(lambda value: year if (year := url_number(value)) in years else None,
                     "年度的报告"),
     encode=lambda value: [str(value)],
     render=lambda: st.selectbox(
@@ -93,13 +93,13 @@ year = url_widget(
 
 # --- The agency over its years ------------------------------------------------------
 
-name = profile.escape_markdown(str(agency["name"]))
+name = plain.markdown_text(str(agency["name"]))
 st.header(name)
 other_names = [str(n) for n in agency["names"] if n != agency["name"]]
 place = " ".join(str(agency[part]) for part in ("province", "city", "county") if agency[part])
 also = f" · 报告中也写作：{'、'.join(other_names)}" if other_names else ""
 st.caption(
-    profile.escape_markdown(
+    plain.markdown_text(
         f"机关编号 {agency_id} · {place or '地区不详'} · {len(years)} 份报告"
         f"（{min(years)}–{max(years)} 年度）{also}"
     )
@@ -130,7 +130,7 @@ topic = f"机关档案-{agency['name']}-{year}"
 cells = profile.cells(report_id)
 found = profile.findings(report_id)
 
-st.subheader(f"{year} 年度报告：{profile.escape_markdown(str(meta.agency_name))}")
+st.subheader(f"{year} 年度报告：{plain.markdown_text(str(meta.agency_name))}")
 if meta.scope in profile.SCOPE_NOTES:
     st.caption(f":material/info: {profile.SCOPE_NOTES[meta.scope]}")
 profile.show_counts(meta)
