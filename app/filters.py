@@ -15,7 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from app.db import query
-from app.urlstate import parse_many, parse_one, url_widget
+from app.urlstate import parse_many, parse_one, url_number, url_widget
 
 LEVEL_LABELS = {
     "central": "中央",
@@ -193,7 +193,8 @@ def _year(key: str, label: str, available: list[int], default: int) -> int:
     _follow_the_data(key, default)
 
     def allowed(text: str) -> int | None:
-        return int(text) if text.isdigit() and int(text) in available else None
+        year = url_number(text)
+        return year if year in available else None
 
     return url_widget(
         key,

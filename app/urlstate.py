@@ -7,16 +7,45 @@ URL key, and each run writes it back to the URL. A value in the URL is taken
 only when this session did not write it itself — a pasted link, or a link
 from another page that carries parameters. A value that does not parse is
 ignored with a visible note, never an error page.
+
+Every value is read strictly (a link is anyone's to write): each key is one
+of ``URL_KEYS``, a value is at most ``MAX_VALUE_CHARS`` characters and a key
+has at most ``MAX_VALUES`` of them, a number is ASCII digits only (``²``,
+``٣`` and full-width digits are digits to ``str.isdigit``, not to ``int``),
+and a choice is one of its options. The note names the key and shows the
+rejected value cut short, as text.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from typing import TypeVar
 
 import streamlit as st
 
+from app.plain import markdown_text
+
 T = TypeVar("T")
+
+# Every key a page keeps in the URL, and what it holds: a widget may only use
+# one of these, so the tests that try hostile links cover every key.
+URL_KEYS: dict[str, str] = {
+    "from": "起始年度", "to": "截止年度", "province": "省份", "city": "市",
+    "county": "县（区）", "level": "层级", "kind": "机关类型", "agency": "机关",
+    "no_region": "不计区域汇总报告",
+    "pro_measure": "主动公开的指标",
+    "app_view": "依申请公开的视图", "app_group": "依申请公开的分组",
+    "rev_group": "案件类别", "rev_top": "排名机关数",
+    "cmp_agency": "对比的机关", "cmp_mode": "对比方式", "cmp_measure": "对比的指标",
+    "prof_agency": "档案的机关", "prof_year": "档案的年度", "prof_finding": "档案的校验结果",
+    "qa_rule": "校验规则", "qa_report": "有校验结果的报告", "qa_finding": "校验结果",
+}  # fmt: skip
+MAX_VALUE_CHARS = 200  # the longest real value, an agency's id, is under 100
+MAX_VALUES = 500  # agencies chosen at once
+_SHOWN_VALUE_CHARS = 40  # of a rejected value, in the note
+_SHOWN_VALUES = 5
+_NUMBER = re.compile(r"[0-9]{1,9}")
 
 _WRITTEN = "_url_written"  # session key: per URL key, the values last written and when
 _RUN = "_url_run"  # session key: this session's run counter
@@ -48,20 +77,44 @@ def _is_echo(key: str, values: list[str]) -> bool:
     return values == written and run >= st.session_state.get(_RUN, 0) - 1
 
 
+def url_number(text: str) -> int | None:
+    """A whole number written in ASCII digits (at most nine), else None."""
+    return int(text) if _NUMBER.fullmatch(text) else None
+
+
+def shown_values(values: list[str]) -> str:
+    """Rejected URL values for a note: a few, each cut short, as text."""
+    shown = [
+        markdown_text(value, _SHOWN_VALUE_CHARS) or "（空值）" for value in values[:_SHOWN_VALUES]
+    ]
+    more = f" 等 {len(values):,} 个" if len(values) > _SHOWN_VALUES else ""
+    return "、".join(shown) + more
+
+
+def _check_bounds(values: list[str]) -> None:
+    if len(values) > MAX_VALUES:
+        raise InvalidParameter(f"值多于 {MAX_VALUES:,} 个")
+    if any(len(value) > MAX_VALUE_CHARS for value in values):
+        raise InvalidParameter(f"值长于 {MAX_VALUE_CHARS:,} 个字符")
+
+
 def take_from_url(key: str, parse: Callable[[list[str]], T]) -> str | None:
     """Before the widget ``key`` is created: adopt a value the URL brings.
     Returns a note for the user when the URL's value is invalid."""
+    if key not in URL_KEYS:
+        raise KeyError(f"URL key {key!r} is not in URL_KEYS")
     values = st.query_params.get_all(key)
     if not values or _is_echo(key, values):
         return None
     try:
+        _check_bounds(values)
         st.session_state[key] = parse(values)
     except InvalidParameter as reason:
         _remember(key, values)  # note it once, not on every rerun
         if reason.usable:
             st.session_state[key] = reason.usable
-            return f"链接中的参数 {key} 有无效的值，已忽略这些值：{reason}"
-        return f"链接中的参数 {key}={'、'.join(values)} 无效，已忽略：{reason}"
+            return f"链接中的参数 {markdown_text(key)} 有无效的值，已忽略这些值：{reason}"
+        return f"链接中的参数 {markdown_text(key)}={shown_values(values)} 无效，已忽略：{reason}"
     return None
 
 
@@ -121,8 +174,7 @@ def parse_many(allowed: Callable[[str], T | None], what: str) -> Callable[[list[
         unknown = [value for value, parsed in zip(values, chosen, strict=False) if parsed is None]
         usable = list(dict.fromkeys(value for value in chosen if value is not None))
         if unknown:
-            named = "、".join(value or "（空值）" for value in unknown)
-            raise InvalidParameter(f"没有这个{what}：{named}", usable)
+            raise InvalidParameter(f"没有这个{what}：{shown_values(unknown)}", usable)
         return usable
 
     return parse

@@ -3,10 +3,10 @@ who has not published."""
 
 import streamlit as st
 
-from app import profile, quality, show
+from app import plain, profile, quality, show
 from app.filters import current
 from app.rules import rule_name
-from app.urlstate import InvalidParameter, parse_one, url_widget
+from app.urlstate import InvalidParameter, parse_one, url_number, url_widget
 
 filters = current()
 st.title("数据质量")
@@ -113,7 +113,7 @@ else:
 
     def _parse_report(values: list[str]) -> tuple[str, int]:
         agency_id, _, year = values[-1].rpartition(":")
-        if not year.isdigit() or not quality.report_in_scope(filters, agency_id, int(year)):
+        if url_number(year) is None or not quality.report_in_scope(filters, agency_id, int(year)):
             raise InvalidParameter("筛选范围内没有这份有校验结果的报告")
         return agency_id, int(year)
 
@@ -149,8 +149,8 @@ else:
     number = url_widget(
         "qa_finding",
         default=numbers[0],
-        parse=parse_one(lambda value: int(value) if value.isdigit() and int(value) in numbers
-                        else None, "校验结果"),
+        parse=parse_one(lambda value: n if (n := url_number(value)) in numbers else None,
+                        "校验结果"),
         encode=lambda value: [str(value)],
         render=lambda: st.selectbox(
             "校验结果", numbers, key="qa_finding",
@@ -160,7 +160,7 @@ else:
     )  # fmt: skip
     st.page_link(
         "views/profile.py",
-        label=profile.escape_markdown(
+        label=plain.markdown_text(
             f"打开 {meta.agency_name} {year} 年度报告的档案，标出第 {number} 条校验结果"
         ),
         icon=":material/folder_open:",
