@@ -7,8 +7,9 @@ the chosen page from ``views/``.
 
 import streamlit as st
 
-from app import exports, filters, show, urlstate
+from app import exports, filters, plain, show, urlstate
 from app.db import data_version, synthetic_reports
+from app.failure import show_failure
 from etl.db.atomic import LoadError
 
 # The page scripts live in views/, not pages/: Streamlit treats a pages/
@@ -108,20 +109,29 @@ def _filtered_downloads(chosen: filters.Filters) -> None:
 
 
 st.set_page_config(page_title="政府信息公开年报看板", page_icon="📊", layout="wide")
-urlstate.begin_run()
+
+
+def _run_page() -> None:
+    urlstate.begin_run()
+    try:
+        synthetic = synthetic_reports()
+    except LoadError as error:
+        st.error(plain.markdown_text(f"无法打开数据库：{error}"))
+        st.stop()
+    if synthetic:
+        st.warning(
+            f"当前数据含 {synthetic:,} 份合成（模拟）报告，仅供测试和性能评估，不是真实数据。",
+            icon=":material/science:",
+        )
+    navigation = st.navigation(PAGES)
+    if not filters.years():
+        st.info("数据库中还没有报告。用 `python -m etl load 报告文件或文件夹 --db 数据库` 载入。")
+        st.stop()
+    _filtered_downloads(filters.sidebar())
+    navigation.run()
+
+
 try:
-    synthetic = synthetic_reports()
-except LoadError as error:
-    st.error(f"无法打开数据库：{error}")
-    st.stop()
-if synthetic:
-    st.warning(
-        f"当前数据含 {synthetic:,} 份合成（模拟）报告，仅供测试和性能评估，不是真实数据。",
-        icon=":material/science:",
-    )
-navigation = st.navigation(PAGES)
-if not filters.years():
-    st.info("数据库中还没有报告。用 `python -m etl load 报告文件或文件夹 --db 数据库` 载入。")
-    st.stop()
-_filtered_downloads(filters.sidebar())
-navigation.run()
+    _run_page()
+except Exception as error:  # st.stop() and reruns are not Exceptions: they pass
+    show_failure(error)

@@ -1,0 +1,24 @@
+"""A page that fails shows its user a short message and an error id, never a
+traceback (it would show the server's files and code); the traceback goes to
+the server's log under that id, for the administrator."""
+
+from __future__ import annotations
+
+import secrets
+
+import streamlit as st
+from streamlit.logger import get_logger
+
+_LOG = get_logger(__name__)
+
+
+def show_failure(error: Exception) -> str:
+    """Log ``error`` with a new id and tell the user; returns the id."""
+    error_id = secrets.token_hex(4)
+    _LOG.error("页面出错，错误编号 %s", error_id, exc_info=error)
+    st.error(
+        f"本页出错，未能全部显示（错误编号 {error_id}）。请稍后重试；"
+        "如仍出错，请把错误编号告知系统管理员。",
+        icon=":material/error:",
+    )
+    return error_id
