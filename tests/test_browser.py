@@ -8,13 +8,16 @@ import csv
 import io
 import json
 import re
+import threading
 from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import parse_qs, urlparse
+from urllib.parse import parse_qs, urlencode, urlparse
 
 import pytest
 from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
 
+from app.urlstate import URL_KEYS
 from tests.browser import (
     ARTIFACTS,
     PAGE_TITLES,
@@ -179,6 +182,58 @@ def test_a_bad_url_parameter_is_noted_not_an_error(page: Page, app_url: str) -> 
     expect(notes.filter(has_text="galaxy")).to_have_count(1)
     expect(main_chart(page)).to_be_visible()
     screenshot(page, ARTIFACTS / "bad-parameter.png")
+
+
+@pytest.fixture(scope="module")
+def listener() -> Iterator[tuple[str, list[str]]]:
+    """A local web server that records what is asked of it: nothing a page
+    shows may ever ask it for anything."""
+    asked: list[str] = []
+
+    class Recorder(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            asked.append(self.path)
+            self.send_response(204)
+            self.end_headers()
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Recorder)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"127.0.0.1:{server.server_port}", asked
+    server.shutdown()
+
+
+def _hostile_values(host: str) -> list[str]:
+    return [
+        f"![x](http://{host}/pixel.gif)",
+        f"[点此下载更正模板](http://{host}/template)",
+        f'<img src="http://{host}/i.png" onerror="alert(1)"><script>alert(2)</script>',
+        "²",
+    ]
+
+
+@pytest.mark.parametrize("path", [*PAGE_LINKS, "check"])
+def test_hostile_links_are_shown_as_text(
+    page: Page, app_url: str, listener: tuple[str, list[str]], path: str
+) -> None:
+    """Every URL key at once, on every page: notes, short and as text."""
+    host, asked = listener
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    for value in _hostile_values(host):
+        _open(page, f"{app_url}/{'' if path == 'overview' else path}?"
+              + urlencode(dict.fromkeys(URL_KEYS, value)))  # fmt: skip
+        notes = page.get_by_test_id("stAlertContentWarning").filter(has_text="链接中的参数")
+        expect(notes.first).to_be_visible()
+        assert all(len(note) <= 400 for note in notes.all_inner_texts())
+        expect(page.get_by_text("Traceback")).to_have_count(0)
+        expect(page.locator(f'a[href*="{host}"], img[src*="{host}"]')).to_have_count(0)
+    page.wait_for_timeout(500)  # a picture asked for late would still be seen
+    assert not asked
+    assert not dialogs
+    screenshot(page, ARTIFACTS / f"hostile-link-{path}.png")
 
 
 def test_report_text_is_shown_as_text(page: Page, app_url: str) -> None:
