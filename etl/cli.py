@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from etl import accuracy
+from etl.bounded import Task, add_limit_options, limits_of, run_bounded
 from etl.db.atomic import LoadError
 from etl.db.commands import add_commands
 from etl.errors import ExtractionError
@@ -44,6 +45,7 @@ def _parser() -> argparse.ArgumentParser:
     parse = commands.add_parser("parse", help="read a raw report, print its canonical JSON")
     parse.add_argument("file", type=Path)
     parse.add_argument("--out", type=Path, help="write the JSON to this file instead of stdout")
+    add_limit_options(parse)
     parse.set_defaults(command=_parse)
 
     validate = commands.add_parser("validate", help="check a canonical report JSON, print findings")
@@ -62,7 +64,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _parse(args: argparse.Namespace) -> int:
-    report = extract_path(args.file)
+    report = run_bounded(Task(extract_path, (args.file,), str(args.file)), limits_of(args))
     if args.out:
         try:
             args.out.write_text(report.to_json() + "\n", encoding="utf-8")

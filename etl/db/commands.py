@@ -15,6 +15,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
+from etl.bounded import add_limit_options, limits_of
 from etl.db.export import export_parquet
 from etl.db.flatten import PreparedChunk
 from etl.db.inputs import input_files, prepared_chunks, synthetic_chunks
@@ -39,6 +40,7 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
         help="let a different report replace the stored one of the same agency and year",
     )
     load.add_argument("--strict", action="store_true", help="exit 1 if any input is rejected")
+    add_limit_options(load)
     load.set_defaults(command=run_load)
 
     export = commands.add_parser("export", help="write the database's tables as Parquet")
@@ -88,7 +90,7 @@ def _share(text: str) -> float:
 
 def run_load(args: argparse.Namespace) -> int:
     files = input_files(args.paths)
-    with prepared_chunks(files) as chunks:
+    with prepared_chunks(files, limits_of(args)) as chunks:
         summary = load_chunks(
             _with_progress(chunks, len(files), "读取报告"),
             args.db,

@@ -1,18 +1,19 @@
 """The loader's inputs: canonical JSON files, raw reports (extracted on the way)
-and folders of either, each read into a report or a reject with its reason."""
+and folders of either, each read into a report or a reject with its reason.
+
+Every input is read in a bounded worker process (etl/bounded.py): a file that
+hangs, exhausts memory or crashes its worker is rejected with its reason and
+the rest load."""
 
 from __future__ import annotations
 
-import gc
 import hashlib
-import multiprocessing
 import os
-from collections import deque
-from collections.abc import Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from etl.bounded import FileReaders, Limits, Refused, Task, limits_from_environment
 from etl.db.flatten import (
     FlatReport,
     PreparedChunk,
@@ -23,7 +24,7 @@ from etl.db.flatten import (
 )
 from etl.errors import ExtractionError
 from etl.extract import extract_path
-from etl.files import read_bytes
+from etl.files import not_a_file, read_bytes
 from etl.model import Report
 from etl.readers import portal_json
 from etl.readers.image import IMAGE_SUFFIXES, is_page_folder
@@ -31,8 +32,7 @@ from etl.reports import parse_report_json
 from etl.validate import revalidate
 
 JSON_SUFFIX = ".json"
-PARALLEL_FROM = 200  # inputs; fewer are read in this process
-CHUNK = 64  # inputs sent to a worker at a time
+CHUNK = 64  # canonical JSON files sent to a worker at a time (a raw report goes alone)
 # What a folder is searched for; a file named on the command line is read whatever its name.
 REPORT_SUFFIXES = frozenset(
     {JSON_SUFFIX, ".txt", ".md", ".markdown", ".html", ".htm", ".shtml", ".xhtml", ".mht",
@@ -43,14 +43,15 @@ REPORT_SUFFIXES = frozenset(
 def input_files(paths: Iterable[Path]) -> list[Path]:
     """The files to read, in a stable order: each named file, and the report
     files under each named folder (hidden files and folders skipped). A folder
-    holding page pictures and nothing else is one scanned report."""
+    holding page pictures and nothing else is one scanned report. A folder
+    that cannot be listed is an input too, rejected with its reason."""
     files: list[Path] = []
     for path in paths:
         if not path.is_dir() or is_page_folder(path):
             files.append(path)
             continue
-        found = []
-        for folder, subfolders, names in os.walk(path):
+        found: list[str] = []
+        for folder, subfolders, names in os.walk(path, onerror=_keep_unreadable(found)):
             subfolders[:] = [name for name in subfolders if not name.startswith(".")]
             pages = [name for name in subfolders if is_page_folder(Path(folder, name))]
             found += [os.path.join(folder, name) for name in pages]
@@ -64,6 +65,11 @@ def input_files(paths: Iterable[Path]) -> list[Path]:
     return files
 
 
+def _keep_unreadable(found: list[str]) -> Callable[[OSError], None]:
+    """For os.walk: a folder it cannot list goes into ``found``, to be rejected."""
+    return lambda error: found.append(str(error.filename))
+
+
 def read_input(path: Path) -> StoredReport | Reject:
     """One input as a report ready to store, or the reason it cannot be."""
     try:
@@ -74,6 +80,8 @@ def read_input(path: Path) -> StoredReport | Reject:
         findings = revalidate(report)
     except ExtractionError as error:
         return Reject(str(path), error.problem)
+    except MemoryError:
+        raise  # past the worker's memory limit: etl/bounded.py says so, and ends the worker
     except Exception as error:  # a bug of ours: the rest still loads
         return Reject(str(path), f"内部错误（{type(error).__name__}: {error}），请报告此问题")
     content = hashlib.sha256(data).hexdigest() if data is not None else content_sha256(report)
@@ -110,36 +118,65 @@ def prepare_files(paths: list[Path]) -> PreparedChunk:
     return prepare_chunk(prepare(path) for path in paths)
 
 
+def _tasks(files: list[Path]) -> Iterator[Task | Reject]:
+    """What the workers read: canonical JSON files CHUNK at a time (cheap and
+    uniform), each raw report alone (any one may be hostile); inputs that are
+    no file to open, rejected at once."""
+    batch: list[Path] = []
+    for path in files:
+        problem = not_a_file(path)
+        if problem is None and path.suffix.lower() == JSON_SUFFIX:
+            batch.append(path)
+            if len(batch) < CHUNK:
+                continue
+        if batch:
+            yield Task(prepare_files, (batch,), str(batch[0]))
+            batch = []
+        if problem is not None:
+            yield Reject(str(path), problem)
+        elif path.suffix.lower() != JSON_SUFFIX:
+            yield Task(prepare_files, ([path],), str(path))
+    if batch:
+        yield Task(prepare_files, (batch,), str(batch[0]))
+
+
 @contextmanager
-def prepared_chunks(files: list[Path]) -> Iterator[Iterator[PreparedChunk]]:
-    """The inputs prepared in worker processes (one per core), in input order.
-    Small loads stay in this process: starting workers costs more than it saves."""
-    chunks = [files[start : start + CHUNK] for start in range(0, len(files), CHUNK)]
-    workers = os.cpu_count() or 1
-    if workers == 1 or len(files) < PARALLEL_FROM:
-        yield (prepare_files(chunk) for chunk in chunks)
-        return
-    # forkserver, not fork: the loading process runs DuckDB's threads. Each
-    # worker freezes what its imports made (parser tables, region names), so the
-    # garbage collector stops rescanning them as reports churn through: 40% of
-    # a worker's time otherwise.
-    context = multiprocessing.get_context("forkserver")
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=gc.freeze) as pool:
-        yield _in_order(pool, chunks, window=4 * workers)
+def prepared_chunks(
+    files: list[Path], limits: Limits | None = None
+) -> Iterator[Iterator[PreparedChunk]]:
+    """The inputs prepared in bounded worker processes (one per core), in input order."""
+    limits = limits or limits_from_environment()
+    workers = min(os.cpu_count() or 1, max(1, len(files)))
+    with FileReaders(workers, limits) as readers, FileReaders(1, limits) as retry:
+        yield _in_order(readers, retry, files)
 
 
 def _in_order(
-    pool: ProcessPoolExecutor, chunks: list[list[Path]], window: int
+    readers: FileReaders, retry: FileReaders, files: list[Path]
 ) -> Iterator[PreparedChunk]:
-    """Results in input order, with at most ``window`` chunks in flight, so a
-    slow consumer never lets prepared reports pile up in memory."""
-    pending: deque[Future[PreparedChunk]] = deque()
-    for chunk in chunks:
-        pending.append(pool.submit(prepare_files, chunk))
-        if len(pending) >= window:
-            yield pending.popleft().result()
-    while pending:
-        yield pending.popleft().result()
+    """Results in input order, a few tasks ahead at most (a slow consumer never
+    lets prepared reports pile up in memory). A batch of JSON files that fails
+    is read again file by file, so only the file at fault is rejected."""
+    tasks = list(_tasks(files))
+    work = [task for task in tasks if isinstance(task, Task)]
+    results = readers.run(work, window=8)
+    for task in tasks:
+        if isinstance(task, Reject):
+            yield prepare_chunk([task])
+            continue
+        outcome = next(results)
+        if not isinstance(outcome, Refused):
+            yield outcome
+        elif len(task.arguments[0]) == 1:
+            yield prepare_chunk([Reject(outcome.file, outcome.problem)])
+        else:
+            singles = [Task(prepare_files, ([path],), str(path)) for path in task.arguments[0]]
+            for single in retry.run(singles):
+                yield (
+                    single
+                    if not isinstance(single, Refused)
+                    else prepare_chunk([Reject(single.file, single.problem)])
+                )
 
 
 def synthetic_chunks(reports: Iterable[Report]) -> Iterator[PreparedChunk]:

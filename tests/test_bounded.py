@@ -1,0 +1,213 @@
+"""Every untrusted file is read in a bounded worker process (etl/bounded.py):
+a file that hangs, exhausts memory or crashes its worker is rejected with its
+reason and the rest load; a killed loader takes its workers with it."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from etl.bounded import (
+    FileReaders,
+    Limits,
+    Refused,
+    Task,
+    memory_limit_problem,
+    time_limit_problem,
+)
+from tests import bounded_tasks
+from tests.conftest import RAW, ROOT, run_cli
+from tests.hostile_files import fan_out_pdf, write_hostile_files
+
+LIMITS = Limits(seconds=3, memory_mb=1024)
+# For the load tests: long enough for any good report on a loaded machine.
+LOAD_SECONDS, LOAD_MEMORY_MB = "60", "1536"
+GOOD_RAW = ("2023_huaian_hongzequ.txt", "2024_huaian_hongzequ.txt", "2023_shuyang_fagaiju.html")
+
+
+def test_each_task_ends_with_its_result_or_the_limit_it_passed() -> None:
+    tasks = [
+        Task(bounded_tasks.sleep, (0.1,), "quick"),
+        Task(bounded_tasks.sleep, (30,), "hangs"),
+        Task(bounded_tasks.allocate, (4096,), "greedy"),
+        Task(bounded_tasks.crash, (), "crashes"),
+        Task(bounded_tasks.refuse, ("不是报告",), "refused"),
+        Task(bounded_tasks.sleep, (0.2,), "after them"),
+    ]
+    started = time.monotonic()
+    with FileReaders(2, LIMITS) as readers:
+        outcomes = list(readers.run(tasks))
+    assert outcomes == [
+        0.1,
+        Refused("hangs", time_limit_problem(LIMITS)),
+        Refused("greedy", memory_limit_problem(LIMITS)),
+        Refused("crashes", "读取该文件的进程意外终止（SIGSEGV），已停止"),
+        Refused("refused", "不是报告"),
+        0.2,
+    ]
+    assert time.monotonic() - started < 60  # the hang ended at its limit, not at its 30 s
+
+
+def test_a_worker_killed_from_outside_costs_only_its_task() -> None:
+    with FileReaders(1, Limits(seconds=60, memory_mb=1024)) as readers:
+        tasks = [
+            Task(bounded_tasks.kill_self, (), "killed"),
+            Task(bounded_tasks.sleep, (0.1,), "next"),
+        ]
+        outcomes = list(readers.run(tasks))
+    assert outcomes == [
+        Refused("killed", "读取该文件的进程被系统终止（SIGKILL，多为内存不足），已停止"),
+        0.1,
+    ]
+
+
+def _load(*args: str) -> subprocess.CompletedProcess[str]:
+    return run_cli("load", *args, "--file-seconds", LOAD_SECONDS, "--file-memory", LOAD_MEMORY_MB)
+
+
+def test_a_load_survives_its_worst_files(tmp_path: Path) -> None:
+    """300 good reports (synthetic JSON and real raw reports) beside every
+    hostile file and a named pipe: the good ones load, each hostile one is
+    rejected with its reason."""
+    folder = tmp_path / "inputs"
+    result = run_cli("synth", "--reports", "297", "--seed", "5", "--out", str(folder / "synth"))
+    assert result.returncode == 0, result.stderr
+    for name in GOOD_RAW:
+        (folder / name).write_bytes((RAW / name).read_bytes())
+    hostile = write_hostile_files(folder / "hostile")
+    os.mkfifo(folder / "hostile" / "x.txt")
+    db = tmp_path / "x.duckdb"
+    started = time.monotonic()
+    result = _load(str(folder), "--db", str(db))
+    took = time.monotonic() - started
+    assert result.returncode == 0, result.stderr
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM reports").fetchone() == (300,)
+        rejects = dict(con.execute("SELECT file, reason FROM rejects").fetchall())
+    reasons = {Path(file).name: reason for file, reason in rejects.items()}
+    expected = {
+        "rectangles.pdf": "图形过多",
+        "pages.pdf": "超过 500 页的上限",
+        "spaces.pdf": "解压后超过 512 MB 的上限",
+        "bomb.docx": "解压后过大",
+        "liar.docx": "已损坏",
+        "row.md": "超过 200,000 个的上限",
+        "line.txt": "超过 200,000 个的上限",
+        "cells.html": "超过 1,000,000 个的上限",
+        "x.txt": "不是普通文件",
+    }
+    assert set(reasons) == {path.name for path in hostile.values()} | {"x.txt"}
+    for name, reason in expected.items():
+        assert reason in reasons[name], (name, reasons[name])
+    limits = Limits(float(LOAD_SECONDS), int(LOAD_MEMORY_MB))
+    assert reasons["fan-out.pdf"] in (time_limit_problem(limits), memory_limit_problem(limits))
+    print(f"load of 300 good and {len(reasons)} hostile files: {took:.1f} s")
+
+
+def test_a_worker_killed_during_a_load_rejects_its_file_alone(tmp_path: Path) -> None:
+    folder = tmp_path / "inputs"
+    folder.mkdir()
+    (folder / "a-fan-out.pdf").write_bytes(fan_out_pdf())
+    for name in GOOD_RAW:
+        (folder / name).write_bytes((RAW / name).read_bytes())
+    db = tmp_path / "x.duckdb"
+    loader = subprocess.Popen(
+        [sys.executable, "-m", "etl", "load", str(folder), "--db", str(db),
+         "--file-seconds", "300", "--file-memory", "8192"],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    worker = _worker_reading(loader.pid, min_rss_mb=200)  # the fan-out grows; the others do not
+    os.kill(worker, signal.SIGKILL)  # as the out-of-memory killer would
+    _, err = loader.communicate(timeout=300)
+    assert loader.returncode == 0, err
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM reports").fetchone() == (len(GOOD_RAW),)
+        assert con.execute("SELECT file, reason FROM rejects").fetchall() == [
+            (
+                str(folder / "a-fan-out.pdf"),
+                "读取该文件的进程被系统终止（SIGKILL，多为内存不足），已停止",
+            )
+        ]
+
+
+def test_a_killed_loader_takes_its_workers_with_it(tmp_path: Path) -> None:
+    hanging = tmp_path / "fan-out.pdf"
+    hanging.write_bytes(fan_out_pdf())
+    loader = subprocess.Popen(
+        [sys.executable, "-m", "etl", "load", str(hanging), "--db", str(tmp_path / "x.duckdb"),
+         "--file-seconds", "300", "--file-memory", "8192"],
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    worker = _worker_reading(loader.pid, min_rss_mb=0)
+    loader.kill()
+    loader.wait()
+    for _ in range(100):
+        if not _alive(worker):
+            break
+        time.sleep(0.1)
+    assert not _alive(worker), "the worker outlived its loader"
+
+
+def test_parse_stops_a_hanging_file_at_its_limit(tmp_path: Path) -> None:
+    hanging = tmp_path / "fan-out.pdf"
+    hanging.write_bytes(fan_out_pdf())
+    result = run_cli("parse", str(hanging), "--file-seconds", "2", "--file-memory", "16384")
+    assert result.returncode == 2
+    assert result.stderr.strip() == f"{hanging}: {time_limit_problem(Limits(2, 16384))}"
+
+
+def test_limit_options_refuse_what_is_no_limit() -> None:
+    result = run_cli("parse", str(RAW / GOOD_RAW[0]), "--file-seconds", "0")
+    assert result.returncode == 2
+    assert "应为正数" in result.stderr
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                status = (entry / "status").read_text()
+            except OSError:
+                continue
+            if f"\nPPid:\t{pid}\n" in status:
+                found.append(int(entry.name))
+    return found
+
+
+def _rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def _worker_reading(loader: int, min_rss_mb: float) -> int:
+    """A worker process of ``loader`` once one has started reading and holds
+    at least ``min_rss_mb``."""
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        for child in _children(loader):
+            try:
+                cmdline = Path(f"/proc/{child}/cmdline").read_bytes()
+                if b"etl.bounded" in cmdline and _rss_mb(child) >= max(min_rss_mb, 1):
+                    return child
+            except OSError:
+                continue
+        time.sleep(0.1)
+    pytest.fail("no worker started reading")
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return False
+    return "\nState:\tZ" not in state  # a zombie has ended
