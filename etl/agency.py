@@ -35,6 +35,9 @@ _TITLE_PREFIX = re.compile(r"^(?:标题|题目)\s*[:：]\s*")
 _NAME_LINE = re.compile(r"^[\u4e00-\u9fff（）()]{2,40}$")
 # How many lines from the top a title may start on (metadata headers of saved pages come first).
 _TITLE_SEARCH_LINES = 40
+# A title stands at the start of its line: the rest of a long line (a report
+# pasted without line breaks) is not searched, which would take quadratic time.
+_TITLE_SEARCH_CHARS = 1_000
 _GOVERNMENT = re.compile(r"(?:政府|管委会|管理委员会)(?:办公室|办公厅)?$")
 _DEPARTMENT = re.compile(r"(?:局|厅|委员会|委|办公室|办|部|署|室|处|所|队|站)$")
 _TOWNSHIP = re.compile(r"^\S{1,8}?(?:(?:镇|乡)人民政府|街道办事处)")
@@ -55,7 +58,10 @@ def find_title(lines: list[str]) -> Title | None:
     it (Word and PDF reports often break the title there), or after the year
     (2024年上海市科委…); a title may run on to the next line.
     """
-    head = [_TITLE_PREFIX.sub("", line.strip()) for line in lines[:_TITLE_SEARCH_LINES]]
+    head = [
+        _TITLE_PREFIX.sub("", line[:_TITLE_SEARCH_CHARS].strip())
+        for line in lines[:_TITLE_SEARCH_LINES]
+    ]
     previous = ""
     for index, text in enumerate(head):
         match = _match_title(text)

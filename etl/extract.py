@@ -41,6 +41,8 @@ _PUBLISHED_ON = re.compile(r"^(?:发布时间|发布日期|成文日期)\s*[:：
 _METADATA_LINES = 20
 _LAST_PLAUSIBLE_YEAR = 2100
 _NUMBER_MARK = "[、.．,，]\\s*"
+# A whole report pasted without line breaks is some 30,000 characters.
+MAX_LINE_CHARS = 200_000
 
 
 @dataclass(frozen=True)
@@ -102,7 +104,20 @@ def _extracted(laid_out: LaidOutText, file: str, digest: str, media_type: str) -
     return extract_text(source)
 
 
+def _check_line_lengths(source: SourceText) -> None:
+    """A line longer than any report's is refused before the parser reads it."""
+    longest = max(source.text.split("\n"), key=len)
+    if len(longest) > MAX_LINE_CHARS:
+        number = source.text.split("\n").index(longest) + 1
+        raise ExtractionError(
+            source.file,
+            f"第 {number:,} 行有 {len(longest):,} 个字符，超过 {MAX_LINE_CHARS:,} 个的上限，"
+            "不像年度报告",
+        )
+
+
 def extract_text(source: SourceText) -> Report:
+    _check_line_lengths(source)
     # Titles, headings and labels are found in a recognition copy of the text
     # (etl/script.py: traditional forms of the template's characters replaced,
     # one for one); prose and the agency's name are taken as printed, at the

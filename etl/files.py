@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+import os
+import stat
 from pathlib import Path
 
 from etl.errors import ExtractionError
@@ -24,9 +26,27 @@ def check_size(size: int, file: str) -> None:
         )
 
 
+def not_a_file(path: Path) -> str | None:
+    """Why ``path`` is no input to open — a named pipe, a device, a socket
+    (opening one may wait forever), a folder that cannot be listed — or None."""
+    try:
+        mode = path.stat().st_mode
+    except OSError as error:
+        return f"无法读取文件（{error.strerror or error}）"
+    if stat.S_ISDIR(mode):
+        readable = os.access(path, os.R_OK | os.X_OK)
+        return None if readable else "无法读取文件夹（权限不足），其中的文件未载入"
+    if not stat.S_ISREG(mode):
+        return "不是普通文件（命名管道、设备或套接字），未读取"
+    return None
+
+
 def read_bytes(path: Path) -> bytes:
     """The file's bytes; the size is checked before anything is read, and the
-    read stops past the limit (a pipe or device has no size to check)."""
+    read stops past the limit. A pipe or device is never opened."""
+    problem = not_a_file(path)
+    if problem is not None:
+        raise ExtractionError(str(path), problem)
     try:
         check_size(path.stat().st_size, str(path))
         with path.open("rb") as stream:

@@ -24,7 +24,11 @@ from etl.table_text import LaidOutText, TableTextWriter
 DOCX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 _ZIP_MAGIC = b"PK\x03\x04"
 # A report's document.xml is a few hundred KB; far more unpacked is a zip bomb.
+# Sizes are counted by unpacking (a zip's directory can claim any size), and
+# XML far past this takes python-docx a minute and gigabytes to parse.
 _MAX_UNPACKED_BYTES = 200 * 1024 * 1024
+_MAX_XML_BYTES = 20 * 1024 * 1024
+_CHUNK = 1024 * 1024
 # A grid column narrower than a point is no printed column: it is the sliver
 # left where the edges of cells in different rows differ by a twip, as in Word
 # 97 files saved as .docx (by Word or by LibreOffice).
@@ -53,14 +57,29 @@ def docx_to_text(data: bytes, file: str) -> LaidOutText:
 def _open(data: bytes, file: str):
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            unpacked = sum(entry.file_size for entry in archive.infolist())
-        if unpacked > _MAX_UNPACKED_BYTES:
-            raise ExtractionError(file, "Word 文件解压后过大，不像年度报告，已拒绝读取")
+            if not _unpacks_within_limits(archive):
+                raise ExtractionError(file, "Word 文件解压后过大，不像年度报告，已拒绝读取")
         return Document(io.BytesIO(data))
     except ExtractionError:
         raise
     except Exception as error:  # python-docx and zipfile raise many kinds on damaged files
         raise ExtractionError(file, _damaged(error)) from error
+
+
+def _unpacks_within_limits(archive: zipfile.ZipFile) -> bool:
+    """Whether the parts, unpacked, stay within the limits: each part is
+    unpacked (and thrown away) until it ends or passes them."""
+    total = 0
+    for entry in archive.infolist():
+        xml = entry.filename.endswith((".xml", ".rels"))
+        size = 0
+        with archive.open(entry) as part:
+            while chunk := part.read(_CHUNK):
+                size += len(chunk)
+                if (size > _MAX_XML_BYTES and xml) or total + size > _MAX_UNPACKED_BYTES:
+                    return False
+        total += size
+    return True
 
 
 def _damaged(error: Exception) -> str:
