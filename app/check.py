@@ -11,6 +11,7 @@ tables of 机关档案 (app/profile.py).
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
@@ -26,13 +27,13 @@ from app.db import Params, data_version, query
 from app.filters import KIND_LABELS, LEVEL_LABELS
 from app.measures import MEASURE_BY_KEY, selected
 from app.rules import RULE_DESCRIPTIONS, SEVERITY_LABELS, rule_name
+from app.uploads import BytesBoundedCache, read_upload
 from etl import template
 from etl.db.derived import recompute_cross_year
 from etl.db.flatten import Batch, StoredReport, flatten, insert_tables
 from etl.db.inputs import content_sha256
 from etl.db.schema import create_schema
 from etl.errors import ExtractionError
-from etl.extract import extract_bytes
 from etl.model import Report
 from etl.readers import FORMAT_LABELS
 
@@ -47,8 +48,8 @@ FORMATS = (
 # Report ids in the scratch database: the uploaded report must come after the
 # previous year's, as a newly loaded report does, for the cross-year rules.
 PREVIOUS_ID, UPLOADED_ID = 1, 2
-CACHED_CHECKS = 16
-READING_NOTE = "正在读取和校验报告……（扫描件要逐页文字识别，每页需数秒）"
+# Checked uploads kept for a rerun, a page change or a second look, server-wide.
+CACHED_CHECK_BYTES = 256 * 1024 * 1024
 # The main figures compared with the year before: those 机关档案 follows by year.
 MAIN_FIGURES = profile.SERIES_KEYS
 # A count changes a lot when it doubles or halves (or more) by at least
@@ -115,13 +116,29 @@ def check(data: bytes, file_name: str) -> Checked:
             file_name,
             f"文件大小为 {len(data) / 1024 / 1024:,.1f} MB，超过 {MAX_UPLOAD_MB} MB 的上限",
         )
-    return _checked(data, file_name, data_version())
+    # The data version is part of the key: a new load may add the previous year.
+    key = (hashlib.sha256(data).hexdigest(), file_name, data_version())
+    checked = _CHECKED.get(key)
+    if checked is None:
+        checked = _checked(read_upload(data, file_name), file_name)
+        _CHECKED.put(key, checked)
+    return checked
 
 
-@st.cache_data(max_entries=CACHED_CHECKS, show_spinner=READING_NOTE)
-def _checked(data: bytes, file_name: str, version: str) -> Checked:
-    # ``version`` is only part of the cache key: a new load may add the previous year.
-    report = extract_bytes(data, file_name)
+def _size(checked: Checked) -> int:
+    """About what a Checked holds in memory, in bytes."""
+    frames = [checked.meta, checked.cells, checked.findings, checked.previous_cells]
+    frames += [checked.figures] + ([] if checked.previous is None else [checked.previous])
+    # A DataFrame's memory_usage is a Series of columns, a Series' one number.
+    in_frames = sum(int(pd.Series(frame.memory_usage(deep=True)).sum()) for frame in frames)
+    in_crops = sum(len(crop) for crop in checked.crops.values())
+    return in_frames + in_crops + 2 * len(checked.report.to_json())
+
+
+_CHECKED: BytesBoundedCache[Checked] = BytesBoundedCache(CACHED_CHECK_BYTES, _size)
+
+
+def _checked(report: Report, file_name: str) -> Checked:
     agency_id, year = report.agency.id, report.year
     loaded_at = datetime.now()
     with duckdb.connect(":memory:") as scratch:
