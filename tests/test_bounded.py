@@ -5,6 +5,7 @@ reason and the rest load; a killed loader takes its workers with it."""
 from __future__ import annotations
 
 import os
+import resource
 import signal
 import subprocess
 import sys
@@ -211,3 +212,28 @@ def _alive(pid: int) -> bool:
     except OSError:
         return False
     return "\nState:\tZ" not in state  # a zombie has ended
+
+
+def test_a_database_that_cannot_be_written_is_named_and_nothing_is_left(tmp_path: Path) -> None:
+    """A file-size limit of 1 MB stands in for a full disk (the tests run as
+    root, for whom no folder is read-only): exit 2 with one line, no temporary
+    file or write-ahead log left, an existing database unchanged."""
+    db = tmp_path / "x.duckdb"
+    assert run_cli("load", str(RAW / GOOD_RAW[0]), "--db", str(db)).returncode == 0
+    before = db.read_bytes()
+
+    def one_megabyte_files() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (1 << 20, 1 << 20))
+
+    result = subprocess.run(
+        [sys.executable, "-m", "etl", "load", str(ROOT / "data" / "reports"), "--db", str(db)],
+        cwd=ROOT, capture_output=True, text=True, preexec_fn=one_megabyte_files,
+    )  # fmt: skip
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"{db}: 无法写入数据库（")
+    assert result.stderr.strip().endswith("File too large），数据库未改动")
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["x.duckdb", "x.duckdb.lock"]
+    assert db.read_bytes() == before
+    result = run_cli("load", str(ROOT / "data" / "reports"), "--db", "/proc/x.duckdb")
+    assert (result.returncode, result.stderr.strip()) == (
+        2, "/proc/x.duckdb: 无法创建锁文件（No such file or directory）")  # fmt: skip

@@ -21,7 +21,7 @@ import duckdb
 import pyarrow as pa
 
 from etl import __version__
-from etl.db.atomic import exclusive_lock, remove_stale_temps, swap_in, temp_path
+from etl.db.atomic import LoadError, exclusive_lock, remove_stale_temps, swap_in, temp_path
 from etl.db.connect import connect_read_only
 from etl.db.derived import rebuild_agencies, recompute_cross_year, write_build_info
 from etl.db.flatten import (
@@ -78,6 +78,9 @@ def load_chunks(
             for chunk in chunks:
                 loader.take(chunk)
             return loader.finish(inputs)
+        except (OSError, duckdb.IOException, duckdb.FatalException) as error:  # a full disk, say
+            reason = getattr(error, "strerror", None) or str(error).splitlines()[0]
+            raise LoadError(f"{db}: 无法写入数据库（{reason}），数据库未改动") from error
         finally:
             loader.discard()
 

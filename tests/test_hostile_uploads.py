@@ -1,0 +1,49 @@
+"""检查报告 takes files from anyone: each hostile file uploaded ends in its
+limits with one clear line, read in a bounded worker, never in the page."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from app import plain
+from etl.bounded import MEMORY_ENV, SECONDS_ENV, Limits, memory_limit_problem, time_limit_problem
+from tests.hostile_files import HOSTILE_FILES
+from tests.test_page_check import upload
+
+LIMITS = Limits(seconds=20, memory_mb=1536)
+EXPECTED = {
+    "fan-out.pdf": None,  # the time or the memory limit, whichever comes first
+    "rectangles.pdf": "图形过多",
+    "pages.pdf": "超过 20 MB 的上限",  # 24 MB: past the upload limit, refused before it is read
+    "spaces.pdf": "解压后超过 512 MB 的上限",
+    "bomb.docx": "解压后过大",
+    "liar.docx": "已损坏",
+    "row.md": "超过 20 MB 的上限",  # past the upload limit: refused before it is read
+    "line.txt": "超过 20 MB 的上限",
+    "cells.html": "超过 1,000,000 个的上限",
+}
+
+
+@pytest.mark.parametrize("name", list(HOSTILE_FILES))
+def test_a_hostile_upload_ends_with_one_line(
+    bundled_database: Path, monkeypatch: pytest.MonkeyPatch, name: str
+) -> None:
+    monkeypatch.setenv(SECONDS_ENV, str(LIMITS.seconds))
+    monkeypatch.setenv(MEMORY_ENV, str(LIMITS.memory_mb))
+    file_name, build = HOSTILE_FILES[name]
+    app = upload(bundled_database, file_name, build())
+    assert not app.exception
+    (error,) = [element.value for element in app.error]
+    assert error.startswith(plain.markdown_text(f"无法读取“{file_name}”："))
+    expected = EXPECTED[file_name]
+    if expected is None:
+        assert error.endswith(
+            (
+                plain.markdown_text(time_limit_problem(LIMITS)),
+                plain.markdown_text(memory_limit_problem(LIMITS)),
+            )
+        ), error
+    else:
+        assert plain.markdown_text(expected) in error, error
