@@ -48,6 +48,7 @@ MEMORY_ENV = "XXGK_FILE_MEMORY_MB"
 _PROJECT = Path(__file__).resolve().parent.parent  # for the worker's imports
 _PR_SET_PDEATHSIG = 1
 HEARTBEAT_SECONDS = 0.5
+_NICENESS = 10
 _STARTUP_SECONDS = 120.0  # for a new worker's interpreter and imports, on a busy machine
 _MB = 1024 * 1024
 
@@ -205,6 +206,7 @@ def _worker_main(argv: list[str]) -> None:
     _die_with_parent()
     if os.getppid() != int(parent):  # the parent ended before the line above
         sys.exit(1)
+    os.nice(_NICENESS)  # pages people are waiting for come before a file being read
     limits = Limits(float(seconds), int(memory_mb))
     address_space = limits.memory_mb * _MB
     resource.setrlimit(resource.RLIMIT_AS, (address_space, address_space))

@@ -64,6 +64,16 @@ def _wait_until_up(url: str, server: subprocess.Popen, timeout: float = 90) -> N
 @contextmanager
 def streamlit_server(database: Path, log: Path | None = None) -> Iterator[str]:
     """``streamlit run dashboard.py`` on ``database``; yields its URL."""
+    with streamlit_process(database, log) as (url, _):
+        yield url
+
+
+@contextmanager
+def streamlit_process(
+    database: Path, log: Path | None = None, environment: dict[str, str] | None = None
+) -> Iterator[tuple[str, subprocess.Popen]]:
+    """Like streamlit_server, with ``environment`` added; yields the URL and
+    the server's process."""
     port = _free_port()
     output = log.open("w") if log else subprocess.DEVNULL
     server = subprocess.Popen(
@@ -74,14 +84,14 @@ def streamlit_server(database: Path, log: Path | None = None) -> Iterator[str]:
             "--server.fileWatcherType", "none",
         ],
         cwd=ROOT,
-        env={**os.environ, "XXGK_DB": str(database)},
+        env={**os.environ, "XXGK_DB": str(database), **(environment or {})},
         stdout=output,
         stderr=subprocess.STDOUT,
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
     try:
         _wait_until_up(url, server)
-        yield url
+        yield url, server
     finally:
         server.terminate()
         server.wait(timeout=30)
