@@ -8,7 +8,8 @@ CHROMIUM := /usr/bin/chromium
 SOFFICE := /usr/bin/soffice
 DB := data/xxgk.duckdb
 
-.PHONY: run test lint bench bench-formats bench-pdf bench-ocr bench-load bench-large bench-pages clean \
+.PHONY: run test lint bench bench-formats bench-pdf bench-ocr bench-hostile bench-load bench-large \
+	bench-pages clean \
 	ocr-libraries
 
 $(STAMP): pyproject.toml constraints.txt
@@ -71,6 +72,10 @@ bench-ocr: $(STAMP) ocr-libraries
 	command -v tesseract >/dev/null && tesseract --list-langs 2>/dev/null | grep -q chi_sim || \
 	{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tesseract-ocr tesseract-ocr-chi-sim; }
 	$(BIN)/python -m benchmarks.ocr_engines
+
+# Files no report could be (scans, bombs, fan-outs): seconds and peak memory to refuse each.
+bench-hostile: $(STAMP) ocr-libraries
+	$(BIN)/python -m benchmarks.hostile_files
 
 # Loading 100,000 synthetic JSON reports (a few minutes; data in benchmarks/data/).
 bench-load: $(STAMP)

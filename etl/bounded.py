@@ -38,11 +38,11 @@ from typing import Any
 
 from etl.errors import ExtractionError
 
-# A 100-page scan read by OCR peaks near 1.7 GB of address space, a text
+# A scan read by OCR (a page at a time) peaks near 1.7 GB of address space, a text
 # report under 0.3 GB; OCR stops itself after 600 s a report with its own
 # message, so the wall clock here is the backstop behind it.
 DEFAULT_SECONDS = 900.0
-DEFAULT_MEMORY_MB = 4096
+DEFAULT_MEMORY_MB = 3072
 SECONDS_ENV = "XXGK_FILE_SECONDS"
 MEMORY_ENV = "XXGK_FILE_MEMORY_MB"
 _PROJECT = Path(__file__).resolve().parent.parent  # for the worker's imports

@@ -1,10 +1,13 @@
-"""Scans no report could be, and how long and how much memory refusing each takes.
+"""Files no report could be — scans and files made to be hard to read — and
+how long and how much memory refusing each takes.
 
-    .venv/bin/python -m benchmarks.hostile_scans
+    .venv/bin/python -m benchmarks.hostile_files
 
-Each file is read by ``python -m etl parse`` in a process of its own, pinned
-to one core; the figures are its wall time and peak resident memory (which
-includes Python, the parser and, where a page is read, the OCR engine).
+Each file is read by ``python -m etl parse`` (which reads it in a bounded
+worker process, etl/bounded.py, under the default limits), pinned to one
+core; the figures are the wall time and the peak resident memory of the
+worker or of ``parse`` itself, whichever is larger (Python, the parser and,
+where a page is read, the OCR engine).
 """
 
 from __future__ import annotations
@@ -17,11 +20,14 @@ import tempfile
 import time
 from pathlib import Path
 
+from tests.hostile_files import HOSTILE_FILES
 from tests.scans import enormous_png, photo_jpeg, png_pages, scan_of, volume_pdf
 
 _CHILD = (
     "import resource, sys; from etl.cli import main; code = main(); "
-    "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr); sys.exit(code)"
+    "peak = max(resource.getrusage(who).ru_maxrss "
+    "for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)); "
+    "print(peak, file=sys.stderr); sys.exit(code)"
 )
 
 
@@ -40,7 +46,7 @@ def cases() -> dict[str, tuple[str, bytes]]:
         "a 20,000 × 20,000 px PNG": ("huge.png", enormous_png(20_000, 20_000)),
         "a 300-page image-only PDF": ("volume.pdf", volume_pdf(300)),
         "a truncated JPEG page": ("cut.jpg", _truncated_jpeg()),
-    }  # fmt: skip
+    } | {label: (name, build()) for label, (name, build) in HOSTILE_FILES.items()}  # fmt: skip
 
 
 def main() -> None:
