@@ -1,8 +1,9 @@
 """An upload that takes long to read — the fan-out PDF, which grows until its
 worker's limit — keeps no other session waiting: a second session's 总览
 opens while the upload is still being read, in about its usual time (the
-figures are printed, for the record; machines are too noisy to assert them),
-and the server still stops on SIGTERM, its workers with it."""
+figures are printed, for the record; machines are too noisy to assert them);
+closing the uploading tab stops the reading, its worker killed; and the
+server still stops on SIGTERM, its workers with it."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import statistics
 import time
 from pathlib import Path
 
-from playwright.sync_api import Browser, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from etl.bounded import MEMORY_ENV, SECONDS_ENV
 from tests.browser import launch, main_chart, new_page, streamlit_process, wait_until_idle
@@ -31,40 +32,54 @@ def _overview_seconds(browser: Browser, url: str) -> float:
     return taken
 
 
+def _start_reading(browser: Browser, url: str, hostile: Path) -> Page:
+    page = new_page(browser)
+    page.goto(f"{url}/check")
+    wait_until_idle(page)
+    page.get_by_test_id("stFileUploader").locator("input[type=file]").set_input_files(hostile)
+    expect(page.get_by_text("正在读取和校验报告")).to_be_visible(timeout=60_000)
+    return page
+
+
 def test_a_slow_upload_keeps_no_one_waiting_and_the_server_stops(
     bundled_database: Path, tmp_path: Path
 ) -> None:
     hostile = tmp_path / "fan-out.pdf"
     hostile.write_bytes(fan_out_pdf())
     limits = {SECONDS_ENV: "120", MEMORY_ENV: "16384"}  # it reads on while we measure
-    with streamlit_process(bundled_database, tmp_path / "server.log", limits) as (url, server):
-        with sync_playwright() as playwright:
-            browser = launch(playwright)
-            _overview_seconds(browser, url)  # the first visit warms the server's caches
-            usual = [_overview_seconds(browser, url) for _ in range(ROUNDS)]
-            uploader = new_page(browser)
-            uploader.goto(f"{url}/check")
-            wait_until_idle(uploader)
-            uploader.get_by_test_id("stFileUploader").locator("input[type=file]").set_input_files(
-                hostile
-            )
-            reading = uploader.get_by_text("正在读取和校验报告")
-            expect(reading).to_be_visible(timeout=60_000)
-            workers = [pid for pid in _children(server.pid) if _alive(pid)]
-            during = [_overview_seconds(browser, url) for _ in range(ROUNDS)]
-            expect(reading).to_be_visible()  # the upload was being read all along
-            print(
-                f"总览 opened in {statistics.median(usual):.2f} s (median of {ROUNDS}) alone, "
-                f"{statistics.median(during):.2f} s while the fan-out PDF was read"
-            )
-            browser.close()
-        assert workers, "the upload was not read in a worker process"
+    with (
+        streamlit_process(bundled_database, tmp_path / "server.log", limits) as (url, server),
+        sync_playwright() as playwright,
+    ):
+        browser = launch(playwright)
+        _overview_seconds(browser, url)  # the first visit warms the server's caches
+        usual = [_overview_seconds(browser, url) for _ in range(ROUNDS)]
+        uploader = _start_reading(browser, url, hostile)
+        workers = [pid for pid in _children(server.pid) if _alive(pid)]
+        assert workers, "the upload is not read in a worker process"
+        during = [_overview_seconds(browser, url) for _ in range(ROUNDS)]
+        expect(uploader.get_by_text("正在读取和校验报告")).to_be_visible()  # read all along
+        print(
+            f"总览 opened in {statistics.median(usual):.2f} s (median of {ROUNDS}) alone, "
+            f"{statistics.median(during):.2f} s while the fan-out PDF was read"
+        )
+        uploader.close()  # the session stops at its next half-second wait
+        assert _ended(workers), "closing the tab left its upload being read"
+
+        _start_reading(browser, url, hostile)
+        workers = [pid for pid in _children(server.pid) if _alive(pid)]
         server.send_signal(signal.SIGTERM)
         started = time.monotonic()
         server.wait(timeout=60)  # raises if the server ignores SIGTERM
         print(f"the server stopped {time.monotonic() - started:.1f} s after SIGTERM")
-        for _ in range(100):
-            if not any(_alive(pid) for pid in workers):
-                break
-            time.sleep(0.1)
-        assert not any(_alive(pid) for pid in workers), "a worker outlived the server"
+        assert _ended(workers), "a worker outlived the server"
+        browser.close()
+
+
+def _ended(pids: list[int], seconds: float = 30) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if not any(_alive(pid) for pid in pids):
+            return True
+        time.sleep(0.1)
+    return False
