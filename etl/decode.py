@@ -12,6 +12,7 @@ from etl.errors import ExtractionError
 _CONTROL = {chr(c) for c in range(32) if chr(c) not in "\t\n\r\f"} | {"\x7f"}
 # Zero-width spaces, joiners and byte-order marks: invisible in a cell, spacing to us.
 _INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"
+_CONTROL_BYTES = tuple(character.encode("ascii") for character in sorted(_CONTROL))
 _CONTROL_PATTERN = re.compile("[" + re.escape("".join(sorted(_CONTROL))) + "]")
 _TO_SPACE = re.compile("[" + re.escape("".join(sorted(_CONTROL)) + _INVISIBLE) + "]")
 _MAX_CONTROL_SHARE = 0.01
@@ -66,7 +67,10 @@ def decode_text(data: bytes, file: str, charset: str | None = None) -> str:
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             return _checked(data.decode(encoding, errors="replace"), file)
-    if b"\x00" in data:
+    # A stray NUL or other control byte (from an editor or a transfer) is
+    # spacing (_checked); only many make a binary file. No byte of a UTF-8 or
+    # GB sequence is a control byte, so they are counted before decoding.
+    if sum(data.count(byte) for byte in _CONTROL_BYTES) > _MAX_CONTROL_SHARE * len(data):
         raise ExtractionError(file, _BINARY)
     given = _codec(charset.encode("ascii", "replace")) if charset else None
     for declared, honoured in ((given, _HONOURED_OUTSIDE), (_declared_encoding(data), _HONOURED)):

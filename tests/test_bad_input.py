@@ -3,6 +3,7 @@ say exactly what was printed — never a traceback, never a silent fix."""
 
 from __future__ import annotations
 
+import os
 import unicodedata
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from etl.extract import extract_bytes, extract_path
 from etl.files import MAX_INPUT_BYTES, read_bytes
 from etl.script import OTHER_FORMS, UNCHANGED, recognition_text, vocabulary, vocabulary_words
 from etl.tokens import tokenize
-from tests.conftest import figures, parsed, raw_path, run_cli
+from tests.conftest import RAW, figures, parsed, raw_path, run_cli
 
 # The complete reports that are plain text files.
 TEXT_REPORTS = (
@@ -130,11 +131,15 @@ def test_file_over_the_size_limit_is_refused(tmp_path: Path) -> None:
     assert result.stderr == f"{path}: {problem}\n"
 
 
-def test_endless_input_is_read_only_to_the_size_limit() -> None:
-    """A device or pipe has no size to check: reading stops past the limit."""
-    with pytest.raises(ExtractionError) as raised:
-        read_bytes(Path("/dev/zero"))
-    assert "超过 100 MB 的上限" in raised.value.problem
+def test_a_device_or_pipe_is_never_opened(tmp_path: Path) -> None:
+    """A device or pipe has no size to check, and opening a pipe may wait
+    forever: refused before it is opened."""
+    pipe = tmp_path / "x.txt"
+    os.mkfifo(pipe)
+    for special in (Path("/dev/zero"), pipe):
+        with pytest.raises(ExtractionError) as raised:
+            read_bytes(special)
+        assert raised.value.problem == "不是普通文件（命名管道、设备或套接字），未读取"
 
 
 def test_bytes_over_the_size_limit_are_refused() -> None:
@@ -366,3 +371,10 @@ def test_a_cell_in_traditional_characters_keeps_its_printed_text() -> None:
     issued, repealed = list(report.proactive["regulations"].values())[:2]
     assert (issued["status"], issued["raw"]) == ("dash", "無")  # read as 无: nothing to report
     assert (repealed["status"], repealed["raw"]) == ("text", "見附件")
+
+
+def test_a_stray_nul_byte_is_spacing_not_a_binary_file() -> None:
+    report = (RAW / "2024_huaian_hongzequ.txt").read_bytes()
+    at = report.find("主动公开".encode())
+    damaged = extract_bytes(report[:at] + b"\x00" + report[at:], "nul.txt")
+    assert damaged.applications == extract_bytes(report, "nul.txt").applications
