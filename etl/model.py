@@ -10,7 +10,15 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictInt, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictFloat,
+    StrictInt,
+    field_validator,
+    model_validator,
+)
 from typing_extensions import TypedDict  # pydantic needs this one before Python 3.12
 
 from etl import template
@@ -145,6 +153,11 @@ class Narrative(_Strict):
     other: str | None
 
 
+# A finding's message quotes what was printed; a hostile line could make it
+# megabytes long, which every page and export would then carry.
+MAX_MESSAGE_CHARS = 1_000
+
+
 class Finding(_Strict):
     rule: str
     severity: Severity
@@ -152,6 +165,13 @@ class Finding(_Strict):
     cells: list[str]
     expected: int | float | str | None = None
     actual: int | float | str | None = None
+
+    @field_validator("message")
+    @classmethod
+    def _cut_long_message(cls, message: str) -> str:
+        if len(message) <= MAX_MESSAGE_CHARS:
+            return message
+        return message[: MAX_MESSAGE_CHARS - 1] + "…"
 
 
 ApplicantCells = dict[ApplicantColumn, Cell]

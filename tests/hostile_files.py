@@ -141,6 +141,19 @@ HOSTILE_FILES: dict[str, tuple[str, Callable[[], bytes]]] = {
     "20 MB line before the title": ("line.txt", long_line_before_the_title),
     "HTML table of 1,000,000 cells": ("cells.html", html_table),
 }
+# File name → what its refusal says (None: the time or the memory limit,
+# whichever the machine reaches first — the fan-out has no cheaper tell).
+REFUSED_FOR: dict[str, str | None] = {
+    "fan-out.pdf": None,
+    "rectangles.pdf": "图形过多",
+    "pages.pdf": "超过 500 页的上限",
+    "spaces.pdf": "解压后超过 512 MB 的上限",
+    "bomb.docx": "解压后过大",
+    "liar.docx": "已损坏",
+    "row.md": "超过 200,000 个的上限",
+    "line.txt": "超过 200,000 个的上限",
+    "cells.html": "超过 1,000,000 个的上限",
+}
 
 
 def write_hostile_files(folder: Path) -> dict[str, Path]:

@@ -25,7 +25,7 @@ from etl.bounded import (
 )
 from tests import bounded_tasks
 from tests.conftest import RAW, ROOT, run_cli
-from tests.hostile_files import fan_out_pdf, write_hostile_files
+from tests.hostile_files import HOSTILE_FILES, REFUSED_FOR, fan_out_pdf, write_hostile_files
 
 LIMITS = Limits(seconds=3, memory_mb=1024)
 # For the load tests: long enough for any good report on a loaded machine.
@@ -93,23 +93,34 @@ def test_a_load_survives_its_worst_files(tmp_path: Path) -> None:
         assert con.execute("SELECT count(*) FROM reports").fetchone() == (300,)
         rejects = dict(con.execute("SELECT file, reason FROM rejects").fetchall())
     reasons = {Path(file).name: reason for file, reason in rejects.items()}
-    expected = {
-        "rectangles.pdf": "图形过多",
-        "pages.pdf": "超过 500 页的上限",
-        "spaces.pdf": "解压后超过 512 MB 的上限",
-        "bomb.docx": "解压后过大",
-        "liar.docx": "已损坏",
-        "row.md": "超过 200,000 个的上限",
-        "line.txt": "超过 200,000 个的上限",
-        "cells.html": "超过 1,000,000 个的上限",
-        "x.txt": "不是普通文件",
-    }
     assert set(reasons) == {path.name for path in hostile.values()} | {"x.txt"}
-    for name, reason in expected.items():
-        assert reason in reasons[name], (name, reasons[name])
+    assert reasons.pop("x.txt") == "不是普通文件（命名管道、设备或套接字），未读取"
     limits = Limits(float(LOAD_SECONDS), int(LOAD_MEMORY_MB))
-    assert reasons["fan-out.pdf"] in (time_limit_problem(limits), memory_limit_problem(limits))
-    print(f"load of 300 good and {len(reasons)} hostile files: {took:.1f} s")
+    for name, reason in reasons.items():
+        assert_refused_for(name, reason, limits)
+    print(f"load of 300 good and {len(reasons) + 1} hostile files: {took:.1f} s")
+
+
+def assert_refused_for(file_name: str, problem: str, limits: Limits) -> None:
+    """``problem`` is what the hostile file ``file_name`` is refused for."""
+    expected = REFUSED_FOR[file_name]
+    if expected is None:
+        assert problem in (time_limit_problem(limits), memory_limit_problem(limits)), problem
+    else:
+        assert expected in problem, (file_name, problem)
+
+
+@pytest.mark.parametrize("name", list(HOSTILE_FILES))
+def test_parse_refuses_each_hostile_file_within_its_limits(tmp_path: Path, name: str) -> None:
+    file_name, build = HOSTILE_FILES[name]
+    path = tmp_path / file_name
+    path.write_bytes(build())
+    result = run_cli("parse", str(path), "--file-seconds", LOAD_SECONDS, "--file-memory",
+                     LOAD_MEMORY_MB)  # fmt: skip
+    assert result.returncode == 2
+    file, problem = result.stderr.strip().split(": ", 1)
+    assert file == str(path)
+    assert_refused_for(file_name, problem, Limits(float(LOAD_SECONDS), int(LOAD_MEMORY_MB)))
 
 
 def test_a_worker_killed_during_a_load_rejects_its_file_alone(tmp_path: Path) -> None:
