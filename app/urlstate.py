@@ -113,8 +113,8 @@ def take_from_url(key: str, parse: Callable[[list[str]], T]) -> str | None:
         _remember(key, values)  # note it once, not on every rerun
         if reason.usable:
             st.session_state[key] = reason.usable
-            return f"链接中的参数 {markdown_text(key)} 有无效的值，已忽略这些值：{reason}"
-        return f"链接中的参数 {markdown_text(key)}={shown_values(values)} 无效，已忽略：{reason}"
+            return f"链接中的参数 {key} 有无效的值，已忽略这些值：{reason}"
+        return f"链接中的参数 {key}={shown_values(values)} 无效，已忽略：{reason}"
     return None
 
 

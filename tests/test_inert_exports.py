@@ -77,6 +77,8 @@ def test_a_failing_page_shows_an_error_id_not_a_traceback(
     broken.write_bytes(bundled_database.read_bytes())
     with duckdb.connect(str(broken)) as con:
         con.execute("DROP TABLE narratives")  # 机关档案 reads it: the page fails
+        # A data version of its own, so no answer cached from the intact copy is used.
+        con.execute("UPDATE build_info SET data_version = 'broken-narratives'")
     app = dashboard(broken, "profile.py", prof_agency="320813-人民政府")
     app.run()
     assert not app.exception  # nothing for Streamlit to print in the page

@@ -136,7 +136,7 @@ def test_bundled_figures_equal_the_cells(bundled_page, bundled_database: Path) -
     app = bundled_page
     assert not app.exception
     assert app.title[0].value == "主动公开"
-    assert "筛选范围：2021-2024年度 · 全国" in app.caption[0].value
+    assert "筛选范围：2021\\-2024年度 · 全国" in app.caption[0].value  # Markdown-escaped
     table = _check_year_table(app, bundled_database)
     assert not table["说明"].any()  # real reports: all in the 2021 template
     # The latest year's headline figures, as printed: 淮安市 and 洪泽区, 2024.

@@ -278,7 +278,7 @@ def test_report_text_is_shown_literally(hostile_database: Path) -> None:
 def test_invalid_link_values_give_a_note(bundled_database: Path) -> None:
     app = dashboard(bundled_database, PAGE, prof_agency="000000-没有的机关").run()
     assert not app.exception
-    assert any("prof_agency=000000-没有的机关 无效" in note for note in notes(app))
+    assert any("prof_agency=000000\\-没有的机关 无效" in note for note in notes(app))
     assert any("请选择一个机关" in note for note in notes(app))
 
     app = dashboard(

@@ -6,6 +6,7 @@ memory (the pixels of an enormous image are never decoded)."""
 from __future__ import annotations
 
 import io
+import os
 import subprocess
 import sys
 
@@ -120,13 +121,16 @@ def test_a_page_read_too_long_is_stopped(monkeypatch: pytest.MonkeyPatch) -> Non
 def test_without_the_ocr_engine_a_scan_gets_one_line_saying_what_to_install(tmp_path) -> None:
     page = tmp_path / "page.png"
     page.write_bytes(_png(scan_of("2024_huaian_shi", 150)[3]))
-    hide_engine = (
-        "import sys; sys.modules['rapidocr_onnxruntime'] = None; "
-        "from etl.cli import main; sys.exit(main())"
-    )
+    # The file is read in a worker process (etl/bounded.py): the engine is
+    # hidden from it by a package of the same name, first on its path, that
+    # fails to import as a missing one does.
+    stand_in = tmp_path / "hidden" / "rapidocr_onnxruntime"
+    stand_in.mkdir(parents=True)
+    (stand_in / "__init__.py").write_text("raise ImportError('not installed')\n")
     result = subprocess.run(
-        [sys.executable, "-c", hide_engine, "parse", str(page)],
+        [sys.executable, "-m", "etl", "parse", str(page)],
         capture_output=True, text=True, cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(stand_in.parent)},
     )  # fmt: skip
     assert result.returncode == 2
     assert "读取扫描件需要文字识别组件 rapidocr-onnxruntime" in result.stderr
