@@ -88,20 +88,17 @@ def _positive(kind: type) -> Callable[[str], Any]:
 def add_limit_options(parser: argparse.ArgumentParser) -> None:
     """``--file-seconds`` and ``--file-memory``, defaulting to the environment's limits."""
     limits = limits_from_environment()
-    parser.add_argument(
-        "--file-seconds",
-        type=_positive(float),
-        default=limits.seconds,
-        metavar="S",
-        help=f"stop reading a file after S seconds (default {limits.seconds:g}; {SECONDS_ENV})",
-    )
-    parser.add_argument(
-        "--file-memory",
-        type=_positive(int),
-        default=limits.memory_mb,
-        metavar="MB",
-        help=f"stop reading a file past MB of memory (default {limits.memory_mb}; {MEMORY_ENV})",
-    )
+    for option, kind, default, metavar, what, variable in (
+        ("--file-seconds", float, limits.seconds, "S", "after S seconds", SECONDS_ENV),
+        ("--file-memory", int, limits.memory_mb, "MB", "past MB of memory", MEMORY_ENV),
+    ):
+        parser.add_argument(
+            option,
+            type=_positive(kind),
+            default=default,
+            metavar=metavar,
+            help=f"stop reading a file {what} (default {default:g}; {variable})",
+        )
 
 
 def limits_of(args: argparse.Namespace) -> Limits:

@@ -385,7 +385,13 @@ def one_page_pdf(
         b"<< /Length %d%s >>\nstream\n" % (len(content), encoding) + content + b"\nendstream",
         *more,
     ]
-    out, offsets = b"%PDF-1.4\n", []
+    return pdf_of_objects(objects)
+
+
+def pdf_of_objects(objects: list[bytes]) -> bytes:
+    """A PDF of ``objects``, numbered from 1 (the first the catalog), with
+    their cross-reference table."""
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
     for number, body in enumerate(objects, start=1):
         offsets.append(len(out))
         out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
@@ -396,4 +402,4 @@ def one_page_pdf(
         len(objects) + 1,
         xref,
     )
-    return out
+    return bytes(out)

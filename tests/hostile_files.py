@@ -10,7 +10,7 @@ import zlib
 from collections.abc import Callable
 from pathlib import Path
 
-from tests.documents import one_page_pdf
+from tests.documents import one_page_pdf, pdf_of_objects
 
 
 def fan_out_pdf(levels: int = 40, ways: int = 2) -> bytes:
@@ -50,18 +50,7 @@ def many_pages_pdf(pages: int = 200_000) -> bytes:
         b"<< /Length 0 >>\nstream\n\nendstream",
         *[b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 3 0 R >>"] * pages,
     ]
-    out, offsets = bytearray(b"%PDF-1.4\n"), []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1,
-        xref,
-    )
-    return bytes(out)
+    return pdf_of_objects(objects)
 
 
 def compressed_spaces_pdf(megabytes: int = 1024) -> bytes:
