@@ -26,6 +26,7 @@ from etl.bounded import (
 from tests import bounded_tasks
 from tests.conftest import RAW, ROOT, run_cli
 from tests.hostile_files import HOSTILE_FILES, REFUSED_FOR, fan_out_pdf, write_hostile_files
+from tests.processes import children, ended, rss_mb
 
 LIMITS = Limits(seconds=3, memory_mb=1024)
 # For the load tests: long enough for any good report on a loaded machine.
@@ -160,11 +161,7 @@ def test_a_killed_loader_takes_its_workers_with_it(tmp_path: Path) -> None:
     worker = _worker_reading(loader.pid, min_rss_mb=0)
     loader.kill()
     loader.wait()
-    for _ in range(100):
-        if not _alive(worker):
-            break
-        time.sleep(0.1)
-    assert not _alive(worker), "the worker outlived its loader"
+    assert ended([worker]), "the worker outlived its loader"
 
 
 def test_parse_stops_a_hanging_file_at_its_limit(tmp_path: Path) -> None:
@@ -181,48 +178,20 @@ def test_limit_options_refuse_what_is_no_limit() -> None:
     assert "应为正数" in result.stderr
 
 
-def _children(pid: int) -> list[int]:
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                status = (entry / "status").read_text()
-            except OSError:
-                continue
-            if f"\nPPid:\t{pid}\n" in status:
-                found.append(int(entry.name))
-    return found
-
-
-def _rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
-
-
 def _worker_reading(loader: int, min_rss_mb: float) -> int:
     """A worker process of ``loader`` once one has started reading and holds
     at least ``min_rss_mb``."""
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
-        for child in _children(loader):
+        for child in children(loader):
             try:
                 cmdline = Path(f"/proc/{child}/cmdline").read_bytes()
-                if b"etl.bounded" in cmdline and _rss_mb(child) >= max(min_rss_mb, 1):
+                if b"etl.bounded" in cmdline and rss_mb(child) >= max(min_rss_mb, 1):
                     return child
             except OSError:
                 continue
         time.sleep(0.1)
     pytest.fail("no worker started reading")
-
-
-def _alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/status").read_text()
-    except OSError:
-        return False
-    return "\nState:\tZ" not in state  # a zombie has ended
 
 
 def test_a_database_that_cannot_be_written_is_named_and_nothing_is_left(tmp_path: Path) -> None:

@@ -17,7 +17,7 @@ from playwright.sync_api import Browser, Page, expect, sync_playwright
 from etl.bounded import MEMORY_ENV, SECONDS_ENV
 from tests.browser import launch, main_chart, new_page, streamlit_process, wait_until_idle
 from tests.hostile_files import fan_out_pdf
-from tests.test_bounded import _alive, _children
+from tests.processes import alive, children, ended
 
 ROUNDS = 3
 
@@ -55,7 +55,7 @@ def test_a_slow_upload_keeps_no_one_waiting_and_the_server_stops(
         _overview_seconds(browser, url)  # the first visit warms the server's caches
         usual = [_overview_seconds(browser, url) for _ in range(ROUNDS)]
         uploader = _start_reading(browser, url, hostile)
-        workers = [pid for pid in _children(server.pid) if _alive(pid)]
+        workers = [pid for pid in children(server.pid) if alive(pid)]
         assert workers, "the upload is not read in a worker process"
         during = [_overview_seconds(browser, url) for _ in range(ROUNDS)]
         expect(uploader.get_by_text("正在读取和校验报告")).to_be_visible()  # read all along
@@ -64,22 +64,13 @@ def test_a_slow_upload_keeps_no_one_waiting_and_the_server_stops(
             f"{statistics.median(during):.2f} s while the fan-out PDF was read"
         )
         uploader.close()  # the session stops at its next half-second wait
-        assert _ended(workers), "closing the tab left its upload being read"
+        assert ended(workers), "closing the tab left its upload being read"
 
         _start_reading(browser, url, hostile)
-        workers = [pid for pid in _children(server.pid) if _alive(pid)]
+        workers = [pid for pid in children(server.pid) if alive(pid)]
         server.send_signal(signal.SIGTERM)
         started = time.monotonic()
         server.wait(timeout=60)  # raises if the server ignores SIGTERM
         print(f"the server stopped {time.monotonic() - started:.1f} s after SIGTERM")
-        assert _ended(workers), "a worker outlived the server"
+        assert ended(workers), "a worker outlived the server"
         browser.close()
-
-
-def _ended(pids: list[int], seconds: float = 30) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if not any(_alive(pid) for pid in pids):
-            return True
-        time.sleep(0.1)
-    return False

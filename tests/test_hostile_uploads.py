@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from app import plain
+from app import check, plain
+from app.uploads import BytesBoundedCache
 from etl.bounded import MEMORY_ENV, SECONDS_ENV, Limits, memory_limit_problem, time_limit_problem
 from tests.hostile_files import HOSTILE_FILES, REFUSED_FOR
 from tests.test_page_check import upload
@@ -38,3 +39,17 @@ def test_a_hostile_upload_ends_with_one_line(
         ), error
     else:
         assert plain.markdown_text(expected) in error, error
+
+
+def test_checked_uploads_are_kept_within_their_byte_bound() -> None:
+    """The cache of checked uploads, shared by every session, drops the least
+    recently used past its bound and never keeps what is larger than it."""
+    cache = BytesBoundedCache(max_bytes=100, size_of=len)
+    cache.put("a", "x" * 40)
+    cache.put("b", "y" * 40)
+    assert cache.get("a") == "x" * 40  # now the most recently used
+    cache.put("c", "z" * 40)  # 120 bytes: "b" goes
+    assert (cache.get("b"), len(cache), cache.bytes) == (None, 2, 80)
+    cache.put("huge", "w" * 101)
+    assert (cache.get("huge"), len(cache), cache.bytes) == (None, 2, 80)
+    assert check.CACHED_CHECK_BYTES == 256 * 1024 * 1024
