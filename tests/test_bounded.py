@@ -26,7 +26,7 @@ from etl.bounded import (
 from tests import bounded_tasks
 from tests.conftest import RAW, ROOT, run_cli
 from tests.hostile_files import HOSTILE_FILES, REFUSED_FOR, fan_out_pdf, write_hostile_files
-from tests.processes import children, ended, rss_mb
+from tests.processes import children, ended, rss_mb, without_file_privileges
 
 LIMITS = Limits(seconds=3, memory_mb=1024)
 # For the load tests: long enough for any good report on a loaded machine.
@@ -136,7 +136,8 @@ def test_a_worker_killed_during_a_load_rejects_its_file_alone(tmp_path: Path) ->
          "--file-seconds", "300", "--file-memory", "8192"],
         cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )  # fmt: skip
-    worker = _worker_reading(loader.pid, min_rss_mb=200)  # the fan-out grows; the others do not
+    # The fan-out grows to gigabytes; a worker reading a good report holds 150–300 MB.
+    worker = _worker_reading(loader.pid, min_rss_mb=1000)
     os.kill(worker, signal.SIGKILL)  # as the out-of-memory killer would
     _, err = loader.communicate(timeout=300)
     assert loader.returncode == 0, err
@@ -195,9 +196,9 @@ def _worker_reading(loader: int, min_rss_mb: float) -> int:
 
 
 def test_a_database_that_cannot_be_written_is_named_and_nothing_is_left(tmp_path: Path) -> None:
-    """A file-size limit of 1 MB stands in for a full disk (the tests run as
-    root, for whom no folder is read-only): exit 2 with one line, no temporary
-    file or write-ahead log left, an existing database unchanged."""
+    """A file-size limit of 1 MB stands in for a full disk: exit 2 with one
+    line, no temporary file or write-ahead log left, an existing database
+    unchanged."""
     db = tmp_path / "x.duckdb"
     assert run_cli("load", str(RAW / GOOD_RAW[0]), "--db", str(db)).returncode == 0
     before = db.read_bytes()
@@ -217,3 +218,59 @@ def test_a_database_that_cannot_be_written_is_named_and_nothing_is_left(tmp_path
     result = run_cli("load", str(ROOT / "data" / "reports"), "--db", "/proc/x.duckdb")
     assert (result.returncode, result.stderr.strip()) == (
         2, "/proc/x.duckdb: 无法创建锁文件（No such file or directory）")  # fmt: skip
+
+
+def _load_without_privileges(*args: str) -> subprocess.CompletedProcess[str]:
+    command = [*without_file_privileges(), sys.executable, "-m", "etl", "load", *args]
+    return subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
+
+
+def test_a_database_in_a_read_only_folder_is_named_and_nothing_is_left(tmp_path: Path) -> None:
+    folder = tmp_path / "db"
+    folder.mkdir()
+    db = folder / "x.duckdb"
+    assert run_cli("load", str(RAW / GOOD_RAW[0]), "--db", str(db)).returncode == 0
+    before = db.read_bytes()
+    folder.chmod(0o555)
+    try:
+        changed = _load_without_privileges(str(ROOT / "data" / "reports"), "--db", str(db))
+        new = _load_without_privileges(str(RAW / GOOD_RAW[0]), "--db", str(folder / "new.duckdb"))
+    finally:
+        folder.chmod(0o755)
+    assert (changed.returncode, changed.stderr.strip()) == (
+        2, f"{db}: 无法写入数据库（Permission denied），数据库未改动")  # fmt: skip
+    assert (new.returncode, new.stderr.strip()) == (
+        2, f"{folder / 'new.duckdb'}: 无法创建锁文件（Permission denied）")  # fmt: skip
+    assert sorted(path.name for path in folder.iterdir()) == ["x.duckdb", "x.duckdb.lock"]
+    assert db.read_bytes() == before
+
+
+def test_unreadable_folders_and_files_are_rejects_with_their_reasons(tmp_path: Path) -> None:
+    inputs = tmp_path / "inputs"
+    for part in ("readable", "locked", "pages-locked"):
+        (inputs / part).mkdir(parents=True)
+    (inputs / "readable" / GOOD_RAW[0]).write_bytes((RAW / GOOD_RAW[0]).read_bytes())
+    (inputs / "locked" / GOOD_RAW[1]).write_bytes((RAW / GOOD_RAW[1]).read_bytes())
+    (inputs / "secret.txt").write_bytes((RAW / GOOD_RAW[1]).read_bytes())
+    locked = [inputs / "locked", inputs / "pages-locked", inputs / "secret.txt"]
+    for path in locked:
+        path.chmod(0)
+    try:
+        loaded = _load_without_privileges(str(inputs), "--db", str(tmp_path / "x.duckdb"))
+        parsed = subprocess.run(
+            [*without_file_privileges(), sys.executable, "-m", "etl", "parse", str(locked[0])],
+            cwd=ROOT, capture_output=True, text=True,
+        )  # fmt: skip
+    finally:
+        for path in locked:
+            path.chmod(0o755)
+    assert loaded.returncode == 0, loaded.stderr
+    with duckdb.connect(str(tmp_path / "x.duckdb"), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM reports").fetchone() == (1,)
+        assert con.execute("SELECT file, reason FROM rejects ORDER BY file").fetchall() == [
+            (str(locked[0]), "无法读取文件夹（权限不足），其中的文件未载入"),
+            (str(locked[1]), "无法读取文件夹（权限不足），其中的文件未载入"),
+            (str(locked[2]), "无法读取文件（Permission denied）"),
+        ]
+    assert (parsed.returncode, parsed.stderr.strip()) == (
+        2, f"{locked[0]}: 无法读取文件夹（Permission denied）")  # fmt: skip

@@ -116,10 +116,15 @@ def page_files_to_text(pages: list[tuple[str, bytes]], file: str) -> LaidOutText
 
 def page_files(folder: Path) -> list[tuple[str, bytes]]:
     """The page pictures of a folder (hidden files and clutter left out), in page order."""
+    try:
+        entries = list(folder.iterdir())
+    except OSError as error:
+        problem = f"无法读取文件夹（{error.strerror or error}）"
+        raise ExtractionError(str(folder), problem) from error
     names = sorted(
         (
             entry.name
-            for entry in folder.iterdir()
+            for entry in entries
             if entry.is_file() and not entry.name.startswith(".") and _is_image_name(entry.name)
         ),
         key=natural_order,
@@ -131,8 +136,12 @@ def page_files(folder: Path) -> list[tuple[str, bytes]]:
 
 
 def is_page_folder(folder: Path) -> bool:
-    """A folder holding page pictures and nothing else a report could be."""
-    files = [e for e in folder.iterdir() if e.is_file() and not e.name.startswith(".")]
+    """A folder holding page pictures and nothing else a report could be; a
+    folder that cannot be listed is none (the loader rejects it with its reason)."""
+    try:
+        files = [e for e in folder.iterdir() if e.is_file() and not e.name.startswith(".")]
+    except OSError:
+        return False
     return bool(files) and all(
         _is_image_name(e.name) or _ARCHIVE_CLUTTER.search(e.name) for e in files
     )
