@@ -12,13 +12,18 @@ from streamlit.logger import get_logger
 _LOG = get_logger(__name__)
 
 
-def show_failure(error: Exception) -> str:
-    """Log ``error`` with a new id and tell the user; returns the id."""
+def logged_failure(error: Exception) -> str:
+    """Log ``error``'s traceback under a new id, for the administrator; returns the id."""
     error_id = secrets.token_hex(4)
     _LOG.error("页面出错，错误编号 %s", error_id, exc_info=error)
+    return error_id
+
+
+def show_failure(error: Exception, what: str = "本页出错，未能全部显示") -> str:
+    """Log ``error`` with a new id and tell the user ``what`` failed; returns the id."""
+    error_id = logged_failure(error)
     st.error(
-        f"本页出错，未能全部显示（错误编号 {error_id}）。请稍后重试；"
-        "如仍出错，请把错误编号告知系统管理员。",
+        f"{what}（错误编号 {error_id}）。请稍后重试；如仍出错，请把错误编号告知系统管理员。",
         icon=":material/error:",
     )
     return error_id

@@ -70,17 +70,42 @@ def test_only_formula_starts_are_neutralised() -> None:
                      "正常名称,6", "a=b,7"]  # fmt: skip
 
 
+def _without_narratives(bundled_database: Path, folder: Path) -> Path:
+    """The bundled database with its narratives table gone: 机关档案 reads it,
+    and so does 检查报告 when it compares an upload with the year before."""
+    broken = folder / "broken.duckdb"
+    broken.write_bytes(bundled_database.read_bytes())
+    with duckdb.connect(str(broken)) as con:
+        con.execute("DROP TABLE narratives")
+        # A data version of its own, so no answer cached from the intact copy is used.
+        con.execute("UPDATE build_info SET data_version = 'broken-narratives'")
+    return broken
+
+
 def test_a_failing_page_shows_an_error_id_not_a_traceback(
     bundled_database: Path, tmp_path: Path
 ) -> None:
-    broken = tmp_path / "broken.duckdb"
-    broken.write_bytes(bundled_database.read_bytes())
-    with duckdb.connect(str(broken)) as con:
-        con.execute("DROP TABLE narratives")  # 机关档案 reads it: the page fails
-        # A data version of its own, so no answer cached from the intact copy is used.
-        con.execute("UPDATE build_info SET data_version = 'broken-narratives'")
+    broken = _without_narratives(bundled_database, tmp_path)
     app = dashboard(broken, "profile.py", prof_agency="320813-人民政府")
     app.run()
     assert not app.exception  # nothing for Streamlit to print in the page
     (message,) = [error.value for error in app.error if "错误编号" in error.value]
     assert re.fullmatch(r"本页出错，未能全部显示（错误编号 [0-9a-f]{8}）。.*系统管理员。", message)
+
+
+def test_a_failing_check_names_the_file_and_an_error_id(
+    bundled_database: Path, tmp_path: Path
+) -> None:
+    broken = _without_narratives(bundled_database, tmp_path)
+    app = dashboard(broken, "check.py").run()
+    name = "2024_huaian_hongzequ.txt"  # its 2023 report is loaded: the comparison fails
+    app.file_uploader(key="check_file").upload(name, (RAW / name).read_bytes(), "text/plain")
+    app.run()
+    assert not app.exception
+    (message,) = [error.value for error in app.error]
+    assert re.fullmatch(
+        r"无法读取“2024\\_huaian\\_hongzequ\\.txt”：内部错误（错误编号 [0-9a-f]{8}）。"
+        r".*系统管理员。",
+        message,
+    ), message
+    assert "Catalog" not in message and "narratives" not in message

@@ -4,6 +4,7 @@ loaded report is, and never stored."""
 import streamlit as st
 
 from app import check, plain, profile, show
+from app.failure import show_failure
 from app.filters import Filters
 from app.rules import RULE_DESCRIPTIONS, rule_name
 from etl.errors import ExtractionError
@@ -29,13 +30,8 @@ try:
 except ExtractionError as error:
     st.error(plain.markdown_text(f"无法读取“{name}”：{error.problem}"), icon=":material/error:")
     st.stop()
-except Exception as error:  # a bug of ours: one line, as the loader says it
-    st.error(
-        plain.markdown_text(
-            f"无法读取“{name}”：内部错误（{type(error).__name__}: {error}），请报告此问题"
-        ),
-        icon=":material/error:",
-    )
+except Exception as error:  # a bug of ours: the details go to the server's log alone
+    show_failure(error, plain.markdown_text(f"无法读取“{name}”：内部错误"))
     st.stop()
 
 meta, cells, found = checked.meta, checked.cells, checked.findings
