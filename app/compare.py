@@ -23,7 +23,7 @@ from app.filters import (
     names_of,
 )
 from app.measures import MEASURE_BY_KEY, MEASURES, Measure
-from app.urlstate import InvalidParameter, shown_values
+from app.urlstate import InvalidParameter, unknown_problem
 
 MODES: dict[str, str] = {
     "agencies": "选择 2–10 个机关",
@@ -67,7 +67,7 @@ def parse_agencies(values: list[str]) -> list[str]:
     usable = [value for value in dict.fromkeys(values) if value in known]
     unknown = [value for value in values if value not in known]
     if unknown:
-        raise InvalidParameter(f"没有这个机关：{shown_values(unknown)}", usable)
+        raise InvalidParameter(unknown_problem("机关", values, unknown), usable)
     return usable
 
 

@@ -91,6 +91,14 @@ def shown_values(values: list[str]) -> str:
     return "、".join(shown) + more
 
 
+def unknown_problem(what: str, values: list[str], unknown: list[str]) -> str:
+    """Why a link's ``values`` for a multi-select were not all used: those
+    ``unknown`` named, unless the value is the only one (the note shows it)."""
+    if len(values) == 1:
+        return f"没有这个{what}"
+    return f"没有这个{what}：{shown_values(unknown)}"
+
+
 def _check_bounds(values: list[str]) -> None:
     if len(values) > MAX_VALUES:
         raise InvalidParameter(f"值多于 {MAX_VALUES:,} 个")
@@ -174,7 +182,7 @@ def parse_many(allowed: Callable[[str], T | None], what: str) -> Callable[[list[
         unknown = [value for value, parsed in zip(values, chosen, strict=False) if parsed is None]
         usable = list(dict.fromkeys(value for value in chosen if value is not None))
         if unknown:
-            raise InvalidParameter(f"没有这个{what}：{shown_values(unknown)}", usable)
+            raise InvalidParameter(unknown_problem(what, values, unknown), usable)
         return usable
 
     return parse

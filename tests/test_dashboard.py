@@ -88,11 +88,15 @@ def test_an_agency_in_the_url_is_selected(bundled_database: Path) -> None:
 
 def test_invalid_url_values_are_ignored_with_a_note(bundled_database: Path) -> None:
     params = {"from": "1999", "province": "火星", "level": ["county", "galaxy"], "agency": "nobody"}
+    params["kind"] = "galaxy"
     app = dashboard(bundled_database, **params).run()
     assert not app.exception
     notes = " ".join(warning.value for warning in app.sidebar.warning)
     assert "from=1999" in notes and "province=火星" in notes
     assert "没有这个层级：galaxy" in notes and "agency=nobody" in notes
+    # A value given alone is named once, in the note's head.
+    shown = [warning.value for warning in app.sidebar.warning]
+    assert "链接中的参数 kind=galaxy 无效，已忽略：没有这个机关类型" in shown
     assert app.sidebar.multiselect(key="level").value == ["county"]  # the valid part kept
     assert app.sidebar.selectbox(key="province").value is None
     app.run()  # noted once, then the URL holds only what was used

@@ -47,7 +47,7 @@ class PageImage:
 def check_page_count(count: int, file: str) -> None:
     if count > MAX_SCAN_PAGES:
         raise ExtractionError(
-            file, f"扫描件有 {count} 页，超过 {MAX_SCAN_PAGES} 页的上限，不像年度报告"
+            file, f"扫描件有 {count:,} 页，超过 {MAX_SCAN_PAGES:,} 页的上限，不像年度报告"
         )
 
 

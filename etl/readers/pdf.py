@@ -82,7 +82,7 @@ def _read(data: bytes, file: str) -> LaidOutText:
             raise ExtractionError(file, _DAMAGED.format("没有页面"))
         if pages > MAX_PAGES:
             raise ExtractionError(
-                file, f"PDF 有 {pages} 页，超过 {MAX_PAGES} 页的上限，不像年度报告"
+                file, f"PDF 有 {pages:,} 页，超过 {MAX_PAGES:,} 页的上限，不像年度报告"
             )
         out = TableTextWriter()
         scans = _Scans(document, file)
