@@ -122,6 +122,23 @@ def test_a_raw_report_and_its_json_are_the_same_content(bundled_db: Path) -> Non
     assert (summary.unchanged, summary.loaded, summary.replaced) == (2, 0, 0)
 
 
+def test_the_same_bytes_under_two_names_are_one_report(tmp_path: Path) -> None:
+    """A report saved twice (a download kept as 报告.txt and 报告(1).txt) is one
+    report, the first name kept; not a conflict between two reports."""
+    folder = tmp_path / "inputs"
+    folder.mkdir()
+    raw = (RAW / "2023_huaian_hongzequ.txt").read_bytes()
+    (folder / "a.txt").write_bytes(raw)
+    (folder / "b.txt").write_bytes(raw)
+    shutil.copy(HONGZE_2024, folder / "c.json")
+    shutil.copy(HONGZE_2024, folder / "d.json")
+    db = tmp_path / "x.duckdb"
+    summary = load([folder], db)
+    assert (summary.read, summary.loaded, summary.unchanged, summary.rejects) == (4, 2, 2, [])
+    assert query(db, "SELECT source_file FROM reports ORDER BY year") == [
+        ("a.txt",), ("2024_huaian_hongzequ.txt",)]  # fmt: skip
+
+
 def test_a_different_report_for_the_same_agency_and_year_is_rejected(
     bundled_db: Path, tmp_path: Path
 ) -> None:
