@@ -15,7 +15,11 @@ _LOG = get_logger(__name__)
 def logged_failure(error: Exception) -> str:
     """Log ``error``'s traceback under a new id, for the administrator; returns the id."""
     error_id = secrets.token_hex(4)
-    _LOG.error("页面出错，错误编号 %s", error_id, exc_info=error)
+    # A failure in a worker process carries that process's traceback.
+    in_worker = getattr(error, "details", "")
+    _LOG.error(
+        "页面出错，错误编号 %s%s", error_id, f"\n{in_worker}" if in_worker else "", exc_info=error
+    )
     return error_id
 
 

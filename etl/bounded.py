@@ -30,13 +30,14 @@ import socket
 import subprocess
 import sys
 import time
+import traceback
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Any
 
-from etl.errors import ExtractionError
+from etl.errors import ExtractionError, WorkerFailure
 
 # A scan read by OCR (a page at a time) peaks near 1.7 GB of address space, a text
 # report under 0.3 GB; OCR stops itself after 600 s a report with its own
@@ -119,10 +120,12 @@ class Task:
 
 @dataclass(frozen=True)
 class Refused:
-    """A task that ended without a result: the file and the one-line reason."""
+    """A task that ended without a result: the file and the one-line reason;
+    for a bug of ours, the worker's traceback too (for a log, not the user)."""
 
     file: str
     problem: str
+    details: str = field(default="", compare=False)
 
 
 def time_limit_problem(limits: Limits) -> str:
@@ -177,10 +180,13 @@ def _serve(connection: Connection, limits: Limits) -> None:
             connection.send(("last", memory_limit_problem(limits)))
             return
         except Exception as error:  # a bug of ours: the file is rejected, the rest go on
-            reply = ("refused", f"内部错误（{type(error).__name__}: {error}），请报告此问题")
+            problem = f"内部错误（{type(error).__name__}: {error}），请报告此问题"
+            reply = ("failed", (problem, traceback.format_exc()))
         if _address_space() > address_space_to_keep:
             # Memory a file took stays reserved after it (the allocator keeps
             # it): a worker that grew past half its limit reads no other file.
+            if reply[0] == "failed":
+                reply = ("refused", reply[1][0])
             reply = ("last" if reply[0] == "refused" else "done-last", reply[1])
         try:
             connection.send(reply)
@@ -332,8 +338,11 @@ class FileReaders:
                     worker.ready = True
                     worker.deadline = now + self.limits.seconds
                     continue
-                done = kind in ("done", "done-last")
-                yield index, value if done else Refused(task.file, value)
+                if kind == "failed":
+                    yield index, Refused(task.file, *value)
+                else:
+                    done = kind in ("done", "done-last")
+                    yield index, value if done else Refused(task.file, value)
                 if kind in ("last", "done-last"):  # the worker is ending: it reads no other file
                     self._retire(worker)
                     continue
@@ -353,6 +362,8 @@ def run_bounded(task: Task, limits: Limits, heartbeat: Callable[[], None] | None
     """One task in a worker of its own: its result, or ExtractionError."""
     with FileReaders(1, limits, heartbeat) as readers:
         (outcome,) = readers.run([task])
+    if isinstance(outcome, Refused) and outcome.details:
+        raise WorkerFailure(outcome.file, outcome.problem, outcome.details)
     if isinstance(outcome, Refused):
         raise ExtractionError(outcome.file, outcome.problem)
     return outcome

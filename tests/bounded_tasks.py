@@ -29,3 +29,8 @@ def kill_self() -> None:
 
 def refuse(problem: str) -> None:
     raise ExtractionError("refused", problem)
+
+
+def fail(key: str) -> None:
+    """A bug of ours, as a reader might have one."""
+    raise KeyError(key)

@@ -21,8 +21,10 @@ from etl.bounded import (
     Refused,
     Task,
     memory_limit_problem,
+    run_bounded,
     time_limit_problem,
 )
+from etl.errors import WorkerFailure
 from tests import bounded_tasks
 from tests.conftest import RAW, ROOT, run_cli
 from tests.hostile_files import HOSTILE_FILES, REFUSED_FOR, fan_out_pdf, write_hostile_files
@@ -68,6 +70,22 @@ def test_a_worker_killed_from_outside_costs_only_its_task() -> None:
         Refused("killed", "读取该文件的进程被系统终止（SIGKILL，多为内存不足），已停止"),
         0.1,
     ]
+
+
+def test_a_bug_in_a_worker_is_one_line_with_its_traceback_kept_for_the_log() -> None:
+    limits = Limits(seconds=60, memory_mb=1024)
+    with pytest.raises(WorkerFailure) as raised:
+        run_bounded(Task(bounded_tasks.fail, ("秘密路径",), "report.txt"), limits)
+    assert raised.value.problem == "内部错误（KeyError: '秘密路径'），请报告此问题"
+    assert "in fail\n" in raised.value.details and raised.value.details.endswith(
+        "KeyError: '秘密路径'\n"
+    )
+    with FileReaders(1, limits) as readers:  # the loader's view: a reject, then the next file
+        tasks = [Task(bounded_tasks.fail, ("x",), "bug"), Task(bounded_tasks.sleep, (0.1,), "next")]
+        assert list(readers.run(tasks)) == [
+            Refused("bug", "内部错误（KeyError: 'x'），请报告此问题"),
+            0.1,
+        ]
 
 
 def _load(*args: str) -> subprocess.CompletedProcess[str]:

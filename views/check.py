@@ -7,7 +7,7 @@ from app import check, plain, profile, show
 from app.failure import show_failure
 from app.filters import Filters
 from app.rules import RULE_DESCRIPTIONS, rule_name
-from etl.errors import ExtractionError
+from etl.errors import ExtractionError, WorkerFailure
 
 st.title("检查报告")
 st.caption(
@@ -27,6 +27,9 @@ if uploaded is None:
 name = uploaded.name
 try:
     checked = check.check(uploaded.getvalue(), name)
+except WorkerFailure as error:  # a bug of ours while reading: the details go to the log alone
+    show_failure(error, plain.markdown_text(f"无法读取“{name}”：内部错误"))
+    st.stop()
 except ExtractionError as error:
     st.error(plain.markdown_text(f"无法读取“{name}”：{error.problem}"), icon=":material/error:")
     st.stop()
