@@ -1,9 +1,10 @@
 """An uploaded file read as the loader reads one: in a bounded worker process
 (etl/bounded.py), never in the session's own thread.
 
-At most one file per core is read at a time, server-wide — a session that
-finds every slot taken is told it waits — so ten people uploading at once
-cannot starve the pages everyone else is reading. While a file is read the
+At most one file per core is read at a time, server-wide (``XXGK_UPLOAD_SLOTS``
+sets another number) — a session that finds every slot taken is told it
+waits — so ten people uploading at once cannot starve the pages everyone
+else is reading. While a file is read the
 session's thread only waits and shows the time taken, every half second: a
 closed tab stops it there (Streamlit stops a session's script at its next
 element), and the worker is killed with it. Results are kept in a cache
@@ -20,6 +21,7 @@ from collections.abc import Callable, Hashable
 from typing import Generic, TypeVar
 
 import streamlit as st
+from streamlit.logger import get_logger
 
 from etl.bounded import HEARTBEAT_SECONDS, Task, limits_from_environment, run_bounded
 from etl.extract import extract_bytes
@@ -27,7 +29,24 @@ from etl.model import Report
 
 READING_NOTE = "正在读取和校验报告……（扫描件要逐页文字识别，每页需数秒）"
 WAITING_NOTE = "服务器正在读取其他用户上传的文件，请稍候，轮到后自动开始……"
-_SLOTS = threading.BoundedSemaphore(os.cpu_count() or 1)
+SLOTS_ENV = "XXGK_UPLOAD_SLOTS"
+_LOG = get_logger(__name__)
+
+
+def upload_slots() -> int:
+    """How many uploads are read at once, server-wide: ``XXGK_UPLOAD_SLOTS``,
+    or one per core."""
+    cores = os.cpu_count() or 1
+    text = os.environ.get(SLOTS_ENV, "")
+    if not text:
+        return cores
+    if text.isascii() and text.isdigit() and int(text) > 0:
+        return int(text)
+    _LOG.warning("%s=%r 不是正整数，按每个核心一个（%d）", SLOTS_ENV, text, cores)
+    return cores
+
+
+_SLOTS = threading.BoundedSemaphore(upload_slots())
 
 Value = TypeVar("Value")
 
