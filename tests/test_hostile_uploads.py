@@ -3,12 +3,13 @@ limits with one clear line, read in a bounded worker, never in the page."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
 from app import check, plain
-from app.uploads import BytesBoundedCache
+from app.uploads import SLOTS_ENV, BytesBoundedCache, upload_slots
 from etl.bounded import MEMORY_ENV, SECONDS_ENV, Limits, memory_limit_problem, time_limit_problem
 from tests.hostile_files import HOSTILE_FILES, REFUSED_FOR
 from tests.test_page_check import upload
@@ -53,3 +54,12 @@ def test_checked_uploads_are_kept_within_their_byte_bound() -> None:
     cache.put("huge", "w" * 101)
     assert (cache.get("huge"), len(cache), cache.bytes) == (None, 2, 80)
     assert check.CACHED_CHECK_BYTES == 256 * 1024 * 1024
+
+
+@pytest.mark.parametrize(("value", "slots"), [("", None), ("1", 1), ("3", 3), ("0", None),
+                                              ("²", None), ("two", None)])  # fmt: skip
+def test_the_upload_slots_are_a_positive_count_or_one_per_core(
+    monkeypatch: pytest.MonkeyPatch, value: str, slots: int | None
+) -> None:
+    monkeypatch.setenv(SLOTS_ENV, value)
+    assert upload_slots() == (slots or os.cpu_count() or 1)
