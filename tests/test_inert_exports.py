@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
 import re
 import zipfile
 from pathlib import Path
@@ -14,8 +15,10 @@ from pathlib import Path
 import duckdb
 
 from app import exports, show
+from app import failure as failure_module
 from app.filters import Filters
 from etl.db.load import load
+from etl.errors import WorkerFailure
 from tests.conftest import RAW, dashboard
 
 FORMULA = '=HYPERLINK("//attacker.example","点此更正")'
@@ -109,3 +112,24 @@ def test_a_failing_check_names_the_file_and_an_error_id(
         message,
     ), message
     assert "Catalog" not in message and "narratives" not in message
+
+
+def test_a_workers_traceback_goes_to_the_log_under_the_error_id() -> None:
+    failure = WorkerFailure(
+        "report.txt", "内部错误（KeyError: 'x'），请报告此问题", "Traceback …\nKeyError: 'x'\n"
+    )
+    records: list[logging.LogRecord] = []
+
+    class Kept(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            records.append(record)
+
+    handler = Kept()
+    log = logging.getLogger(failure_module.__name__)
+    log.addHandler(handler)
+    try:
+        error_id = failure_module.logged_failure(failure)
+    finally:
+        log.removeHandler(handler)
+    (record,) = records
+    assert record.getMessage() == f"页面出错，错误编号 {error_id}\nTraceback …\nKeyError: 'x'\n"
