@@ -25,6 +25,9 @@ HEADLINE_KEYS = (
 )
 TREND_KEYS = ("reports", "received", "processed", "disclosure_rate", "review_total",
               "litigation_total")  # fmt: skip
+# What each trend chart draws, and so what its CSV holds (a rate with its parts).
+TREND_CHART_KEYS = ("reports", "received", "disclosure_rate")
+REVIEW_CHART_KEYS = ("reports", "review_total", "litigation_total")
 TOP_AGENCIES = 10
 
 
@@ -110,6 +113,15 @@ def _number(value: object) -> float | None:
 
 def trend(filters: Filters) -> pd.DataFrame:
     return aggregate.by_year(filters, *TREND_KEYS)
+
+
+def chart_rows(data: pd.DataFrame, keys: tuple[str, ...]) -> pd.DataFrame:
+    """The year and ``keys`` of ``trend``'s rows, each rate followed by its
+    numerator and denominator: the figures one chart draws."""
+    columns = ["year"]
+    for key in keys:
+        columns += [column for column in (key, f"{key}_num", f"{key}_den") if column in data]
+    return data[columns]
 
 
 def trend_figure(data: pd.DataFrame) -> go.Figure:

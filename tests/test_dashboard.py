@@ -188,6 +188,24 @@ def test_filtered_cells_as_one_workbook(bundled_database: Path, monkeypatch) -> 
     assert all(name in names for name in sheets)
 
 
+def test_each_overview_chart_downloads_its_own_figures(bundled_database: Path, monkeypatch) -> None:
+    from app import aggregate, overview
+
+    monkeypatch.setenv("XXGK_DB", str(bundled_database))
+    trend = overview.trend(Filters(2024, 2024, agencies=(HONGZE,)))
+    received = aggregate.labelled(overview.chart_rows(trend, overview.TREND_CHART_KEYS))
+    review = aggregate.labelled(overview.chart_rows(trend, overview.REVIEW_CHART_KEYS))
+    assert list(received.columns) == ["年度", "报告数", "本年新收申请", "公开率", "公开率·分子",
+                                      "公开率·分母"]  # fmt: skip
+    assert list(review.columns) == ["年度", "报告数", "行政复议总计", "行政诉讼总计"]
+    where = "r.agency_id = ? AND r.year = 2024"
+    assert received.iloc[0]["本年新收申请"] == cell_sum(
+        bundled_database, "applications.new_received.total", where, (HONGZE,))  # fmt: skip
+    assert review.iloc[0]["行政复议总计"] == cell_sum(
+        bundled_database, "review_litigation.administrative_review.total", where, (HONGZE,)
+    )
+
+
 def test_a_finished_load_shows_on_the_next_rerun(tmp_path: Path) -> None:
     from etl.db.load import load
     from etl.reports import BUNDLED_REPORTS

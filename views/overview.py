@@ -38,10 +38,13 @@ for note in overview.caveats(filters, year):
 
 trend = overview.trend(filters)
 st.subheader("逐年趋势")
-show.chart(overview.trend_figure(trend), aggregate.labelled(trend), "总览-逐年趋势", filters,
-           key="overview-trend")  # fmt: skip
-show.chart(overview.review_figure(trend), aggregate.labelled(trend), "总览-复议诉讼", filters,
-           key="overview-review")  # fmt: skip
+for figure, keys, topic, key in (
+    (overview.trend_figure(trend), overview.TREND_CHART_KEYS, "总览-逐年趋势", "overview-trend"),
+    (overview.review_figure(trend), overview.REVIEW_CHART_KEYS, "总览-复议诉讼", "overview-review"),
+):
+    show.chart(
+        figure, aggregate.labelled(overview.chart_rows(trend, keys)), topic, filters, key=key
+    )
 
 st.subheader(f"本年新收申请最多的 {overview.TOP_AGENCIES} 个机关")
 st.caption(f"{filters.year_from}–{filters.year_to} 年度筛选范围内各机关报告的合计。")
