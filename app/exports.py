@@ -11,10 +11,10 @@ from app.filters import Filters
 # An Excel sheet holds 1,048,576 rows; a workbook this size also takes
 # minutes to write, so larger selections are pointed to the Parquet export.
 EXCEL_REPORT_LIMIT = 50_000
-SECTION_SHEETS = {
+SECTION_SHEETS = {  # in the template's order
+    "proactive": "二、主动公开",
     "applications": "三、依申请公开",
     "review_litigation": "四、复议诉讼",
-    "proactive": "二、主动公开",
     "headline": "正文数字",
 }
 _METADATA = (
@@ -35,8 +35,9 @@ def _cell_columns(sections: tuple[str, ...]) -> list[tuple[str, str]]:
         "WHERE list_contains($sections::VARCHAR[], section) ORDER BY cell_id",
         {"sections": sections},
     )
+    # A cell with no column label (a figure of the text) is headed by its row alone.
     return [
-        (column, f"{row}·{col}")
+        (column, f"{row}·{col}" if col else row)
         for column, row, col in zip(keys.wide_column, keys.row_label, keys.col_label, strict=False)
     ]
 

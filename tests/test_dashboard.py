@@ -183,9 +183,19 @@ def test_filtered_cells_as_one_workbook(bundled_database: Path, monkeypatch) -> 
     assert applications.loc["淮安市洪泽区人民政府", column] == cell_sum(
         bundled_database, "applications.new_received.total", "r.agency_id = ? AND r.year = 2024",
         (HONGZE,))  # fmt: skip
+    assert list(sheets) == [
+        "二、主动公开",
+        "三、依申请公开",
+        "四、复议诉讼",
+        "正文数字",
+        "校验结果",
+    ]
+    assert "主动公开政府信息条数（正文）" in sheets["正文数字"].columns  # no header ends in ·
+    assert not [name for sheet in sheets.values() for name in sheet.columns if name.endswith("·")]
     with zipfile.ZipFile(io.BytesIO(show.excel_bytes(sheets))) as workbook:
         names = workbook.read("xl/workbook.xml").decode()
     assert all(name in names for name in sheets)
+    assert [names.index(name) for name in sheets] == sorted(names.index(name) for name in sheets)
 
 
 def test_each_overview_chart_downloads_its_own_figures(bundled_database: Path, monkeypatch) -> None:
