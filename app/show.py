@@ -58,12 +58,53 @@ def csv_bytes(data: pd.DataFrame) -> bytes:
 
 
 def excel_bytes(sheets: dict[str, pd.DataFrame]) -> bytes:
+    """A workbook to use at once: the header row and first column frozen, the
+    headers wrapped, columns as wide as their content, counts with thousands
+    separators and rates (columns named …率) as percentages."""
     buffer = io.BytesIO()
     writer_options = {"options": _EXCEL_OPTIONS}
     with pd.ExcelWriter(buffer, engine="xlsxwriter", engine_kwargs=writer_options) as writer:
+        book = writer.book
+        header = book.add_format({"bold": True, "text_wrap": True, "valign": "top", "border": 1})
+        number_formats = {"count": book.add_format({"num_format": "#,##0"}),
+                          "rate": book.add_format({"num_format": "0.0%"})}  # fmt: skip
         for name, sheet in sheets.items():
             sheet.to_excel(writer, sheet_name=name, index=False)
+            worksheet = writer.sheets[name]
+            worksheet.freeze_panes(1, 1)
+            for index, column in enumerate(sheet.columns):
+                worksheet.write(0, index, column, header)
+                kind = _number_kind(sheet[column], str(column))
+                worksheet.set_column(
+                    index, index, _excel_width(sheet[column], str(column)), number_formats.get(kind)
+                )
     return buffer.getvalue()
+
+
+_WIDE_CHARACTER = r"[^\x00-\xff]"  # a Chinese character takes two columns' width
+_EXCEL_WIDTH_RANGE = (6, 40)  # a longer header wraps instead
+_WIDTH_SAMPLE = 1000  # rows measured: enough for a column's width, quick on 50,000 rows
+
+
+def _excel_width(values: pd.Series, header: str) -> float:
+    def widths(texts: pd.Series) -> pd.Series:
+        return texts.str.len() + texts.str.count(_WIDE_CHARACTER)
+
+    shown = values.head(_WIDTH_SAMPLE).dropna().astype(str)
+    if pd.api.types.is_integer_dtype(values):
+        shown = values.head(_WIDTH_SAMPLE).dropna().map("{:,}".format)
+    content = int(widths(shown).max()) if len(shown) else 0
+    # A header wraps onto up to three lines, so it needs a third of its width.
+    wanted = max(content, -(-int(widths(pd.Series([header])).iloc[0]) // 3)) + 2
+    low, high = _EXCEL_WIDTH_RANGE
+    return min(max(wanted, low), high)
+
+
+def _number_kind(values: pd.Series, header: str) -> str | None:
+    """How a column's numbers are shown: "rate", "count", or None (a year or text)."""
+    if not pd.api.types.is_numeric_dtype(values) or header in ("年度", "年份"):
+        return None
+    return "rate" if header.endswith("率") else "count"
 
 
 def csv_download(data: pd.DataFrame, topic: str, filters: Filters, key: str) -> None:
@@ -81,14 +122,12 @@ def csv_download(data: pd.DataFrame, topic: str, filters: Filters, key: str) -> 
 
 def number_columns(data: pd.DataFrame) -> dict[str, object]:
     """Thousands separators for counts, percentages for rates (columns named …率)."""
+    formats = {"rate": "percent", "count": "localized"}
     config: dict[str, object] = {}
     for name in data.columns:
-        if not pd.api.types.is_numeric_dtype(data[name]) or name in ("年度", "年份"):
-            continue
-        if str(name).endswith("率"):
-            config[name] = st.column_config.NumberColumn(format="percent")
-        else:
-            config[name] = st.column_config.NumberColumn(format="localized")
+        kind = _number_kind(data[name], str(name))
+        if kind is not None:
+            config[name] = st.column_config.NumberColumn(format=formats[kind])
     return config
 
 

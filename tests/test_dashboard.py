@@ -5,6 +5,7 @@ the filtered-data downloads."""
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from pathlib import Path
 
@@ -194,8 +195,23 @@ def test_filtered_cells_as_one_workbook(bundled_database: Path, monkeypatch) -> 
     assert not [name for sheet in sheets.values() for name in sheet.columns if name.endswith("·")]
     with zipfile.ZipFile(io.BytesIO(show.excel_bytes(sheets))) as workbook:
         names = workbook.read("xl/workbook.xml").decode()
+        first = workbook.read("xl/worksheets/sheet1.xml").decode()
+        styles = workbook.read("xl/styles.xml").decode()
     assert all(name in names for name in sheets)
     assert [names.index(name) for name in sheets] == sorted(names.index(name) for name in sheets)
+    # Ready to read: header row and agency column frozen, headers wrapped, counts as 1,234.
+    assert (
+        '<pane xSplit="1" ySplit="1" topLeftCell="B2" activePane="bottomRight" state="frozen"/>'
+        in first
+    )
+    assert 'wrapText="1"' in styles and 'formatCode="#,##0"' in styles
+    widths = [
+        float(width) for width in re.findall(r'<col min="\d+" max="\d+" width="([\d.]+)"', first)
+    ]
+    assert widths and all(6 <= width <= 41 for width in widths)
+    assert widths[0] >= 2 * len(
+        "淮安市洪泽区人民政府"
+    )  # the agency column: Chinese is double width
 
 
 def test_each_overview_chart_downloads_its_own_figures(bundled_database: Path, monkeypatch) -> None:
