@@ -6,7 +6,8 @@ from __future__ import annotations
 import pandas as pd
 
 from app.db import query
-from app.filters import Filters
+from app.filters import KIND_LABELS, LEVEL_LABELS, Filters
+from app.rules import rule_name
 
 # An Excel sheet holds 1,048,576 rows; a workbook this size also takes
 # minutes to write, so larger selections are pointed to the Parquet export.
@@ -17,10 +18,24 @@ SECTION_SHEETS = {  # in the template's order
     "review_litigation": "四、复议诉讼",
     "headline": "正文数字",
 }
+
+
+def _labelled(column: str, labels: dict[str, str]) -> str:
+    """SQL for ``column``'s Chinese label (the labels are the app's constants)."""
+    cases = " ".join(f"WHEN '{code}' THEN '{label}'" for code, label in labels.items())
+    return f"CASE {column} {cases} ELSE {column} END"
+
+
 _METADATA = (
     "agency_name AS 机关, year AS 年度, province AS 省份, city AS 市, county AS 县区, "
-    "level AS 层级, kind AS 机关类型, format AS 模板版本, errors AS 错误数, "
-    "warnings AS 提示数, source_file AS 来源文件"
+    f"{_labelled('level', LEVEL_LABELS)} AS 层级, {_labelled('kind', KIND_LABELS)} AS 机关类型, "
+    "format AS 模板版本, errors AS 错误数, warnings AS 提示数, source_file AS 来源文件"
+)
+# At the end, for pivot tables and joins: the agency's id and the codes the labels stand for.
+_CODES = "agency_id AS 机关编号, level AS 层级代码, kind AS 机关类型代码"
+# A cell's heading: its row and column labels (a figure of the text has a row alone).
+_CELL_LABEL = (
+    "CASE WHEN {k}.col_label = '' THEN {k}.row_label ELSE {k}.row_label || '·' || {k}.col_label END"
 )
 
 
@@ -31,15 +46,11 @@ def report_count(filters: Filters) -> int:
 
 def _cell_columns(sections: tuple[str, ...]) -> list[tuple[str, str]]:
     keys = query(
-        "SELECT wide_column, row_label, col_label FROM cell_keys "
+        f"SELECT wide_column, {_CELL_LABEL.format(k='k')} AS label FROM cell_keys k "
         "WHERE list_contains($sections::VARCHAR[], section) ORDER BY cell_id",
         {"sections": sections},
     )
-    # A cell with no column label (a figure of the text) is headed by its row alone.
-    return [
-        (column, f"{row}·{col}" if col else row)
-        for column, row, col in zip(keys.wide_column, keys.row_label, keys.col_label, strict=False)
-    ]
+    return list(zip(keys.wide_column, keys.label, strict=True))
 
 
 def report_cells(
@@ -50,23 +61,33 @@ def report_cells(
     columns = ", ".join(f'{column} AS "{label}"' for column, label in _cell_columns(sections))
     where, params = filters.where()
     return query(
-        f"SELECT {_METADATA}, {columns} FROM reports WHERE {where} ORDER BY agency_id, year",
+        f"SELECT {_METADATA}, {columns}, {_CODES} FROM reports WHERE {where} "
+        "ORDER BY agency_id, year",
         params,
     )
 
 
 def findings(filters: Filters) -> pd.DataFrame:
+    """Every finding of the filtered reports in Chinese — the rule's name, the
+    cells' headings — with the codes in the last columns."""
     where, params = filters.where("r")
-    return query(
+    rows = query(
         f"""
         SELECT r.agency_name AS 机关, r.year AS 年度,
                CASE f.severity WHEN 'error' THEN '错误' ELSE '提示' END AS 级别,
-               f.rule AS 规则, f.message AS 说明, array_to_string(f.cells, '、') AS 涉及单元格
+               f.rule AS 规则代码, f.message AS 说明,
+               (SELECT string_agg({_CELL_LABEL.format(k="k")}, '、' ORDER BY u.i)
+                FROM (SELECT unnest(f.cells) AS path, generate_subscripts(f.cells, 1) AS i) u
+                JOIN cell_keys k USING (path)) AS 涉及单元格,
+               r.agency_id AS 机关编号, array_to_string(f.cells, '、') AS 单元格代码
         FROM findings f JOIN reports r USING (report_id)
         WHERE {where} ORDER BY r.agency_id, r.year, f.severity, f.rule
         """,
         params,
     )
+    rows.insert(3, "规则", rows["规则代码"].map(rule_name))
+    codes = ["机关编号", "规则代码", "单元格代码"]
+    return rows[[column for column in rows.columns if column not in codes] + codes]
 
 
 def workbook_sheets(filters: Filters) -> dict[str, pd.DataFrame]:

@@ -184,13 +184,21 @@ def test_filtered_cells_as_one_workbook(bundled_database: Path, monkeypatch) -> 
     assert applications.loc["淮安市洪泽区人民政府", column] == cell_sum(
         bundled_database, "applications.new_received.total", "r.agency_id = ? AND r.year = 2024",
         (HONGZE,))  # fmt: skip
-    assert list(sheets) == [
-        "二、主动公开",
-        "三、依申请公开",
-        "四、复议诉讼",
-        "正文数字",
-        "校验结果",
-    ]
+    assert list(sheets) == ["二、主动公开", "三、依申请公开", "四、复议诉讼", "正文数字",
+                            "校验结果"]  # fmt: skip
+    # Chinese labels for people, codes at the end for pivot tables: both names of 洪泽区 one id.
+    hongze = applications.loc["淮安市洪泽区人民政府"]
+    assert (hongze["层级"], hongze["机关类型"]) == ("县级", "人民政府")
+    assert list(applications.columns[-3:]) == ["机关编号", "层级代码", "机关类型代码"]
+    assert (hongze["机关编号"], hongze["层级代码"], hongze["机关类型代码"]) == (
+        HONGZE, "county", "government")  # fmt: skip
+    found = exports.findings(Filters(2023, 2023, agencies=(HONGZE,)))  # 2024 has none
+    assert list(found.columns) == ["机关", "年度", "级别", "规则", "说明", "涉及单元格", "机关编号",
+                                   "规则代码", "单元格代码"]  # fmt: skip
+    review = found[found["规则代码"] == "review_litigation.total"].iloc[0]
+    assert review["规则"] == "复议诉讼总计不符"
+    assert review["涉及单元格"].split("、")[-1] == "行政复议·总计"
+    assert review["单元格代码"].split("、")[-1] == "review_litigation.administrative_review.total"
     assert "主动公开政府信息条数（正文）" in sheets["正文数字"].columns  # no header ends in ·
     assert not [name for sheet in sheets.values() for name in sheet.columns if name.endswith("·")]
     with zipfile.ZipFile(io.BytesIO(show.excel_bytes(sheets))) as workbook:
