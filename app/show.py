@@ -52,9 +52,21 @@ def _without_formulas(data: pd.DataFrame) -> pd.DataFrame:
     return inert.rename(columns=_inert)
 
 
+def _rates_as_percentages(data: pd.DataFrame) -> pd.DataFrame:
+    """A rate column (named …率) as a percentage to one decimal, as the page
+    shows it, the unit in its header: 公开率（%） 19.0, not 0.19047619047619047.
+    The exact figure is in its numerator and denominator columns."""
+    rates = [name for name in data.columns if _number_kind(data[name], str(name)) == "rate"]
+    if not rates:
+        return data
+    percentages = data.assign(**{name: (data[name] * 100).round(1) for name in rates})
+    return percentages.rename(columns={name: f"{name}（%）" for name in rates})
+
+
 def csv_bytes(data: pd.DataFrame) -> bytes:
     """UTF-8 with a BOM, so Excel on Chinese Windows reads the headers."""
-    return _without_formulas(_counts_as_integers(data)).to_csv(index=False).encode("utf-8-sig")
+    written = _without_formulas(_counts_as_integers(_rates_as_percentages(data)))
+    return written.to_csv(index=False).encode("utf-8-sig")
 
 
 def excel_bytes(sheets: dict[str, pd.DataFrame]) -> bytes:

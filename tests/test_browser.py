@@ -153,9 +153,11 @@ def _rows_of(grid: Locator) -> list[list[str]]:
     ]
 
 
-def _same_cell(shown: str, written: str) -> bool:
+def _same_cell(shown: str, written: str, rate: bool = False) -> bool:
+    """The grid's accessible table holds the raw value: a rate's 0.5954… is
+    written as the percentage 59.5 (its unit in the CSV's header)."""
     try:
-        return float(shown) == float(written)
+        return (round(float(shown) * 100, 1) if rate else float(shown)) == float(written)
     except ValueError:
         return shown == written
 
@@ -169,10 +171,13 @@ def test_a_csv_download_is_the_table_shown(page: Page, app_url: str) -> None:
     content = Path(path).read_bytes()
     assert content.startswith(b"\xef\xbb\xbf")
     written = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
-    assert written[0] == shown[0]
+    assert written[0] == [f"{name}（%）" if name.endswith("率") else name for name in shown[0]]
+    assert "公开率（%）" in written[0]
     assert len(shown) == len(written) == 5  # the header and four agencies
+    rates = [name.endswith("率") for name in shown[0]]
     for shown_row, written_row in zip(shown[1:], written[1:], strict=True):
-        assert all(_same_cell(a, b) for a, b in zip(shown_row, written_row, strict=True))
+        cells = zip(shown_row, written_row, rates, strict=True)
+        assert all(_same_cell(a, b, rate) for a, b, rate in cells), (shown_row, written_row)
     assert re.fullmatch(r"总览-申请最多的机关_2021-2024年度_全国_数据版本\w{8}\.csv",
                         download.value.suggested_filename)  # fmt: skip
 

@@ -174,6 +174,17 @@ def test_csv_downloads_open_in_excel_with_chinese_headers() -> None:
     assert content.decode("utf-8-sig").splitlines() == ["机关,本年新收申请", "淮安市人民政府,3119"]
 
 
+def test_a_rate_downloads_as_a_percentage_beside_its_parts() -> None:
+    data = pd.DataFrame({"机关": ["洪泽区", "沭阳县", "镇海区"], "公开率": [4 / 21, 1.0, None],
+                         "公开率·分子": [4, 26, 0], "公开率·分母": [21, 26, 0]})  # fmt: skip
+    assert show.csv_bytes(data).decode("utf-8-sig").splitlines() == [
+        "机关,公开率（%）,公开率·分子,公开率·分母",
+        "洪泽区,19,4,21",  # whole percentages written as whole numbers
+        "沭阳县,100,26,26",
+        "镇海区,,0,0",
+    ]
+
+
 def test_filtered_cells_as_one_workbook(bundled_database: Path, monkeypatch) -> None:
     monkeypatch.setenv("XXGK_DB", str(bundled_database))
     chosen = Filters(2024, 2024, city="淮安市")
