@@ -157,10 +157,11 @@ def by_agency(
 
 
 def reports(
-    filters: Filters, rule: str | None = None, limit: int = REPORT_LIST_LIMIT
+    filters: Filters, rule: str | None = None, limit: int | None = REPORT_LIST_LIMIT
 ) -> pd.DataFrame:
-    """The filtered reports, those with most errors first, then most warnings.
-    With a rule, only the reports that have a finding of it, counted for it."""
+    """The filtered reports, those with most errors first, then most warnings
+    (the first ``limit``; None for all). With a rule, only the reports that
+    have a finding of it, counted for it."""
     where, params = filters.where("r")
     data = query(
         f"""

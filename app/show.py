@@ -4,6 +4,7 @@ shown. Files are built only when the button is clicked."""
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
@@ -119,10 +120,13 @@ def _number_kind(values: pd.Series, header: str) -> str | None:
     return "rate" if header.endswith("率") else "count"
 
 
-def csv_download(data: pd.DataFrame, topic: str, filters: Filters, key: str) -> None:
+def csv_download(
+    data: pd.DataFrame | Callable[[], pd.DataFrame], topic: str, filters: Filters, key: str
+) -> None:
+    """The CSV of ``data`` — or of what ``data()`` gives, built only when clicked."""
     st.download_button(
         "下载 CSV",
-        data=lambda: csv_bytes(data),
+        data=lambda: csv_bytes(data() if callable(data) else data),
         file_name=f"{filters.file_stem(topic, data_version())}.csv",
         mime="text/csv",
         on_click="ignore",
@@ -150,9 +154,11 @@ def table(
     *,
     key: str,
     column_config: dict[str, object] | None = None,
+    whole: Callable[[], pd.DataFrame] | None = None,
     **options: object,
 ) -> None:
-    """A table and the CSV of the same rows and columns."""
+    """A table and the CSV of the same rows and columns — or, for a list shown
+    cut short, of ``whole()``: every row, built when the button is clicked."""
     st.dataframe(
         data,
         hide_index=True,
@@ -161,7 +167,7 @@ def table(
         placeholder="—",  # no value (e.g. a rate without denominator), never "None"
         **options,
     )
-    csv_download(data, topic, filters, key)
+    csv_download(whole or data, topic, filters, key)
 
 
 def _every_year(figure: go.Figure, filters: Filters) -> None:

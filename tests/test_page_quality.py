@@ -240,6 +240,7 @@ def test_the_report_list_with_and_without_a_rule(bundled: Path) -> None:
         (SHUYANG, 2023),
     ]
     assert len(quality.reports(everything, limit=2)) == 2
+    assert len(quality.reports(everything, limit=None)) == 5  # the download: the list whole
     ruled = quality.reports(everything, "cells.not_a_number")
     assert list(ruled.agency_id) == [SHUYANG] and int(ruled.warnings.iloc[0]) == 125
     assert quality.report_in_scope(everything, HONGZE, 2023)

@@ -1,6 +1,7 @@
 """数据质量 — the findings of the filtered reports, the reports with errors, and
 who has not published."""
 
+import pandas as pd
 import streamlit as st
 
 from app import plain, profile, quality, show
@@ -92,10 +93,15 @@ if listed.empty:
     st.info("筛选范围内没有这条规则的校验结果。", icon=":material/search:")
 else:
     total = int(listed.total.iloc[0])
-    shown = f"，显示前 {len(listed):,} 份" if total > len(listed) else ""
+    shown = f"，显示前 {len(listed):,} 份，下载的 CSV 含全部" if total > len(listed) else ""
     st.caption(f"共 {total:,} 份报告{shown}。" + quality.definitions(["错误", "提示", "空白单元格",
                "短横单元格", "文字单元格"]) + "。")  # fmt: skip
-    show.table(quality.report_table(listed), "数据质量-报告", filters, key="quality-reports")
+
+    def every_report() -> pd.DataFrame:  # for the download: the list whole
+        return quality.report_table(quality.reports(filters, rule, limit=None))
+
+    show.table(quality.report_table(listed), "数据质量-报告", filters, key="quality-reports",
+               whole=every_report)  # fmt: skip
 
 # --- Click-through to the profile, the finding's cells marked ---------------------------------
 flagged = listed[(listed.errors + listed.warnings) > 0]
