@@ -9,6 +9,8 @@ import secrets
 import streamlit as st
 from streamlit.logger import get_logger
 
+from etl.errors import WorkerFailure
+
 _LOG = get_logger(__name__)
 
 
@@ -16,10 +18,8 @@ def logged_failure(error: Exception) -> str:
     """Log ``error``'s traceback under a new id, for the administrator; returns the id."""
     error_id = secrets.token_hex(4)
     # A failure in a worker process carries that process's traceback.
-    in_worker = getattr(error, "details", "")
-    _LOG.error(
-        "页面出错，错误编号 %s%s", error_id, f"\n{in_worker}" if in_worker else "", exc_info=error
-    )
+    in_worker = f"\n{error.details}" if isinstance(error, WorkerFailure) else ""
+    _LOG.error("页面出错，错误编号 %s%s", error_id, in_worker, exc_info=error)
     return error_id
 
 

@@ -166,6 +166,8 @@ def _serve(connection: Connection, limits: Limits) -> None:
     connection.send(("ready", None))  # a file's time starts now, not at the interpreter's start
     address_space_to_keep = limits.memory_mb * _MB // 2
     gc.freeze()  # what the imports made is never garbage: not rescanned (see etl/db/inputs.py)
+    # A refusal is (problem, details): details, a traceback, only for a bug of ours.
+    out_of_memory = ("last", (memory_limit_problem(limits), ""))
     while True:
         try:
             task: Task = connection.recv()
@@ -174,24 +176,22 @@ def _serve(connection: Connection, limits: Limits) -> None:
         try:
             reply: tuple[str, Any] = ("done", task.function(*task.arguments))
         except ExtractionError as error:
-            reply = ("refused", error.problem)
+            reply = ("refused", (error.problem, ""))
         except MemoryError:
             # What was allocated may be held still: this worker reads no other file.
-            connection.send(("last", memory_limit_problem(limits)))
+            connection.send(out_of_memory)
             return
         except Exception as error:  # a bug of ours: the file is rejected, the rest go on
             problem = f"内部错误（{type(error).__name__}: {error}），请报告此问题"
-            reply = ("failed", (problem, traceback.format_exc()))
+            reply = ("refused", (problem, traceback.format_exc()))
         if _address_space() > address_space_to_keep:
             # Memory a file took stays reserved after it (the allocator keeps
             # it): a worker that grew past half its limit reads no other file.
-            if reply[0] == "failed":
-                reply = ("refused", reply[1][0])
             reply = ("last" if reply[0] == "refused" else "done-last", reply[1])
         try:
             connection.send(reply)
         except MemoryError:
-            connection.send(("last", memory_limit_problem(limits)))
+            connection.send(out_of_memory)
             return
         if reply[0] in ("last", "done-last"):
             return
@@ -338,11 +338,8 @@ class FileReaders:
                     worker.ready = True
                     worker.deadline = now + self.limits.seconds
                     continue
-                if kind == "failed":
-                    yield index, Refused(task.file, *value)
-                else:
-                    done = kind in ("done", "done-last")
-                    yield index, value if done else Refused(task.file, value)
+                done = kind in ("done", "done-last")
+                yield index, value if done else Refused(task.file, *value)
                 if kind in ("last", "done-last"):  # the worker is ending: it reads no other file
                     self._retire(worker)
                     continue

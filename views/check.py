@@ -27,14 +27,11 @@ if uploaded is None:
 name = uploaded.name
 try:
     checked = check.check(uploaded.getvalue(), name)
-except WorkerFailure as error:  # a bug of ours while reading: the details go to the log alone
-    show_failure(error, plain.markdown_text(f"无法读取“{name}”：内部错误"))
-    st.stop()
-except ExtractionError as error:
-    st.error(plain.markdown_text(f"无法读取“{name}”：{error.problem}"), icon=":material/error:")
-    st.stop()
-except Exception as error:  # a bug of ours: the details go to the server's log alone
-    show_failure(error, plain.markdown_text(f"无法读取“{name}”：内部错误"))
+except Exception as error:
+    if isinstance(error, ExtractionError) and not isinstance(error, WorkerFailure):
+        st.error(plain.markdown_text(f"无法读取“{name}”：{error.problem}"), icon=":material/error:")
+    else:  # a bug of ours, here or in the worker: the details go to the server's log alone
+        show_failure(error, plain.markdown_text(f"无法读取“{name}”：内部错误"))
     st.stop()
 
 meta, cells, found = checked.meta, checked.cells, checked.findings
