@@ -18,24 +18,17 @@ SECTION_SHEETS = {  # in the template's order
     "review_litigation": "四、复议诉讼",
     "headline": "正文数字",
 }
-
-
-def _labelled(column: str, labels: dict[str, str]) -> str:
-    """SQL for ``column``'s Chinese label (the labels are the app's constants)."""
-    cases = " ".join(f"WHEN '{code}' THEN '{label}'" for code, label in labels.items())
-    return f"CASE {column} {cases} ELSE {column} END"
-
-
 _METADATA = (
     "agency_name AS 机关, year AS 年度, province AS 省份, city AS 市, county AS 县区, "
-    f"{_labelled('level', LEVEL_LABELS)} AS 层级, {_labelled('kind', KIND_LABELS)} AS 机关类型, "
-    "format AS 模板版本, errors AS 错误数, warnings AS 提示数, source_file AS 来源文件"
+    "level AS 层级, kind AS 机关类型, format AS 模板版本, errors AS 错误数, "
+    "warnings AS 提示数, source_file AS 来源文件"
 )
 # At the end, for pivot tables and joins: the agency's id and the codes the labels stand for.
 _CODES = "agency_id AS 机关编号, level AS 层级代码, kind AS 机关类型代码"
-# A cell's heading: its row and column labels (a figure of the text has a row alone).
-_CELL_LABEL = (
-    "CASE WHEN {k}.col_label = '' THEN {k}.row_label ELSE {k}.row_label || '·' || {k}.col_label END"
+_LABELS = {"层级": LEVEL_LABELS, "机关类型": KIND_LABELS}
+# A cell_keys row ``k``'s heading: row and column labels (a figure of the text has a row alone).
+_CELL_HEADING = (
+    "CASE WHEN k.col_label = '' THEN k.row_label ELSE k.row_label || '·' || k.col_label END"
 )
 
 
@@ -46,7 +39,7 @@ def report_count(filters: Filters) -> int:
 
 def _cell_columns(sections: tuple[str, ...]) -> list[tuple[str, str]]:
     keys = query(
-        f"SELECT wide_column, {_CELL_LABEL.format(k='k')} AS label FROM cell_keys k "
+        f"SELECT wide_column, {_CELL_HEADING} AS label FROM cell_keys k "
         "WHERE list_contains($sections::VARCHAR[], section) ORDER BY cell_id",
         {"sections": sections},
     )
@@ -60,11 +53,12 @@ def report_cells(
     # Column names come from cell_keys (the template), never from the user.
     columns = ", ".join(f'{column} AS "{label}"' for column, label in _cell_columns(sections))
     where, params = filters.where()
-    return query(
+    rows = query(
         f"SELECT {_METADATA}, {columns}, {_CODES} FROM reports WHERE {where} "
         "ORDER BY agency_id, year",
         params,
     )
+    return rows.replace(_LABELS)  # a code the app does not know stays as it is
 
 
 def findings(filters: Filters) -> pd.DataFrame:
@@ -76,7 +70,7 @@ def findings(filters: Filters) -> pd.DataFrame:
         SELECT r.agency_name AS 机关, r.year AS 年度,
                CASE f.severity WHEN 'error' THEN '错误' ELSE '提示' END AS 级别,
                f.rule AS 规则代码, f.message AS 说明,
-               (SELECT string_agg({_CELL_LABEL.format(k="k")}, '、' ORDER BY u.i)
+               (SELECT string_agg({_CELL_HEADING}, '、' ORDER BY u.i)
                 FROM (SELECT unnest(f.cells) AS path, generate_subscripts(f.cells, 1) AS i) u
                 JOIN cell_keys k USING (path)) AS 涉及单元格,
                r.agency_id AS 机关编号, array_to_string(f.cells, '、') AS 单元格代码

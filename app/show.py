@@ -97,20 +97,19 @@ def excel_bytes(sheets: dict[str, pd.DataFrame]) -> bytes:
 _WIDE_CHARACTER = r"[^\x00-\xff]"  # a Chinese character takes two columns' width
 _EXCEL_WIDTH_RANGE = (6, 40)  # a longer header wraps instead
 _WIDTH_SAMPLE = 1000  # rows measured: enough for a column's width, quick on 50,000 rows
+# How Excel shows a number of each kind (the formats excel_bytes gives), for its width.
+_SHOWN_AS = {"count": "{:,.0f}".format, "rate": "{:.1%}".format}
 
 
 def _excel_width(values: pd.Series, header: str) -> float:
-    def widths(texts: pd.Series) -> pd.Series:
-        return texts.str.len() + texts.str.count(_WIDE_CHARACTER)
-
-    shown = values.head(_WIDTH_SAMPLE).dropna().astype(str)
-    if pd.api.types.is_integer_dtype(values):
-        shown = values.head(_WIDTH_SAMPLE).dropna().map("{:,}".format)
-    content = int(widths(shown).max()) if len(shown) else 0
-    # A header wraps onto up to three lines, so it needs a third of its width.
-    wanted = max(content, -(-int(widths(pd.Series([header])).iloc[0]) // 3)) + 2
+    """Wide enough for the column's values as shown and its header on up to three lines."""
+    sample = values.head(_WIDTH_SAMPLE).dropna()
+    shown = sample.map(_SHOWN_AS.get(_number_kind(values, header), str))
+    texts = pd.concat([shown.astype(str), pd.Series([header])], ignore_index=True)
+    widths = texts.str.len() + texts.str.count(_WIDE_CHARACTER)
+    wanted = max(int(widths.iloc[:-1].max()) if len(shown) else 0, -(-int(widths.iloc[-1]) // 3))
     low, high = _EXCEL_WIDTH_RANGE
-    return min(max(wanted, low), high)
+    return min(max(wanted + 2, low), high)
 
 
 def _number_kind(values: pd.Series, header: str) -> str | None:

@@ -185,6 +185,19 @@ def test_a_rate_downloads_as_a_percentage_beside_its_parts() -> None:
     ]
 
 
+def test_an_excel_rate_is_a_percentage_as_wide_as_it_is_shown() -> None:
+    data = pd.DataFrame({"机关": ["洪泽区"], "公开率": [4 / 21], "本年新收申请": [3119.0]})
+    with zipfile.ZipFile(io.BytesIO(show.excel_bytes({"表": data}))) as workbook:
+        sheet = workbook.read("xl/worksheets/sheet1.xml").decode()
+        styles = workbook.read("xl/styles.xml").decode()
+    assert 'formatCode="0.0%"' in styles and 'formatCode="#,##0"' in styles
+    widths = [float(width) for width in re.findall(r'width="([\d.]+)"', sheet)]
+    # As shown plus 2 (Excel adds 0.71): 洪泽区 6, 19.0% 5 (not the 19 of 0.19047619047619047),
+    # 3,119 5 (not 6 of 3119.0).
+    assert [round(width - 0.71) for width in widths] == [8, 7, 7]
+    assert "<v>0.19047619047619" in sheet  # the exact fraction kept; Excel shows it as 19.0%
+
+
 def test_filtered_cells_as_one_workbook(bundled_database: Path, monkeypatch) -> None:
     monkeypatch.setenv("XXGK_DB", str(bundled_database))
     chosen = Filters(2024, 2024, city="淮安市")
@@ -228,9 +241,8 @@ def test_filtered_cells_as_one_workbook(bundled_database: Path, monkeypatch) -> 
         float(width) for width in re.findall(r'<col min="\d+" max="\d+" width="([\d.]+)"', first)
     ]
     assert widths and all(6 <= width <= 41 for width in widths)
-    assert widths[0] >= 2 * len(
-        "淮安市洪泽区人民政府"
-    )  # the agency column: Chinese is double width
+    # The agency column: Chinese characters count double.
+    assert widths[0] >= 2 * len("淮安市洪泽区人民政府")
 
 
 def test_each_overview_chart_downloads_its_own_figures(bundled_database: Path, monkeypatch) -> None:
