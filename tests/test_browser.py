@@ -29,7 +29,7 @@ from tests.browser import (
     streamlit_server,
     wait_until_idle,
 )
-from tests.conftest import RAW, database_with_narrative
+from tests.conftest import RAW, cell_sum, database_with_narrative
 from tests.test_hostile_links import NOTE_LIMIT, hostile_values
 
 # How long an expectation waits: pages render in a second or two, but CI and
@@ -180,6 +180,21 @@ def test_a_csv_download_is_the_table_shown(page: Page, app_url: str) -> None:
         assert all(_same_cell(a, b, rate) for a, b, rate in cells), (shown_row, written_row)
     assert re.fullmatch(r"总览-申请最多的机关_2021-2024年度_全国_数据版本\w{8}\.csv",
                         download.value.suggested_filename)  # fmt: skip
+
+
+def test_each_overview_chart_downloads_what_it_draws(
+    page: Page, app_url: str, database: Path
+) -> None:
+    _open(page, app_url)
+    with page.expect_download() as download:
+        page.locator(".st-key-csv-overview-review").get_by_role("button", name="下载 CSV").click()
+    content = Path(download.value.path()).read_bytes().decode("utf-8-sig")
+    header, *rows = list(csv.reader(io.StringIO(content)))
+    assert header == ["年度", "报告数", "行政复议总计", "行政诉讼总计"]
+    review_total = "review_litigation.administrative_review.total"
+    for year, _, review, _ in rows:
+        assert float(review) == cell_sum(database, review_total, "r.year = ?", (int(year),))
+    assert [row[0] for row in rows] == ["2021", "2023", "2024"]  # the years with reports
 
 
 def test_a_bad_url_parameter_is_noted_not_an_error(page: Page, app_url: str) -> None:
