@@ -1,6 +1,6 @@
 """Reports parsed per second on one core, by input format.
 
-    .venv/bin/python -m benchmarks.parse_formats [--rounds 5] [--seconds 2]
+    .venv/bin/python -m benchmarks.parse_formats [--rounds 5] [--seconds 2] [--only text HTML PDF]
 
 The inputs are the corpus's complete reports (SOURCES.tsv), grouped by the
 format the extractor recognises in them: plain text, a saved web page,
@@ -15,14 +15,19 @@ reply; etl/saved_pages.py); and each original PDF printed and scanned at
 PDF and as a zip of PNG pages (fewer rounds: ``--scan-rounds``). Each
 format's reports are parsed over and over for about ``--seconds`` a round,
 every cache cleared before every report (the cold figure of parse_text.py: no
-report is helped by an earlier one), pinned to one core; the median rate over
-``--rounds`` is printed.
+report is helped by an earlier one), pinned to one core, with the garbage collector
+told (gc.freeze) that what the imports built is no garbage, as the loader's
+worker does. A round reads every format in turn; the median rate over
+``--rounds`` is printed, and its ratio to the text rate of the same run: the
+machine is shared, its speed drifts by a factor of three from one hour to the
+next, and the ratio between formats drifts far less.
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import gc
 import os
 import statistics
 import tempfile
@@ -84,8 +89,10 @@ def _values(report: Report) -> list:
     return [cell["value"] for table in tables for row in table.values() for cell in row.values()]
 
 
-def inputs_by_format() -> dict[str, Inputs]:
-    """Format → (file name, bytes) of each report, as the extractor recognises it."""
+def inputs_by_format(only: list[str] | None = None) -> dict[str, Inputs]:
+    """Format → (file name, bytes) of each report, as the extractor recognises it;
+    with ``only``, the LibreOffice formats and the scans (slow to build) only if
+    named in it."""
     labels = [*FORMATS.values(), *SAVED_FORMS.values(), *SCANS.values()]
     by_format: dict[str, Inputs] = {label: [] for label in labels}
     documents: dict[str, bytes] = {}  # stem → the Word version of a text report
@@ -102,6 +109,8 @@ def inputs_by_format() -> dict[str, Inputs]:
             for form, saved in saved_forms(decode_text(data, name)).items():
                 by_format[SAVED_FORMS[form]].append((name, saved))
     for target, label in SAVED_BY_LIBREOFFICE.items():
+        if only and label not in only:
+            continue
         with tempfile.TemporaryDirectory() as folder:
             saved = saved_by_libreoffice(documents, target, Path(folder))
         by_format[label] += [(f"{stem}.{target}", data) for stem, data in saved.items()]
@@ -111,6 +120,8 @@ def inputs_by_format() -> dict[str, Inputs]:
                 raise SystemExit(f"{name}: does not read back the text report's figures")
     for document, path in enumerate(sorted(ORIG.glob("*.pdf"))):
         by_format["PDF"].append((path.name, path.read_bytes()))
+        if only and not set(only) & set(SCANS.values()):
+            continue
         for form, data in scanned_copies(path.read_bytes(), document, (SCAN_DPI,)).items():
             by_format[SCANS[form]].append((path.name, data))
     return by_format
@@ -129,25 +140,48 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--seconds", type=float, default=2.0, help="about this long a round")
     parser.add_argument("--scan-rounds", type=int, default=3, help="rounds for the scans")
+    parser.add_argument(
+        "--only", nargs="+", metavar="FORMAT", help="these formats (labels as printed) alone"
+    )
     args = parser.parse_args()
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})  # one core
 
-    for label, reports in inputs_by_format().items():
-        if not reports:
-            print(f"{label}: no complete report in this format, left out")
-            continue
-        repeat = max(1, round(args.seconds / _one_pass(reports)))
-        rounds = args.scan_rounds if label in SCANS.values() else args.rounds
-        rates = median_rate(reports, rounds, repeat, clear_caches)
-        median = statistics.median(rates)
+    by_format = {
+        label: reports
+        for label, reports in inputs_by_format(args.only).items()
+        if not args.only or label in args.only
+    }
+    for label in [label for label, reports in by_format.items() if not reports]:
+        print(f"{label}: no complete report in this format, left out")
+        del by_format[label]
+    # As the loader's worker does once its imports are made (etl/bounded.py):
+    # what they built is never garbage, and no collection scans it again.
+    gc.freeze()
+    repeats = {
+        label: max(1, round(args.seconds / _one_pass(reports)))
+        for label, reports in by_format.items()
+    }
+    # A round reads every format in turn, so a machine that slows down or
+    # speeds up between rounds does so for all of them alike.
+    rates: dict[str, list[float]] = {label: [] for label in by_format}
+    for round_number in range(max(args.rounds, args.scan_rounds)):
+        for label, reports in by_format.items():
+            wanted = args.scan_rounds if label in SCANS.values() else args.rounds
+            if round_number < wanted:
+                rates[label] += median_rate(reports, 1, repeats[label], clear_caches)
+    text_rate = statistics.median(rates["text"]) if "text" in rates else None
+    for label, reports in by_format.items():
+        median = statistics.median(rates[label])
         size = sum(len(data) for _, data in reports) / len(reports) / 1024
         digits = 2 if median < 10 else 1  # LibreOffice's formats run at under one a second
-        spread = ", ".join(f"{rate:,.{digits}f}" for rate in rates)
+        spread = ", ".join(f"{rate:,.{digits}f}" for rate in rates[label])
+        against_text = f"; {median / text_rate:.3f} × text" if text_rate else ""
         print(
-            f"{label}: {len(reports)} × {repeat} a round, {size:,.0f} KB a report on average: "
-            f"median {median:,.{digits}f} reports/s on one core, {1000 / median:,.2f} ms a report "
-            f"({spread})" + (_per_page(reports, median) if label in SCANS.values() else "")
+            f"{label}: {len(reports)} × {repeats[label]} a round, {size:,.0f} KB a report on "
+            f"average: median {median:,.{digits}f} reports/s on one core, "
+            f"{1000 / median:,.2f} ms a report ({spread}){against_text}"
+            + (_per_page(reports, median) if label in SCANS.values() else "")
         )
 
 

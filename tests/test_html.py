@@ -237,3 +237,7 @@ def test_deep_layout_and_unclosed_paragraphs_are_read() -> None:
     html_to_text("<table><tr><td>" * 300, "deep.html")
     html_to_text("<p>x" * 100_000, "paragraphs.html")
     html_to_text("<table>" + "<tr><td><font size=2>1" * 20_000 + "</table>", "fonts.html")
+    # Thousands of formatting tags, each closed: only the exact count says so.
+    html_to_text("<b>x</b>" * 30_000, "closed.html")
+    # Deep, with a few closed <b>: the quick bound (70 open) would make it too deep.
+    html_to_text("<div>" * 950 + "<b>x</b>" * 70 + "<br>" * 25_000, "deep-bold.html")

@@ -68,6 +68,19 @@ _TRACKED_COLUMNS = 100
 _LEADING_DIGITS = re.compile(r"\s*(\d+)")
 
 
+# What a node's tag makes it do (see _PageText.read).
+_INLINE, _SKIP, _BLOCK, _LAYING_OUT = range(4)
+_TEXT_ID = LexborHTMLParser("x").body.first_child.tag_id  # a text node's tag number
+
+
+def _role(tag: str | None) -> tuple[int, str]:
+    if tag is None or tag in _SKIPPED:
+        return _SKIP, ""
+    if tag in _BLOCKS:
+        return _BLOCK, tag
+    return (_LAYING_OUT if tag in _LAYOUT else _INLINE), tag
+
+
 class _Cell:
     def __init__(self, column: int) -> None:
         self.column = column
@@ -136,21 +149,30 @@ class _PageText:
         not the call stack, so a deeply nested page needs no deep recursion.
         Most elements (<span>, <font>, <a> …) only hold text: they are entered
         without a word; blocks break lines; tables, rows and cells lay them out."""
+        # Nodes are told apart by their tag's number, each number's role and
+        # name looked up once a page: a page has thousands of nodes and a few
+        # dozen tags, and a tag's name costs a string each time it is asked for.
+        roles: dict[int, tuple[int, str]] = {}
         open_elements: list[tuple[str, Iterator[LexborNode]]] = [("", iter((root,)))]
         enter = open_elements.append
         while open_elements:
             tag, children = open_elements[-1]
+            sink = self.sink
             for node in children:
-                name = node.tag
-                if name == _TEXT:
-                    self.sink.append(node.text_content or "")
+                number = node.tag_id
+                if number == _TEXT_ID:
+                    sink.append(node.text_content or "")
                     continue
-                if name is None or name in _SKIPPED:
+                role, name = roles.get(number) or roles.setdefault(number, _role(node.tag))
+                if role == _INLINE:
+                    enter((name, node.iter(include_text=True)))
+                    break
+                if role == _SKIP:
                     continue
-                if name in _BLOCKS:
+                if role == _BLOCK:
                     # A line break; in a data cell a space (the cell is one line).
-                    self.sink.append("\n" if self.sink is not self._flow else _LINE_BREAK)
-                elif name in _LAYOUT and not self._start(name, node):
+                    sink.append("\n" if sink is not self._flow else _LINE_BREAK)
+                elif not self._start(name, node):
                     continue
                 enter((name, node.iter(include_text=True)))
                 break
@@ -165,9 +187,12 @@ class _PageText:
     def _end_flow(self) -> None:
         """The plain lines since the last cell, row or table, written."""
         if self._flow:
-            for line in "".join(self._flow).split(_LINE_BREAK):
-                self.out.text_line(line)
+            text = "".join(self._flow)
             self._flow.clear()
+            # Mostly the spacing between a table's tags: lines with nothing to write.
+            if not text.replace(_LINE_BREAK, " ").isspace():
+                for line in text.split(_LINE_BREAK):
+                    self.out.text_line(line)
 
     def _in_data_cell(self) -> bool:
         return bool(self._cells) and not self._cells[-1].is_layout
