@@ -49,6 +49,7 @@ _NUMBER = re.compile(r"[0-9]{1,9}")
 
 _WRITTEN = "_url_written"  # session key: per URL key, the values last written and when
 _RUN = "_url_run"  # session key: this session's run counter
+_KEPT = "_url_kept"  # session key: per URL key, the value its widget last had
 
 
 class InvalidParameter(ValueError):
@@ -155,10 +156,34 @@ def url_widget(
     message = take_from_url(key, parse)
     if message:
         note(message)
+    if key not in st.session_state:
+        _restore_kept(key, default, parse, encode)
     st.session_state.setdefault(key, default)
     value = render()
     put_in_url(key, [] if value == default else encode(value))
+    _kept()[key] = value
     return value
+
+
+def _kept() -> dict[str, object]:
+    return st.session_state.setdefault(_KEPT, {})
+
+
+def _restore_kept(
+    key: str, default: T, parse: Callable[[list[str]], T], encode: Callable[[T], list[str]]
+) -> None:
+    """A page's choice, made before a visit to another page: Streamlit forgets
+    the state of a widget that a run does not draw, so each is kept apart too.
+    It is read again as a link's value would be, since the options may have
+    changed meanwhile; what is no longer among them is left out."""
+    kept = _kept().get(key, default)
+    if kept == default:
+        return
+    try:
+        st.session_state[key] = parse(encode(kept))  # type: ignore[arg-type]
+    except InvalidParameter as reason:
+        if reason.usable:
+            st.session_state[key] = reason.usable
 
 
 def parse_one(allowed: Callable[[str], T | None], what: str) -> Callable[[list[str]], T]:

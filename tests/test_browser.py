@@ -136,6 +136,39 @@ def test_a_deep_link_restores_its_filters(page: Page, app_url: str) -> None:
     screenshot(page, ARTIFACTS / "deep-link.png")
 
 
+def test_a_pages_own_choices_survive_other_pages_and_a_copied_link(
+    page: Page, app_url: str, browser: Browser
+) -> None:
+    """机关对比's agencies and measure, chosen on the page, are there again after a
+    visit to 总览 by the menu, and in the URL, so a copied link reopens them."""
+    _open(page, f"{app_url}/compare{PAGE_LINKS['compare']}")
+    measure = page.get_by_role("combobox", name="指标")
+    measure.click()
+    page.keyboard.type("行政复议纠错率")  # the list is long: only what is near shows
+    page.get_by_role("option", name="行政复议纠错率", exact=True).click()
+    wait_until_idle(page)
+    _sidebar(page).get_by_role("link", name="总览").click()
+    expect(page.get_by_role("heading", name="总览", exact=True)).to_be_visible()
+    wait_until_idle(page)
+    _sidebar(page).get_by_role("link", name="机关对比").click()
+    expect(page.get_by_role("heading", name="机关对比", exact=True)).to_be_visible()
+    wait_until_idle(page)
+    chosen = page.get_by_test_id("stMultiSelect").filter(has_text="对比的机关")
+    for name in ("淮安市洪泽区人民政府", "淮安市人民政府"):
+        expect(chosen).to_contain_text(name)
+    expect(page.get_by_role("combobox", name="指标")).to_have_value("行政复议纠错率")
+    query = parse_qs(urlparse(page.url).query)
+    assert query["cmp_agency"] == ["320813-人民政府", "320800-人民政府"]
+    assert query["cmp_measure"] == ["review_correction_rate"]
+    copied = new_page(browser)
+    _open(copied, page.url)
+    expect(copied.get_by_role("combobox", name="指标")).to_have_value("行政复议纠错率")
+    expect(copied.get_by_test_id("stMultiSelect").filter(has_text="对比的机关")).to_contain_text(
+        "淮安市洪泽区人民政府"
+    )
+    copied.close()
+
+
 def _grid_rows(page: Page, index: int) -> list[list[str]]:
     """The cells of the page's ``index``-th st.dataframe as the browser shows them."""
     return _rows_of(page.get_by_test_id("stDataFrame").nth(index))

@@ -391,3 +391,26 @@ def test_stocks_are_never_summed_over_years() -> None:
     in_force = [measure for measure in MEASURES if measure.key.endswith("_in_force")]
     assert len(in_force) == 2 and all(measure.stock for measure in in_force)
     assert all(measure.agency_sql == f"arg_max({measure.key}, year)" for measure in in_force)
+
+
+def test_the_page_choices_survive_a_visit_to_another_page(
+    database: Path, chosen: list[str]
+) -> None:
+    """Chosen on the page itself, not by a link; Streamlit clears the query
+    string on moving to another page, and forgets the state of widgets a run
+    does not draw."""
+    app = dashboard(database, PAGE).run()
+    app.multiselect(key="cmp_agency").set_value(chosen).run()
+    app.selectbox(key="cmp_measure").set_value("review_correction_rate").run()
+    app.switch_page("views/overview.py")
+    app.query_params.clear()
+    app.run()
+    assert not app.exception
+    app.switch_page(f"views/{PAGE}")
+    app.query_params.clear()
+    app.run()
+    assert not app.exception
+    assert app.multiselect(key="cmp_agency").value == chosen
+    assert app.selectbox(key="cmp_measure").value == "review_correction_rate"
+    assert app.query_params["cmp_agency"] == chosen  # a copied link reopens them
+    assert app.query_params["cmp_measure"] == "review_correction_rate"

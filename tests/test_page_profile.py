@@ -446,3 +446,20 @@ def test_agency_scope_and_candidates(bundled: Path) -> None:
 
 def test_escaped_text_is_not_markdown() -> None:
     assert plain.markdown_text("**a** <b> $x$ 1.") == r"\*\*a\*\* \<b\> \$x\$ 1\."
+
+
+def test_the_chosen_report_survives_a_visit_to_another_page(bundled_database: Path) -> None:
+    """Chosen on the page, then 数据质量 and back by the menu (no parameters)."""
+    app = dashboard(bundled_database, PAGE).run()
+    app.selectbox(key="prof_agency").set_value(HONGZE).run()
+    app.selectbox(key="prof_year").set_value(2023).run()
+    app.switch_page("views/quality.py")
+    app.query_params.clear()
+    app.run()
+    app.switch_page(f"views/{PAGE}")
+    app.query_params.clear()
+    app.run()
+    assert not app.exception
+    assert app.selectbox(key="prof_agency").value == HONGZE
+    assert app.selectbox(key="prof_year").value == 2023
+    assert app.query_params["prof_agency"] == HONGZE

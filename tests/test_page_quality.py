@@ -277,3 +277,25 @@ def test_rules_and_definitions(bundled: Path) -> None:
     assert quality.definitions(["错误", "未定义"]) == "错误：严重程度为“错误”的校验结果条数"
     frame = pd.DataFrame({"年度": [2023], "错误": [1], "提示": [0]})
     assert quality.year_figure(frame).layout.title.text == "各年度校验结果条数"
+
+
+def test_the_chosen_rule_report_and_finding_survive_a_visit_to_another_page(
+    bundled_database: Path,
+) -> None:
+    app = dashboard(bundled_database, PAGE).run()
+    app.selectbox(key="qa_rule").set_value("cells.not_a_number").run()
+    app.selectbox(key="qa_report").set_value((SHUYANG, 2023)).run()
+    app.selectbox(key="qa_finding").set_value(3).run()
+    for page in ("overview.py", PAGE):
+        app.switch_page(f"views/{page}")
+        app.query_params.clear()  # as Streamlit does on moving to another page
+        app.run()
+        assert not app.exception
+    assert app.selectbox(key="qa_rule").value == "cells.not_a_number"
+    assert app.selectbox(key="qa_report").value == (SHUYANG, 2023)
+    assert app.selectbox(key="qa_finding").value == 3
+    # In the link too (the report is the rule's first: a default, not written).
+    assert (app.query_params["qa_rule"], app.query_params["qa_finding"]) == (
+        "cells.not_a_number",
+        "3",
+    )

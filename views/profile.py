@@ -33,9 +33,11 @@ def _agency_choice() -> str | None:
         profile.candidates(filters, search) if search or not profile.needs_search(filters) else {}
     )
     default = profile.default_agency(filters)
-    chosen = st.session_state.get("prof_agency")
-    if chosen is None or not profile.in_scope(filters, chosen):
-        st.session_state["prof_agency"] = default  # outside the sidebar's scope now
+    # (Absent, it is the choice kept from an earlier visit, or the default: url_widget.)
+    if "prof_agency" in st.session_state:
+        chosen = st.session_state["prof_agency"]
+        if chosen is None or not profile.in_scope(filters, chosen):
+            st.session_state["prof_agency"] = default  # outside the sidebar's scope now
 
     def parse(values: list[str]) -> str:
         if not profile.in_scope(filters, values[-1]):
@@ -76,7 +78,7 @@ agency = profile.agency_info(agency_id)
 if not years or agency is None:
     st.info("这个机关没有载入的报告。", icon=":material/search:")
     st.stop()
-if st.session_state.get("prof_year") not in years:
+if "prof_year" in st.session_state and st.session_state["prof_year"] not in years:
     st.session_state["prof_year"] = years[0]  # the latest, when the agency changed
 year = url_widget(
     "prof_year",

@@ -124,7 +124,7 @@ else:
         return agency_id, int(year)
 
     first = next(iter(options))
-    if st.session_state.get("qa_report") not in options:
+    if "qa_report" in st.session_state and st.session_state["qa_report"] not in options:
         st.session_state["qa_report"] = first
 
     def _render_report() -> tuple[str, int]:
@@ -146,9 +146,8 @@ else:
     if offered.empty:
         offered = found  # the report has no finding of the rule: offer all of its findings
     numbers = [int(n) for n in offered.number]
-    if (
-        st.session_state.get("_qa_finding_report") != meta.report_id
-        or st.session_state.get("qa_finding") not in numbers
+    if st.session_state.get("_qa_finding_report") != meta.report_id or (
+        "qa_finding" in st.session_state and st.session_state["qa_finding"] not in numbers
     ):
         st.session_state["qa_finding"] = numbers[0]  # a number names a finding of one report
         st.session_state["_qa_finding_report"] = meta.report_id
