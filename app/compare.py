@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import pandas as pd
 import plotly.graph_objects as go
+import streamlit as st
 
 from app import aggregate, charts
 from app.db import query
@@ -48,7 +49,8 @@ PEER_DEFINITION = (
     f"没有分母的机关不计入；同类机关不足 {MIN_PEERS} 个时不给出中位数。"
 )
 DEFINITIONS: dict[str, str] = {
-    RANK: "按所选指标从高到低排名，数值相同的机关名次相同，无数值的不排名",
+    RANK: "按所选指标从高到低排名，数值相同的机关名次相同；无数值的、比率的案件数（分母）"
+    "少于最少案件数的不排名",
     REPORTS: "该机关在所选年度载入的年度报告份数",
     PEER_MEDIAN: PEER_DEFINITION,
     PEER_COUNT: "计入中位数的同类机关个数",
@@ -105,26 +107,36 @@ def _value(measure: Measure) -> str:
     return f"{measure.agency_sql} AS value{parts if measure.is_rate else ''}"
 
 
-def ranking(scope: Filters, key: str, limit: int = TABLE_LIMIT) -> pd.DataFrame:
+def ranking(scope: Filters, key: str, limit: int = TABLE_LIMIT, min_cases: int = 0) -> pd.DataFrame:
     """The agencies with reports in ``scope`` ranked on the measure summed over
     their reports (highest first; no value, e.g. no denominator, last and
-    unranked). ``in_scope`` is how many agencies there are before ``limit``;
-    ``label`` is the name a table or chart shows."""
+    unranked). A rate is ranked only where its denominator — the cases it is
+    taken over — is at least ``min_cases``: 1 of 2 is no better record than
+    36 of 61. Those below come after the ranked ones, unranked (``ranked``
+    false), ``below_minimum`` counting them. ``in_scope`` is how many agencies
+    there are before ``limit``; ``label`` is the name a table or chart shows."""
+    measure = MEASURE_BY_KEY[key]
     where, params = scope.where()
+    enough, minimum = (
+        ("value_den >= $min_cases", {"min_cases": min_cases}) if measure.is_rate else ("TRUE", {})
+    )
     rows = query(
         f"""
         WITH per_agency AS (
-            SELECT agency_id, count(*) AS reports, {_value(MEASURE_BY_KEY[key])}
+            SELECT agency_id, count(*) AS reports, {_value(measure)}
             FROM report_measures WHERE {where} GROUP BY agency_id
+        ), judged AS (
+            SELECT *, coalesce(value IS NOT NULL AND {enough}, FALSE) AS ranked FROM per_agency
         )
-        SELECT CASE WHEN value IS NOT NULL
-                    THEN rank() OVER (ORDER BY value DESC NULLS LAST) END AS rank,
-               p.*, a.name AS agency_name, a.level, a.kind, count(*) OVER () AS in_scope
-        FROM per_agency p JOIN agencies a USING (agency_id)
-        ORDER BY value DESC NULLS LAST, agency_name, agency_id
+        SELECT CASE WHEN ranked THEN rank() OVER (PARTITION BY ranked ORDER BY value DESC) END
+                   AS rank,
+               p.*, a.name AS agency_name, a.level, a.kind, count(*) OVER () AS in_scope,
+               count(*) FILTER (WHERE NOT ranked AND value IS NOT NULL) OVER () AS below_minimum
+        FROM judged p JOIN agencies a USING (agency_id)
+        ORDER BY ranked DESC, value DESC NULLS LAST, agency_name, agency_id
         LIMIT $limit
         """,
-        {**params, "limit": limit},
+        {**params, "limit": limit, **minimum},
     )
     return rows.assign(label=display_names(rows.agency_name, rows.agency_id))
 
@@ -301,3 +313,24 @@ def region_scope_message(filters: Filters) -> str | None:
             "不选地区即为全国。"
         )
     return None
+
+
+def column_config(table: pd.DataFrame, measure: Measure) -> dict[str, object]:
+    """Percent or thousands for the measure's columns, and each column's definition."""
+    value_format = "percent" if measure.is_rate else "localized"
+    value_columns = {aggregate.label(measure.key), PEER_MEDIAN, DIFFERENCE}
+    helps = dict(DEFINITIONS)
+    helps[aggregate.label(measure.key)] = measure.definition
+    helps[aggregate.numerator_heading(measure.key)] = measure.numerator_label
+    helps[aggregate.denominator_heading(measure.key)] = measure.denominator_label
+    config = {}
+    for name in table.columns:
+        if name == RANK:
+            config[name] = st.column_config.NumberColumn(help=helps[name])
+        elif name == DIFFERENCE_POINTS:
+            config[name] = st.column_config.NumberColumn(format="%+.1f", help=helps[name])
+        elif name in value_columns:
+            config[name] = st.column_config.NumberColumn(format=value_format, help=helps[name])
+        elif name in helps:
+            config[name] = st.column_config.NumberColumn(format="localized", help=helps[name])
+    return config

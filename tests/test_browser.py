@@ -169,6 +169,23 @@ def test_a_pages_own_choices_survive_other_pages_and_a_copied_link(
     copied.close()
 
 
+def test_a_rate_ranking_lists_agencies_with_few_cases_apart(page: Page, app_url: str) -> None:
+    """复议诉讼 with a minimum of 20 decided reviews: 淮安市 (64 of 314) ranked,
+    洪泽区 (2 of 13) listed apart with its cases, the minimum in the box."""
+    _open(page, f"{app_url}/review?rev_min=20")
+    expect(page.get_by_role("spinbutton", name="最少案件数")).to_have_value("20")
+    expect(page.get_by_text("另有 1 个机关不足 20 件")).to_be_visible()
+    grids = page.get_by_test_id("stDataFrame")
+    ranking = grids.filter(has_text="行政复议纠错率·分母").filter(has_text="排名")
+    rows = _rows_of(ranking)
+    assert [row[:2] for row in rows[1:]] == [["1", "淮安市人民政府"]]
+    assert rows[1][-2:] == ["64", "314"]
+    apart = grids.filter(has_text="行政复议纠错率·分母").filter(has_not_text="排名")
+    rows = _rows_of(apart)
+    assert [(row[0], *row[-2:]) for row in rows[1:]] == [("淮安市洪泽区人民政府", "2", "13")]
+    screenshot(page, ARTIFACTS / "review-rate-ranking.png")
+
+
 def _grid_rows(page: Page, index: int) -> list[list[str]]:
     """The cells of the page's ``index``-th st.dataframe as the browser shows them."""
     return _rows_of(page.get_by_test_id("stDataFrame").nth(index))

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from app import compare, plain
+from app import compare, minimum, plain
 from app.filters import Filters
 from app.urlstate import InvalidParameter
 from tests.conftest import dashboard
@@ -134,11 +134,17 @@ def test_the_chosen_agencies_are_restored_from_the_url(
 def test_the_ranking_equals_the_cells(
     rate_view: AppTest, database: Path, chosen: list[str]
 ) -> None:
+    """A rate ranks the agencies with at least 10 cases (the default minimum)
+    and those with no case; the others are listed apart, unranked."""
     figures = agency_figures(database, "review_correction_rate", year_range(database))
     expected = figures.loc[chosen]
+    enough = expected[expected.value.isna() | (expected.den >= minimum.DEFAULT_MIN_CASES)]
+    few = expected[expected.value.notna() & (expected.den < minimum.DEFAULT_MIN_CASES)]
     shown = frame_with(rate_view, "排名")
-    assert sorted(shown["机关"]) == sorted(expected.name)
-    for _, row in shown.iterrows():
+    apart = [frame for frame in _frames(rate_view) if "报告数" in frame and "排名" not in frame]
+    assert sorted(shown["机关"]) == sorted(enough.name)
+    assert sorted(frame for table in apart for frame in table["机关"]) == sorted(few.name)
+    for _, row in pd.concat([shown, *apart]).iterrows():
         agency = expected[expected.name == row["机关"]].iloc[0]
         assert row["报告数"] == agency.reports
         assert row["行政复议纠错率·分子"] == agency.num
@@ -147,8 +153,14 @@ def test_the_ranking_equals_the_cells(
             assert pd.isna(row["行政复议纠错率"]) and pd.isna(row["排名"])
         else:
             assert row["行政复议纠错率"] == pytest.approx(agency.value)
-            assert row["排名"] == 1 + (expected.value > agency.value).sum()
+            if agency.den >= minimum.DEFAULT_MIN_CASES:
+                ranked_above = (enough.value > agency.value).sum()
+                assert row["排名"] == 1 + ranked_above
     assert list(shown.columns[-2:]) == ["行政复议纠错率·分子", "行政复议纠错率·分母"]
+
+
+def _frames(app: AppTest) -> list[pd.DataFrame]:
+    return [element.value for element in app.dataframe]
 
 
 def test_each_agency_is_set_against_its_peer_median(
@@ -414,3 +426,31 @@ def test_the_page_choices_survive_a_visit_to_another_page(
     assert app.selectbox(key="cmp_measure").value == "review_correction_rate"
     assert app.query_params["cmp_agency"] == chosen  # a copied link reopens them
     assert app.query_params["cmp_measure"] == "review_correction_rate"
+
+
+def test_a_rate_below_the_minimum_is_listed_apart_with_its_cases(bundled_database: Path) -> None:
+    """淮安市洪泽区人民政府 decided 13 reviews (2 corrected) over 2023–2024,
+    淮安市人民政府 314 (64): with a minimum of 20 only the city is ranked."""
+    app = dashboard(
+        bundled_database,
+        PAGE,
+        cmp_agency=["320813-人民政府", "320800-人民政府"],
+        cmp_measure="review_correction_rate",
+        cmp_min="20",
+    ).run()
+    assert not app.exception
+    assert app.number_input(key="cmp_min").value == 20
+    ranked = frame_with(app, "排名")
+    assert ranked[
+        ["排名", "机关", "行政复议纠错率·分子", "行政复议纠错率·分母"]
+    ].values.tolist() == [[1, "淮安市人民政府", 64, 314]]
+    (apart,) = [frame for frame in _frames(app) if "报告数" in frame and "排名" not in frame]
+    assert apart[["机关", "行政复议纠错率·分子", "行政复议纠错率·分母"]].values.tolist() == [
+        ["淮安市洪泽区人民政府", 2, 13]
+    ]
+    captions = " ".join(caption.value for caption in app.caption)
+    assert "另有 1 个机关不足 20 件" in captions
+    # The default minimum, 10, ranks both.
+    app.number_input(key="cmp_min").set_value(10).run()
+    assert frame_with(app, "排名")["机关"].tolist() == ["淮安市人民政府", "淮安市洪泽区人民政府"]
+    assert "cmp_min" not in app.query_params

@@ -286,3 +286,45 @@ def test_top_corrected_ranks_ties_alike(everything: Filters, cells: pd.DataFrame
         assert row.排名 == 1 + int((table["结果纠正合计"] > row.结果纠正合计).sum()), position
     per_group = table[[f"{label}·结果纠正" for label in review.GROUPS.values()]].sum(axis=1)
     assert per_group.tolist() == table["结果纠正合计"].tolist()
+
+
+def _rate_tables(app: AppTest) -> list[list[list[object]]]:
+    """The 纠错率 ranking and the list apart: agency, corrected, decided."""
+    tables = []
+    for element in app.dataframe:
+        frame = element.value
+        rate_columns = [column for column in frame.columns if column.endswith("纠错率·分子")]
+        if rate_columns:
+            numerator = rate_columns[0]
+            denominator = numerator.replace("分子", "分母")
+            tables.append(frame[["机关", numerator, denominator]].values.tolist())
+    return tables
+
+
+@pytest.mark.parametrize(
+    ("group", "min_cases", "ranked", "apart"),
+    [
+        # 2023–2024: 淮安市 decided 314 reviews (64 corrected), 洪泽区 13 (2).
+        ("review", "20", [["淮安市人民政府", 64, 314]], [["淮安市洪泽区人民政府", 2, 13]]),
+        ("review", "10", [["淮安市人民政府", 64, 314], ["淮安市洪泽区人民政府", 2, 13]], None),
+        # 复议后起诉: 淮安市 14 decided (1 corrected), 洪泽区 8 (0).
+        ("litigation_after_review", "10", [["淮安市人民政府", 1, 14]],
+         [["淮安市洪泽区人民政府", 0, 8]]),
+    ],
+)  # fmt: skip
+def test_the_correction_rate_ranking_leaves_out_agencies_with_few_cases(
+    bundled_database: Path, group: str, min_cases: str, ranked: list, apart: list | None
+) -> None:
+    app = dashboard(bundled_database, PAGE, rev_group=group, rev_min=min_cases).run()
+    assert not app.exception
+    assert app.number_input(key="rev_min").value == int(min_cases)
+    assert _rate_tables(app) == [ranked] + ([apart] if apart else [])
+    captions = " ".join(caption.value for caption in app.caption)
+    if apart:
+        assert f"另有 {len(apart)} 个机关不足 {min_cases} 件" in captions
+    ranking = next(
+        e.value
+        for e in app.dataframe
+        if "排名" in e.value and "纠错率" in str(list(e.value.columns))
+    )
+    assert ranking["排名"].tolist() == list(range(1, len(ranked) + 1))

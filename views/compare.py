@@ -1,12 +1,11 @@
 """机关对比 — agencies side by side on one measure, ranked, and against the
 median of their peers."""
 
-import pandas as pd
 import streamlit as st
 
-from app import aggregate, compare, plain, show
+from app import aggregate, compare, minimum, plain, show
 from app.filters import AGENCY_LIST_LIMIT, Filters, agency_count, current, names_of
-from app.measures import MEASURE_BY_KEY, Measure
+from app.measures import MEASURE_BY_KEY
 from app.urlstate import put_in_url, url_choice, url_widget
 
 AGENCY_KEY = "cmp_agency"
@@ -51,27 +50,6 @@ def keep_agencies_aside() -> None:
     put_in_url(AGENCY_KEY, [])
 
 
-def column_config(table: pd.DataFrame, measure: Measure) -> dict[str, object]:
-    """Percent or thousands for the measure's columns, and each column's definition."""
-    value_format = "percent" if measure.is_rate else "localized"
-    value_columns = {aggregate.label(measure.key), compare.PEER_MEDIAN, compare.DIFFERENCE}
-    helps = dict(compare.DEFINITIONS)
-    helps[aggregate.label(measure.key)] = measure.definition
-    helps[aggregate.numerator_heading(measure.key)] = measure.numerator_label
-    helps[aggregate.denominator_heading(measure.key)] = measure.denominator_label
-    config = {}
-    for name in table.columns:
-        if name == compare.RANK:
-            config[name] = st.column_config.NumberColumn(help=helps[name])
-        elif name == compare.DIFFERENCE_POINTS:
-            config[name] = st.column_config.NumberColumn(format="%+.1f", help=helps[name])
-        elif name in value_columns:
-            config[name] = st.column_config.NumberColumn(format=value_format, help=helps[name])
-        elif name in helps:
-            config[name] = st.column_config.NumberColumn(format="localized", help=helps[name])
-    return config
-
-
 filters = current()
 st.title("机关对比")
 show.scope_caption(filters)
@@ -93,6 +71,7 @@ measure_key = url_choice(
 )
 measure = MEASURE_BY_KEY[measure_key]
 st.caption(f"**{measure.label}**：{measure.definition}。来源：{measure.source}。")
+min_cases = minimum.minimum_cases("cmp_min") if measure.is_rate else 0
 show.stop_if_empty(int(aggregate.total(filters, "reports")["reports"]))
 
 if mode == "agencies":
@@ -104,7 +83,7 @@ if mode == "agencies":
         )
         st.stop()
     scope = compare.chosen_scope(filters, chosen)
-    rows = compare.ranking(scope, measure_key, limit=compare.MAX_AGENCIES)
+    rows = compare.ranking(scope, measure_key, limit=compare.MAX_AGENCIES, min_cases=min_cases)
     absent = [name for agency_id, name in names_of(chosen).items()
               if agency_id not in set(rows.agency_id)]  # fmt: skip
     if absent:
@@ -119,7 +98,7 @@ else:
         st.info(message, icon=":material/compare_arrows:")
         st.stop()
     scope = filters
-    rows = compare.ranking(scope, measure_key)
+    rows = compare.ranking(scope, measure_key, min_cases=min_cases)
     show.stop_if_empty(len(rows), "机关")
     in_scope = int(rows.in_scope.iloc[0])
     drawn = rows.head(compare.CHART_LIMIT)
@@ -139,9 +118,24 @@ show.chart(compare.yearly_figure(yearly, measure_key), yearly, f"机关对比-{m
 
 st.subheader("排名")
 st.caption(f"按所选年度合计的{measure.label}排名；比率为合计后的分子 ÷ 分母。")
-ranked = compare.ranking_table(rows, measure_key)
+if measure.is_rate:
+    below = int(rows.below_minimum.iloc[0])
+    st.caption(minimum.below_minimum_note(below, min_cases, measure.denominator_label))
+listed = rows[rows.ranked | rows.value.isna()] if measure.is_rate else rows
+ranked = compare.ranking_table(listed, measure_key)
 show.table(ranked, f"机关对比-{measure.label}-排名", scope, key="compare-ranking",
-           column_config=column_config(ranked, measure))  # fmt: skip
+           column_config=compare.column_config(ranked, measure))  # fmt: skip
+if measure.is_rate and below:
+    st.markdown(f"**分母（{measure.denominator_label}）不足 {min_cases:,} 件、不排名的机关**")
+    apart = compare.ranking_table(rows[~rows.ranked & rows.value.notna()], measure_key)
+    apart = apart.drop(columns=compare.RANK)
+    show.table(
+        apart,
+        f"机关对比-{measure.label}-不足最少案件数",
+        scope,
+        key="compare-below-minimum",
+        column_config=compare.column_config(apart, measure),
+    )
 
 st.subheader("与同类机关中位数对比")
 st.caption(compare.PEER_DEFINITION)
@@ -149,4 +143,4 @@ peers = compare.peer_table(
     rows, compare.peer_medians(filters, measure_key, list(rows.agency_id)), measure_key
 )
 show.table(peers, f"机关对比-{measure.label}-同类中位数", scope, key="compare-peers",
-           column_config=column_config(peers, measure))  # fmt: skip
+           column_config=compare.column_config(peers, measure))  # fmt: skip
