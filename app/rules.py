@@ -23,6 +23,7 @@ RULE_NAMES: dict[str, str] = {
     "applications.carry_over_continuity": "结转与上年不衔接",
     "proactive.stock_flow": "现行有效件数不衔接",
     "narrative.repeated": "问题与改进与上年雷同",
+    "narrative.received_differs": "正文申请数与表格不符",
 }
 # One line per rule, in the words of docs/data-model.md.
 RULE_DESCRIPTIONS: dict[str, str] = {
@@ -54,6 +55,9 @@ RULE_DESCRIPTIONS: dict[str, str] = {
         "现行有效件数 ≠ 上年现行有效 + 本年制发 − 本年废止（规章、行政规范性文件）"
     ),
     "narrative.repeated": "“五、存在的主要问题及改进情况”与上年基本相同（内容雷同）",
+    "narrative.received_differs": (
+        "正文“一、总体情况”写明的受理申请件数，既不等于表格的本年新收总计，也不等于新收加上年结转"
+    ),
 }
 
 

@@ -13,6 +13,7 @@ from functools import partial
 from etl import template
 from etl.cells import unit_of
 from etl.model import Cell, Finding, Report
+from etl.stated import stated_figures
 from etl.uncertain import uncertain_figures
 
 EXTRACTION_RULE_PREFIX = "extract."
@@ -29,7 +30,11 @@ def validate(report: Report) -> list[Finding]:
     """Every single-report rule of the spec, in a stable order, then the flags
     of figures read uncertainly from a scan (etl/uncertain.py)."""
     findings = _template_rules(report)
-    return findings + uncertain_figures(report, findings, _template_rules)
+    return [
+        *findings,
+        *stated_figures(report),
+        *uncertain_figures(report, findings, _template_rules),
+    ]
 
 
 def _template_rules(report: Report) -> list[Finding]:

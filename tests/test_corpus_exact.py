@@ -15,7 +15,8 @@ EXPECTED_FINDINGS = {
         ("review_litigation.total", "administrative_review", 11, 0),
         ("review_litigation.total", "litigation_after_review", 5, 0),
     ],
-    "2024_huaian_hongzequ": [],
+    # Its section 一 says 区政府办 received 17 applications; the table prints 95.
+    "2024_huaian_hongzequ": [("narrative.received_differs", "new_received", 95, 17)],
     "2024_huaian_shi": [],
     # Its five 法人或其他组织 columns are left blank on every row of section 三.
     "2023_shuyang_fagaiju": [

@@ -86,6 +86,7 @@ def test_findings_by_rule_are_the_stored_ones(bundled_page: AppTest, bundled_dat
     assert shown_rule_counts(bundled_page) == rule_counts(bundled_database)
     assert shown_rule_counts(bundled_page) == [
         ("cells.not_a_number", "提示", 125, 1),
+        ("narrative.received_differs", "提示", 1, 1),  # 洪泽区 2024: 17 in the text, 95 in 三
         ("review_litigation.total", "错误", 2, 1),
     ]
     names = table(bundled_page, "quality-rules").set_index("规则代码")["规则"]
@@ -220,8 +221,8 @@ def bundled(bundled_database: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def test_counts_by_rule_year_and_agency(bundled: Path) -> None:
     everything = Filters(2021, 2024)
-    assert list(quality.by_rule(everything)["条数"]) == [125, 2]
-    assert quality.by_rule(Filters(2024, 2024)).empty
+    assert list(quality.by_rule(everything)["条数"]) == [125, 2, 1]
+    assert list(quality.by_rule(Filters(2024, 2024))["规则代码"]) == ["narrative.received_differs"]
     years = quality.by_year(everything, "review_litigation.total").set_index("年度")
     assert years.loc[2023, "错误"] == 2 and years.loc[2023, "提示"] == 0
     assert years.loc[2023, "有错误的报告"] == 1 and years.loc[2023, "空白单元格"] == 125
@@ -244,7 +245,8 @@ def test_the_report_list_with_and_without_a_rule(bundled: Path) -> None:
     ruled = quality.reports(everything, "cells.not_a_number")
     assert list(ruled.agency_id) == [SHUYANG] and int(ruled.warnings.iloc[0]) == 125
     assert quality.report_in_scope(everything, HONGZE, 2023)
-    assert not quality.report_in_scope(everything, HONGZE, 2024)  # no finding
+    assert quality.report_in_scope(everything, HONGZE, 2024)  # its text against its table
+    assert not quality.report_in_scope(everything, "320800-人民政府", 2024)  # no finding
     assert not quality.report_in_scope(Filters(2024, 2024), HONGZE, 2023)
     totals = quality.cell_totals(everything)
     assert (totals.reports, totals.blank, totals.dash, totals.with_any) == (5, 125, 0, 1)
