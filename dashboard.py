@@ -7,7 +7,7 @@ the chosen page from ``views/``.
 
 import streamlit as st
 
-from app import exports, filters, plain, show, urlstate
+from app import exports, filters, page_style, plain, show, urlstate
 from app.db import data_version, synthetic_reports
 from app.failure import show_failure
 from etl.db.atomic import LoadError
@@ -113,6 +113,7 @@ st.set_page_config(page_title="政府信息公开年报看板", page_icon="📊"
 
 def _run_page() -> None:
     urlstate.begin_run()
+    page_style.apply()
     try:
         synthetic = synthetic_reports()
     except LoadError as error:

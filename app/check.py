@@ -35,7 +35,6 @@ from etl.db.inputs import content_sha256
 from etl.db.schema import create_schema
 from etl.errors import ExtractionError
 from etl.model import Report
-from etl.readers import FORMAT_LABELS
 
 MAX_UPLOAD_MB = 20  # also server.maxUploadSize in .streamlit/config.toml
 MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * 1024 * 1024  # Streamlit's MB
@@ -233,10 +232,6 @@ def rule_summary(found: pd.DataFrame) -> pd.DataFrame:
             "说明": [RULE_DESCRIPTIONS.get(rule, "") for _, rule in counts.index],
         }
     )
-
-
-def format_name(media_type: str) -> str:
-    return FORMAT_LABELS.get(media_type, media_type)
 
 
 def findings_height(count: int) -> int | str:

@@ -30,6 +30,7 @@ from app.rules import SEVERITY_LABELS, rule_name
 from app.urlstate import url_number
 from etl import template
 from etl.db.cellkeys import cell_keys
+from etl.readers import FORMAT_LABELS
 
 SERIES_KEYS = (
     "received",
@@ -730,7 +731,14 @@ def location_columns(table: pd.DataFrame) -> dict[str, object]:
 def source_line(meta: pd.Series) -> str:
     """The source document in one line, for a caption (Markdown-escaped)."""
     url = meta.source_url if isinstance(meta.source_url, str) and meta.source_url else "—"
-    return markdown_text(f"源文件：{meta.source_file}（{meta.media_type}）· 网址：{url}")
+    return markdown_text(
+        f"源文件：{meta.source_file}（{format_name(meta.media_type)}）· 网址：{url}"
+    )
+
+
+def format_name(media_type: str) -> str:
+    """A file format as an official names it (网页, Word, PDF …), not its MIME type."""
+    return FORMAT_LABELS.get(media_type, media_type)
 
 
 def source_table(meta: pd.Series) -> pd.DataFrame:
@@ -741,7 +749,7 @@ def source_table(meta: pd.Series) -> pd.DataFrame:
         ("年度", f"{int(meta.year)}"),
         ("模板版本（第二部分）", f"{meta.format} 版"),
         ("源文件", meta.source_file),
-        ("文件类型", meta.media_type),
+        ("文件类型", format_name(meta.media_type)),
         ("源文件网址", meta.source_url),
         ("发布日期", meta.published_on),
         ("源文件 SHA-256", meta.source_sha256),

@@ -220,8 +220,8 @@ def test_every_number_has_its_source(hongze_2023: AppTest, bundled_database: Pat
     assert review_total["校验结果序号"] == "1"
     source = table(app, "profile-source").set_index("项目")["内容"]
     assert source["源文件"] == "2023_huaian_hongzequ.txt"
-    assert source["文件类型"] == "text/plain"
-    line = plain.markdown_text("源文件：2023_huaian_hongzequ.txt（text/plain）· 网址：—")
+    assert source["文件类型"] == "文本"
+    line = plain.markdown_text("源文件：2023_huaian_hongzequ.txt（文本）· 网址：—")
     assert line in [caption.value for caption in app.caption]
 
 

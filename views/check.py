@@ -43,7 +43,9 @@ topic = f"检查报告-{meta.agency_name}-{year}"
 # --- Whose report ---------------------------------------------------------------
 
 st.header(f"{year} 年度报告：{plain.markdown_text(str(meta.agency_name))}")
-st.caption(plain.markdown_text(f"上传的文件：{name}（格式：{check.format_name(meta.media_type)}）"))
+st.caption(
+    plain.markdown_text(f"上传的文件：{name}（格式：{profile.format_name(meta.media_type)}）")
+)
 if checked.in_database:
     st.caption(f":material/info: 数据库中已载入该机关 {year} 年度的报告；本页只检查上传的文件。")
 show.table(check.identity(meta), f"{topic}-报告概况", scope, key="check-identity")

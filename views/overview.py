@@ -12,14 +12,16 @@ latest = overview.headlines(filters)
 show.stop_if_empty(0 if latest is None else 1)
 year, figures = latest
 st.subheader(f"{year} 年度主要指标")
-columns = st.columns(4)
+CARDS_A_ROW = 4
 for index, figure in enumerate(figures):
+    if index % CARDS_A_ROW == 0:  # a row of its own: a taller card does not push the next row
+        columns = st.columns(CARDS_A_ROW)
     delta = None
     if figure.change is not None:
         delta = (
             f"{figure.change * 100:+.1f} 个百分点" if figure.is_rate else f"{figure.change:+,.0f}"
         )
-    columns[index % 4].metric(
+    columns[index % CARDS_A_ROW].metric(
         figure.label,
         show.figure_text(figure.value, rate=figure.is_rate),
         delta,
