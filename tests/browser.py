@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from playwright.sync_api import Browser, Page, Playwright
+from playwright.sync_api import Browser, Page, Playwright, expect, sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
@@ -134,3 +134,21 @@ def screenshot(page: Page, path: Path) -> None:
     page.wait_for_timeout(500)  # charts redraw at the new size
     page.screenshot(path=path, full_page=True)
     page.set_viewport_size(size)
+
+
+@contextmanager
+def chromium() -> Iterator[Browser]:
+    """Debian's Chromium, driven by Playwright, for a test module."""
+    with sync_playwright() as playwright:
+        browser = launch(playwright)
+        yield browser
+        browser.close()
+
+
+def open_page(page: Page, url: str) -> None:
+    """Go to ``url`` and wait for the script run: no traceback, no
+    "Page not found" dialog."""
+    page.goto(url)
+    wait_until_idle(page)
+    expect(page.get_by_test_id("stException")).to_have_count(0)
+    expect(page.get_by_role("dialog")).to_have_count(0)

@@ -7,11 +7,17 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from etl.extract import extract_path
 from etl.model import Report
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from playwright.sync_api import Browser
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT.parent / "shared" / "corpus"
@@ -189,3 +195,12 @@ def database_with_narrative(
     db = folder / "edited.duckdb"
     assert not load([folder], db).rejects
     return db
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """Chromium for the browser tests of a module."""
+    from tests.browser import chromium
+
+    with chromium() as browser:
+        yield browser

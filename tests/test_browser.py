@@ -16,15 +16,15 @@ from pathlib import Path
 from urllib.parse import parse_qs, quote_plus, urlencode, urlparse
 
 import pytest
-from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Locator, Page, expect
 
 from app.urlstate import URL_KEYS
 from tests.browser import (
     ARTIFACTS,
     PAGE_TITLES,
-    launch,
     main_chart,
     new_page,
+    open_page,
     screenshot,
     streamlit_server,
     wait_until_idle,
@@ -55,14 +55,6 @@ def app_url(database: Path) -> Iterator[str]:
         yield url
 
 
-@pytest.fixture(scope="module")
-def browser(app_url: str) -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        browser = launch(playwright)
-        yield browser
-        browser.close()
-
-
 @pytest.fixture
 def page(browser: Browser) -> Iterator[Page]:
     page = new_page(browser)
@@ -71,10 +63,7 @@ def page(browser: Browser) -> Iterator[Page]:
 
 
 def _open(page: Page, url: str) -> None:
-    page.goto(url)
-    wait_until_idle(page)
-    expect(page.get_by_test_id("stException")).to_have_count(0)
-    expect(page.get_by_role("dialog")).to_have_count(0)  # no "Page not found"
+    open_page(page, url)
 
 
 def test_a_deep_link_is_the_first_visit_of_a_fresh_server(database: Path, browser: Browser) -> None:

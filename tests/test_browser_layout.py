@@ -11,16 +11,15 @@ from pathlib import Path
 
 import pypdfium2 as pdfium
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from tests.browser import (
     ARTIFACTS,
     PAGE_TITLES,
-    launch,
     main_chart,
+    open_page,
     screenshot,
     streamlit_server,
-    wait_until_idle,
 )
 
 expect.set_options(timeout=30_000)
@@ -69,14 +68,6 @@ def app_url(bundled_database: Path) -> Iterator[str]:
         yield url
 
 
-@pytest.fixture(scope="module")
-def browser(app_url: str) -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        browser = launch(playwright)
-        yield browser
-        browser.close()
-
-
 @pytest.fixture
 def screen(browser: Browser) -> Iterator[Page]:
     """An office PC's screen: 1280 × 720."""
@@ -86,9 +77,7 @@ def screen(browser: Browser) -> Iterator[Page]:
 
 
 def _open(page: Page, url: str) -> None:
-    page.goto(url)
-    wait_until_idle(page)
-    expect(page.get_by_test_id("stException")).to_have_count(0)
+    open_page(page, url)
 
 
 def _english_words(page: Page, data: set[str] = frozenset()) -> set[str]:
