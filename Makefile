@@ -6,6 +6,7 @@ STAMP := $(VENV)/.installed
 
 CHROMIUM := /usr/bin/chromium
 SOFFICE := /usr/bin/soffice
+NGINX := /usr/sbin/nginx
 DB := data/xxgk.duckdb
 
 .PHONY: run test lint bench bench-formats bench-pdf bench-ocr bench-hostile bench-load bench-large \
@@ -44,13 +45,20 @@ $(SOFFICE):
 	apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libreoffice-writer-nogui
 
+# The reverse proxy that compresses what the app sends (deploy/nginx.conf,
+# docs/deploy.md); the tests run the dashboard behind it. Installing it may
+# start Debian's own nginx service on port 80: the tests do not use it.
+$(NGINX):
+	apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx
+
 # Scanned reports are read by OCR (etl/ocr/): its OpenCV needs the system's
 # OpenGL and GLib libraries, which a minimal Debian lacks.
 ocr-libraries:
 	@ldconfig -p | grep -q 'libGL.so.1 ' && ldconfig -p | grep -q 'libglib-2.0.so.0 ' || \
 	{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libgl1 libglib2.0-0; }
 
-test: lint $(CHROMIUM) $(SOFFICE) ocr-libraries
+test: lint $(CHROMIUM) $(SOFFICE) $(NGINX) ocr-libraries
 	$(BIN)/python -m etl schema --check
 	$(BIN)/pytest
 

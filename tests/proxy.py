@@ -1,0 +1,41 @@
+"""nginx in front of a running dashboard, configured by deploy/nginx.conf
+(the file an office installs), in a folder of its own on a free port."""
+
+from __future__ import annotations
+
+import subprocess
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from tests.browser import ROOT, _free_port, _wait_until_up
+
+NGINX = "/usr/sbin/nginx"
+CONFIG = ROOT / "deploy" / "nginx.conf"
+
+
+@contextmanager
+def nginx_in_front_of(upstream_url: str) -> Iterator[str]:
+    """Yields the proxy's URL; nginx stops with the block."""
+    assert Path(NGINX).exists(), "nginx is required: `make test` installs it"
+    port = _free_port()
+    upstream = upstream_url.removeprefix("http://")
+    with tempfile.TemporaryDirectory(prefix="nginx-") as folder:
+        prefix = Path(folder)
+        (prefix / "temp").mkdir()
+        config = CONFIG.read_text(encoding="utf-8")
+        config = config.replace("@LISTEN@", f"127.0.0.1:{port}").replace("@UPSTREAM@", upstream)
+        (prefix / "nginx.conf").write_text(config, encoding="utf-8")
+        server = subprocess.Popen(
+            [NGINX, "-p", str(prefix), "-c", str(prefix / "nginx.conf"), "-g", "daemon off;"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        url = f"http://127.0.0.1:{port}"
+        try:
+            _wait_until_up(url, server)
+            yield url
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
