@@ -3,7 +3,8 @@ and how a page prints.
 
 Streamlit (1.67) has no setting for the language of its widgets' chrome.
 What an official sees is put in Chinese here by CSS: the file uploader's
-button and size line, and the multi-select's "Select all". What CSS cannot
+button and size line, the multi-select's "Select all" and the "Stop" shown
+while a page runs. What CSS cannot
 translate — the tooltips of the table toolbar (Search, Download as CSV,
 Fullscreen, Show/hide columns) and of plotly's mode bar (Zoom, Pan, Download
 plot as a PNG …) — is hidden: every table and chart has its own 下载 CSV
@@ -45,6 +46,8 @@ def stylesheet() -> str:
         + _replaced("[data-testid=stFileUploaderDropzoneInstructions] span",
                     f"每个文件不超过 {MAX_UPLOAD_MB} MB", "0.75rem")
         + _replaced('[role=option][data-key="__select_all__"] > div:first-child', "全选")
+        # While a page runs, the top bar offers "Stop".
+        + _replaced("[data-testid=stStatusWidget] button", "停止")
     )  # fmt: skip
     hidden = "[data-testid=stElementToolbar], .modebar-container { display: none !important; }\n"
     # A card's "较 2023 年度" goes under its change when the card is narrow

@@ -20,6 +20,7 @@ from tests.browser import (
     open_page,
     screenshot,
     streamlit_server,
+    wait_until_idle,
 )
 
 expect.set_options(timeout=30_000)
@@ -95,6 +96,7 @@ def test_no_english_in_the_visible_ui(screen: Page, app_url: str, path: str) -> 
     if path != "definitions" and path != "check":
         expect(main_chart(screen)).to_be_visible()
     screen.wait_for_timeout(500)  # the last elements settle
+    wait_until_idle(screen)  # no run in progress (its status shows while it runs)
     # 机关档案 shows the name the report's file was given: data, not UI.
     file_name = {"huaian", "hongzequ"} if path == "profile" else set()
     assert _english_words(screen, file_name) == set()
