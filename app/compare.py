@@ -12,7 +12,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from app import aggregate, charts
+from app import aggregate, charts, minimum, show
 from app.db import query
 from app.filters import (
     AGENCY_LIST_LIMIT,
@@ -334,3 +334,24 @@ def column_config(table: pd.DataFrame, measure: Measure) -> dict[str, object]:
         elif name in helps:
             config[name] = st.column_config.NumberColumn(format="localized", help=helps[name])
     return config
+
+
+def show_ranking(
+    rows: pd.DataFrame, measure: Measure, min_cases: int, topic: str, scope: Filters, key: str
+) -> None:
+    """A ranking from :func:`ranking` as the pages show it: for a rate, the
+    line saying what the minimum leaves out, the ranked agencies (and those
+    without a value, unranked), then those below the minimum listed apart."""
+    apart = rows[~rows.ranked & rows.value.notna()]
+    if measure.is_rate:
+        below = int(rows.below_minimum.iloc[0]) if len(rows) else 0
+        st.caption(minimum.below_minimum_note(below, min_cases, measure.denominator_label))
+    ranked = ranking_table(rows.drop(index=apart.index), measure.key)
+    if not ranked.empty:
+        show.table(ranked, f"{topic}-排名", scope, key=key,
+                   column_config=column_config(ranked, measure))  # fmt: skip
+    if not apart.empty:
+        st.markdown(f"**分母（{measure.denominator_label}）不足 {min_cases:,} 件、不排名的机关**")
+        listed = ranking_table(apart, measure.key).drop(columns=RANK)
+        show.table(listed, f"{topic}-不足最少案件数", scope, key=f"{key}-below-minimum",
+                   column_config=column_config(listed, measure))  # fmt: skip

@@ -21,6 +21,8 @@ card's comparison year moves under its change rather than being cut short.
 
 from __future__ import annotations
 
+from functools import cache
+
 import streamlit as st
 
 from app.check import MAX_UPLOAD_MB
@@ -39,6 +41,7 @@ def _replaced(selector: str, text: str, size: str = "0.875rem") -> str:
     )
 
 
+@cache  # the same every run: built once
 def stylesheet() -> str:
     chinese = (
         _replaced("[data-testid=stFileUploaderDropzone] button [data-testid=stMarkdownContainer] p",

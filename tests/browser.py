@@ -41,13 +41,13 @@ PAGE_TITLES = {
 }
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
 
 
-def _wait_until_up(url: str, server: subprocess.Popen, timeout: float = 90) -> None:
+def wait_until_up(url: str, server: subprocess.Popen, timeout: float = 90) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if server.poll() is not None:
@@ -74,7 +74,7 @@ def streamlit_process(
 ) -> Iterator[tuple[str, subprocess.Popen]]:
     """Like streamlit_server, with ``environment`` added; yields the URL and
     the server's process."""
-    port = _free_port()
+    port = free_port()
     output = log.open("w") if log else subprocess.DEVNULL
     server = subprocess.Popen(
         [
@@ -90,7 +90,7 @@ def streamlit_process(
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
     try:
-        _wait_until_up(url, server)
+        wait_until_up(url, server)
         yield url, server
     finally:
         server.terminate()

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from tests.browser import ROOT, _free_port, _wait_until_up
+from tests.browser import ROOT, free_port, wait_until_up
 
 NGINX = "/usr/sbin/nginx"
 CONFIG = ROOT / "deploy" / "nginx.conf"
@@ -19,7 +19,7 @@ CONFIG = ROOT / "deploy" / "nginx.conf"
 def nginx_in_front_of(upstream_url: str) -> Iterator[str]:
     """Yields the proxy's URL; nginx stops with the block."""
     assert Path(NGINX).exists(), "nginx is required: `make test` installs it"
-    port = _free_port()
+    port = free_port()
     upstream = upstream_url.removeprefix("http://")
     with tempfile.TemporaryDirectory(prefix="nginx-") as folder:
         prefix = Path(folder)
@@ -34,7 +34,7 @@ def nginx_in_front_of(upstream_url: str) -> Iterator[str]:
         )
         url = f"http://127.0.0.1:{port}"
         try:
-            _wait_until_up(url, server)
+            wait_until_up(url, server)
             yield url
         finally:
             server.terminate()

@@ -84,8 +84,10 @@ def _open(page: Page, url: str) -> None:
 def _english_words(page: Page, data: set[str] = frozenset()) -> set[str]:
     """Latin words on the page, but for the allowed ones and ``data`` (what a
     report or its file is called)."""
+    texts = page.evaluate(_VISIBLE_TEXT)
+    assert any("筛选" in text for text in texts)  # the sidebar's heading: the walk sees the page
     words = set()
-    for text in page.evaluate(_VISIBLE_TEXT):
+    for text in texts:
         words |= set(re.findall(r"[A-Za-z]{2,}", text))
     return words - ALLOWED_WORDS - data
 

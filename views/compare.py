@@ -118,24 +118,8 @@ show.chart(compare.yearly_figure(yearly, measure_key), yearly, f"机关对比-{m
 
 st.subheader("排名")
 st.caption(f"按所选年度合计的{measure.label}排名；比率为合计后的分子 ÷ 分母。")
-if measure.is_rate:
-    below = int(rows.below_minimum.iloc[0])
-    st.caption(minimum.below_minimum_note(below, min_cases, measure.denominator_label))
-listed = rows[rows.ranked | rows.value.isna()] if measure.is_rate else rows
-ranked = compare.ranking_table(listed, measure_key)
-show.table(ranked, f"机关对比-{measure.label}-排名", scope, key="compare-ranking",
-           column_config=compare.column_config(ranked, measure))  # fmt: skip
-if measure.is_rate and below:
-    st.markdown(f"**分母（{measure.denominator_label}）不足 {min_cases:,} 件、不排名的机关**")
-    apart = compare.ranking_table(rows[~rows.ranked & rows.value.notna()], measure_key)
-    apart = apart.drop(columns=compare.RANK)
-    show.table(
-        apart,
-        f"机关对比-{measure.label}-不足最少案件数",
-        scope,
-        key="compare-below-minimum",
-        column_config=compare.column_config(apart, measure),
-    )
+compare.show_ranking(rows, measure, min_cases, f"机关对比-{measure.label}", scope,
+                     key="compare-ranking")  # fmt: skip
 
 st.subheader("与同类机关中位数对比")
 st.caption(compare.PEER_DEFINITION)

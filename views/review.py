@@ -50,22 +50,9 @@ ranked_rows = ranked_rows[ranked_rows.value.notna()]  # no case decided: nothing
 if ranked_rows.empty:
     st.info(f"当前筛选范围内没有已审结的{review.GROUPS[group]}案件。", icon=":material/search:")
 else:
-    below = int(ranked_rows.below_minimum.iloc[0])
-    st.caption(
-        f"按所选年度合计的**{rate.label}**从高到低；"
-        + minimum.below_minimum_note(below, min_cases, rate.denominator_label)
-    )
-    ranked = compare.ranking_table(ranked_rows[ranked_rows.ranked], rate.key)
-    if not ranked.empty:
-        show.table(ranked, f"复议诉讼-{rate.label}排名", filters, key="review-rate-ranking",
-                   column_config=compare.column_config(ranked, rate))  # fmt: skip
-    if below:
-        st.markdown(f"**分母（{rate.denominator_label}）不足 {min_cases:,} 件、不排名的机关**")
-        apart = compare.ranking_table(ranked_rows[~ranked_rows.ranked], rate.key)
-        apart = apart.drop(columns=compare.RANK)
-        show.table(apart, f"复议诉讼-{rate.label}-不足最少案件数", filters,
-                   key="review-rate-below-minimum",
-                   column_config=compare.column_config(apart, rate))  # fmt: skip
+    st.caption(f"按所选年度合计的**{rate.label}**从高到低。")
+    compare.show_ranking(ranked_rows, rate, min_cases, f"复议诉讼-{rate.label}", filters,
+                         key="review-rate-ranking")  # fmt: skip
 
 st.subheader("结果纠正最多的机关")
 top_n = url_choice(

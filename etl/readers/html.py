@@ -52,7 +52,6 @@ _BLOCKS = frozenset(
 )  # fmt: skip
 _CELLS = frozenset({"td", "th"})
 _ROW_GROUPS = frozenset({"thead", "tbody", "tfoot"})
-_TEXT = "-text"
 # What lays text out (besides blocks); every other element only holds text.
 _LAYOUT = _CELLS | _ROW_GROUPS | {"title", "table", "tr"}
 # Between plain lines. No text holds it: decoding refuses NUL bytes (and
