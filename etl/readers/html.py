@@ -51,6 +51,8 @@ _BLOCKS = frozenset(
      "article", "header", "footer", "blockquote", "pre", "hr", "dd", "dt", "caption"}
 )  # fmt: skip
 _CELLS = frozenset({"td", "th"})
+# SVG and MathML: a <td> in them is no cell of the table around them.
+_FOREIGN = frozenset({"svg", "math"})
 _ROW_GROUPS = frozenset({"thead", "tbody", "tfoot"})
 # What lays text out (besides blocks); every other element only holds text.
 _LAYOUT = _CELLS | _ROW_GROUPS | {"title", "table", "tr"}
@@ -74,7 +76,7 @@ _TEXT_ID = LexborHTMLParser("x").body.first_child.tag_id  # a text node's tag nu
 
 def _role(tag: str | None) -> tuple[int, str]:
     if tag is None or tag in _SKIPPED:
-        return _SKIP, ""
+        return _SKIP, tag or ""
     if tag in _BLOCKS:
         return _BLOCK, tag
     return (_LAYING_OUT if tag in _LAYOUT else _INLINE), tag
@@ -142,6 +144,7 @@ class _PageText:
         self._grids: list[_Grid] = []  # one per open table, innermost last
         self._titles = 0  # the first <title> names the report; later ones are portal chrome
         self.sink = self._flow  # where text goes: the open data cell's text, or the flow
+        self._roles: dict[int, tuple[int, str]] = {}  # tag number → (role, name)
 
     def read(self, root: LexborNode) -> None:
         """Every node under ``root``, depth first. The open elements are a list,
@@ -151,7 +154,7 @@ class _PageText:
         # Nodes are told apart by their tag's number, each number's role and
         # name looked up once a page: a page has thousands of nodes and a few
         # dozen tags, and a tag's name costs a string each time it is asked for.
-        roles: dict[int, tuple[int, str]] = {}
+        roles = self._roles
         open_elements: list[tuple[str, Iterator[LexborNode]]] = [("", iter((root,)))]
         enter = open_elements.append
         while open_elements:
@@ -171,7 +174,7 @@ class _PageText:
                 if role == _BLOCK:
                     # A line break; in a data cell a space (the cell is one line).
                     sink.append("\n" if sink is not self._flow else _LINE_BREAK)
-                elif not self._start(name, node):
+                elif not self._start(name, node) or (name == "tr" and self._read_plain_row(node)):
                     continue
                 enter((name, node.iter(include_text=True)))
                 break
@@ -220,13 +223,51 @@ class _PageText:
             if self._grids:
                 self._grids[-1].start_row_group()
         else:  # a cell
-            attributes = node.attrs
-            colspan = _span(attributes.get("colspan"), "colspan", _MAX_COLSPAN)
-            rowspan = _span(attributes.get("rowspan"), "rowspan", _MAX_ROWSPAN)
-            # A cell outside any table is foreign content (<svg><td>): column 1.
-            column = self._grids[-1].place(colspan, rowspan) if self._grids else 1
-            self._cells.append(_Cell(column))
+            self._cells.append(_Cell(self._column(node)))
             self.sink = self._cells[-1].text
+        return True
+
+    def _column(self, cell: LexborNode) -> int:
+        """The grid column of a cell that begins."""
+        attributes = cell.attributes  # one dict: cheaper than two lookups through .attrs
+        colspan = _span(attributes.get("colspan"), "colspan", _MAX_COLSPAN)
+        rowspan = _span(attributes.get("rowspan"), "rowspan", _MAX_ROWSPAN)
+        # A cell outside any table is foreign content (<svg><td>): column 1.
+        return self._grids[-1].place(colspan, rowspan) if self._grids else 1
+
+    def _read_plain_row(self, row: LexborNode) -> bool:
+        """A table row whose cells hold only text, inline elements and blocks
+        (nearly every row of a report), read in one flat pass over its subtree:
+        a row's hundred nodes cost far less in one traverse() than each entered
+        with an iterator of its own. False, with nothing read, when it holds
+        anything else (a table in a cell, a script, foreign content …): the
+        walk then enters it node by node."""
+        roles = self._roles
+        cells: list[tuple[LexborNode, list[str]]] = []
+        text: list[str] | None = None  # the open cell's text
+        nodes = row.traverse(include_text=True)
+        next(nodes)  # the row itself
+        for node in nodes:
+            number = node.tag_id
+            if number == _TEXT_ID:
+                content = node.text_content or ""
+                if text is not None:
+                    text.append(content)  # after a cell's end only whitespace: folded away
+                elif not content.isspace():
+                    return False
+                continue
+            role, name = roles.get(number) or roles.setdefault(number, _role(node.tag))
+            if role == _BLOCK:
+                if text is None:
+                    return False
+                text.append("\n")  # in a data cell a space: the cell is one line
+            elif name in _CELLS:
+                text = []
+                cells.append((node, text))
+            elif (role != _INLINE and name != "-comment") or name in _FOREIGN:
+                return False
+        for cell, text in cells:
+            self.out.cell("".join(text), self._column(cell))
         return True
 
     def _end(self, tag: str) -> None:
