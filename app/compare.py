@@ -1,6 +1,7 @@
 """机关对比: a few agencies (or all agencies of a region and level) side by
 side on one measure — per year, ranked over the selected years, and each
-against the median of its peers (agencies of the same level and kind).
+against the median of its peers (agencies of the same level and kind, in
+the whole country, its province or its city).
 
 Every figure is a sum over an agency's reports in the selected years; a rate
 is the rate of those sums (app/measures.py), for an agency and for its peers.
@@ -43,16 +44,32 @@ DIFFERENCE_POINTS = "差值（百分点）"  # for rates: a difference of percen
 # Below this many peers a "median" is one or two agencies, the agency itself
 # among them: it compares nothing and is left out.
 MIN_PEERS = 3
-PEER_DEFINITION = (
-    "同类机关：与该机关层级、机关类型都相同的全部机关（不限地区，含该机关本身），"
-    "各按所选年度的报告合计后取中位数；比率为各机关比率（合计后计算）的中位数，"
-    f"没有分母的机关不计入；同类机关不足 {MIN_PEERS} 个时不给出中位数。"
-)
+# Where an agency's peers are looked for: the agencies of its own level and
+# kind in the whole country, its province or its city.
+PEER_SCOPES: dict[str, str] = {"country": "全国", "province": "同省", "city": "同市"}
+_PEER_KEYS: dict[str, tuple[str, ...]] = {
+    "country": ("level", "kind"),
+    "province": ("level", "kind", "province"),
+    "city": ("level", "kind", "province", "city"),
+}
+_PEER_PLACES = {"country": "不限地区", "province": "与该机关同省", "city": "与该机关同市"}
+
+
+def peer_definition(scope: str = "country") -> str:
+    """What 同类机关 means for a peer scope, in one line."""
+    city_note = "；省级及以上机关不属于任何市，同市即同省" if scope == "city" else ""
+    return (
+        f"同类机关：{_PEER_PLACES[scope]}、层级与机关类型都相同的全部机关（含该机关本身）"
+        f"{city_note}，各按所选年度的报告合计后取中位数；比率为各机关比率（合计后计算）的"
+        f"中位数，没有分母的机关不计入；同类机关不足 {MIN_PEERS} 个时不给出中位数。"
+    )
+
+
 DEFINITIONS: dict[str, str] = {
     RANK: "按所选指标从高到低排名，数值相同的机关名次相同；无数值的、比率的案件数（分母）"
     "少于最少案件数的不排名",
     REPORTS: "该机关在所选年度载入的年度报告份数",
-    PEER_MEDIAN: PEER_DEFINITION,
+    PEER_MEDIAN: peer_definition(),
     PEER_COUNT: "计入中位数的同类机关个数",
     DIFFERENCE: "本机关数值减同类机关中位数",
     DIFFERENCE_POINTS: "本机关比率减同类机关中位数，单位为百分点",
@@ -155,32 +172,40 @@ def yearly(scope: Filters, key: str, agency_ids: list[str]) -> pd.DataFrame:
     )
 
 
-def peer_medians(filters: Filters, key: str, agency_ids: list[str]) -> pd.DataFrame:
+def peer_medians(
+    filters: Filters, key: str, agency_ids: list[str], scope: str = "country"
+) -> pd.DataFrame:
     """For each agency: the median of the measure over every agency of its
-    level and kind (anywhere, itself included) in the filtered years, and how
-    many agencies have a value. One query, whatever the number of peers."""
+    level and kind in ``scope`` (PEER_SCOPES; itself included) in the filtered
+    years, and how many agencies have a value. One query, whatever the number
+    of peers; the sidebar's region does not narrow the peers, the scope does."""
     measure = MEASURE_BY_KEY[key]
+    keys = _PEER_KEYS[scope]  # column names from a fixed table, never from the user
+
+    def same(left: str, right: str) -> str:
+        return " AND ".join(f"{left}.{k} IS NOT DISTINCT FROM {right}.{k}" for k in keys)
+
+    columns = ", ".join(keys)
     return query(
         f"""
         WITH chosen AS (
-            SELECT agency_id, level, kind FROM agencies
+            SELECT agency_id, {columns} FROM agencies
             WHERE list_contains($ids::VARCHAR[], agency_id)
         ), peer AS (
-            SELECT a.agency_id, a.level, a.kind FROM agencies a
-            WHERE EXISTS (SELECT 1 FROM chosen c
-                          WHERE c.level IS NOT DISTINCT FROM a.level AND c.kind = a.kind)
+            SELECT a.agency_id, {", ".join(f"a.{k}" for k in keys)} FROM agencies a
+            WHERE EXISTS (SELECT 1 FROM chosen c WHERE {same("c", "a")})
         ), per_agency AS (
             SELECT agency_id, {measure.sql} AS value FROM report_measures
             WHERE year BETWEEN $year_from AND $year_to
               AND agency_id IN (SELECT agency_id FROM peer)
             GROUP BY agency_id
         ), grouped AS (
-            SELECT p.level, p.kind, median(v.value) AS peer_median, count(v.value) AS peers
-            FROM per_agency v JOIN peer p USING (agency_id) GROUP BY p.level, p.kind
+            SELECT {", ".join(f"p.{k}" for k in keys)},
+                   median(v.value) AS peer_median, count(v.value) AS peers
+            FROM per_agency v JOIN peer p USING (agency_id) GROUP BY ALL
         )
         SELECT c.agency_id, g.peer_median, coalesce(g.peers, 0) AS peers
-        FROM chosen c LEFT JOIN grouped g
-          ON g.level IS NOT DISTINCT FROM c.level AND g.kind = c.kind
+        FROM chosen c LEFT JOIN grouped g ON {same("g", "c")}
         """,
         {"ids": tuple(agency_ids), "year_from": filters.year_from, "year_to": filters.year_to},
     )
@@ -315,11 +340,13 @@ def region_scope_message(filters: Filters) -> str | None:
     return None
 
 
-def column_config(table: pd.DataFrame, measure: Measure) -> dict[str, object]:
+def column_config(
+    table: pd.DataFrame, measure: Measure, peer_scope: str = "country"
+) -> dict[str, object]:
     """Percent or thousands for the measure's columns, and each column's definition."""
     value_format = "percent" if measure.is_rate else "localized"
     value_columns = {aggregate.label(measure.key), PEER_MEDIAN, DIFFERENCE}
-    helps = dict(DEFINITIONS)
+    helps = {**DEFINITIONS, PEER_MEDIAN: peer_definition(peer_scope)}
     helps[aggregate.label(measure.key)] = measure.definition
     helps[aggregate.numerator_heading(measure.key)] = measure.numerator_label
     helps[aggregate.denominator_heading(measure.key)] = measure.denominator_label

@@ -31,6 +31,8 @@ from tests.browser import (
 )
 from tests.conftest import RAW, cell_sum, database_with_narrative
 from tests.test_hostile_links import NOTE_LIMIT, hostile_values
+from tests.test_page_compare import agency_figures, peer_expectation
+from tests.test_page_review import year_range
 
 # How long an expectation waits: pages render in a second or two, but CI and
 # shared machines can be slower by far; a missing element still fails.
@@ -173,6 +175,28 @@ def test_a_rate_ranking_lists_agencies_with_few_cases_apart(page: Page, app_url:
     rows = _rows_of(apart)
     assert [(row[0], *row[-2:]) for row in rows[1:]] == [("淮安市洪泽区人民政府", "2", "13")]
     screenshot(page, ARTIFACTS / "review-rate-ranking.png")
+
+
+def test_the_peer_scope_is_chosen_on_the_page_and_kept_in_the_link(
+    page: Page, app_url: str, database: Path
+) -> None:
+    """机关对比's 同类机关范围 set to 同省: each agency's 同类机关数 counts the
+    agencies of its level and kind in its own province, and the link keeps it."""
+    _open(page, f"{app_url}/compare{PAGE_LINKS['compare']}")
+    scopes = page.get_by_test_id("stRadio").filter(has_text="同类机关范围")
+    scopes.get_by_text("同省", exact=True).click()
+    wait_until_idle(page)
+    expect(page.get_by_text("同类机关：与该机关同省")).to_be_visible()
+    assert parse_qs(urlparse(page.url).query)["cmp_peers"] == ["province"]
+    figures = agency_figures(database, "received", year_range(database))
+    expected = peer_expectation(figures, "province")
+    rows = _rows_of(page.get_by_test_id("stDataFrame").filter(has_text="同类机关数"))
+    header = rows[0]
+    assert len(rows) == 3  # the header and the two agencies
+    for row in rows[1:]:
+        agency_id = figures.index[figures.name == row[header.index("机关")]][0]
+        assert int(row[header.index("同类机关数")]) == expected.loc[agency_id, "count"]
+    screenshot(page, ARTIFACTS / "compare-peer-scope.png")
 
 
 def _grid_rows(page: Page, index: int) -> list[list[str]]:

@@ -40,7 +40,8 @@ def agency_figures(database: Path, key: str, years: tuple[int, int]) -> pd.DataF
     paths = sorted({path for group in parts.values() for path in group})
     with duckdb.connect(str(database), read_only=True) as con:
         reports = con.execute(
-            "SELECT r.report_id, r.agency_id, a.name, r.level, r.kind FROM reports r"
+            "SELECT r.report_id, r.agency_id, a.name, r.level, r.kind, a.province, a.city"
+            " FROM reports r"
             " JOIN agencies a USING (agency_id) WHERE r.year BETWEEN ? AND ?",
             years,
         ).df()
@@ -59,6 +60,8 @@ def agency_figures(database: Path, key: str, years: tuple[int, int]) -> pd.DataF
         name=("name", "first"),
         level=("level", "first"),
         kind=("kind", "first"),
+        province=("province", "first"),
+        city=("city", "first"),
         reports=("report_id", "count"),
         **{part: (part, "sum") for part in parts},
     )
@@ -68,10 +71,18 @@ def agency_figures(database: Path, key: str, years: tuple[int, int]) -> pd.DataF
     return per_agency
 
 
-def peer_expectation(figures: pd.DataFrame) -> pd.DataFrame:
-    """Per agency: the median of its level-and-kind group and how many agencies
-    of the group have a value."""
-    groups = figures.groupby(["level", "kind"], dropna=False).value
+# The columns peers share, per peer scope.
+PEER_GROUPS = {
+    "country": ["level", "kind"],
+    "province": ["level", "kind", "province"],
+    "city": ["level", "kind", "province", "city"],
+}
+
+
+def peer_expectation(figures: pd.DataFrame, scope: str = "country") -> pd.DataFrame:
+    """Per agency: the median of its group (level and kind, and for a narrower
+    scope its province or city) and how many agencies of the group have a value."""
+    groups = figures.groupby(PEER_GROUPS[scope], dropna=False).value
     count = groups.transform("count")
     median = groups.transform("median")
     # The page leaves out a median of fewer than MIN_PEERS agencies.
@@ -225,6 +236,25 @@ def test_the_region_mode_peer_medians_count_every_peer(
         assert row.差值 == pytest.approx(figures.loc[agency_id, "value"] - median, nan_ok=True)
 
 
+def test_a_linked_peer_scope_takes_the_medians_over_each_agencys_city(
+    database: Path,
+) -> None:
+    app = dashboard(database, PAGE, cmp_mode="region", level="county", cmp_peers="city").run()
+    assert not app.exception
+    assert app.radio(key="cmp_peers").value == "city"
+    assert any("与该机关同市" in caption.value for caption in app.caption)
+    figures = agency_figures(database, "received", year_range(database))
+    in_city, in_country = peer_expectation(figures, "city"), peer_expectation(figures)
+    shown = frame_with(app, "同类机关中位数")
+    ids = [figures.index[figures.name == name][0] for name in shown.机关]
+    assert shown.同类机关数.tolist() == in_city.loc[ids, "count"].tolist()
+    assert shown.同类机关中位数.tolist() == pytest.approx(
+        in_city.loc[ids, "shown"].tolist(), nan_ok=True
+    )
+    # Several cities' counties in both databases: the scope changes the counts.
+    assert shown.同类机关数.tolist() != in_country.loc[ids, "count"].tolist()
+
+
 def test_the_region_mode_caps_the_chart_and_says_so(synthetic_database: Path) -> None:
     app = dashboard(synthetic_database, PAGE, cmp_mode="region", level="city").run()
     assert not app.exception
@@ -318,17 +348,18 @@ def everything(database: Path, monkeypatch: pytest.MonkeyPatch) -> Filters:
     return Filters(*year_range(database))
 
 
+@pytest.mark.parametrize("scope", list(compare.PEER_SCOPES))
 @pytest.mark.parametrize("key", ["received", "review_correction_rate"])
 def test_peer_medians_equal_pandas_over_the_cells(
-    everything: Filters, database: Path, key: str
+    everything: Filters, database: Path, key: str, scope: str
 ) -> None:
     # The last three years only, so the year filter is part of the check.
     years = (max(everything.year_from, everything.year_to - 2), everything.year_to)
     filters = Filters(*years, province="不影响同类范围")
     figures = agency_figures(database, key, years)
-    expected = peer_expectation(figures)
+    expected = peer_expectation(figures, scope)
     ids = list(figures.index)
-    medians = compare.peer_medians(filters, key, ids).set_index("agency_id")
+    medians = compare.peer_medians(filters, key, ids, scope).set_index("agency_id")
     assert set(medians.index) == set(ids)
     for agency_id in ids:
         assert medians.loc[agency_id, "peers"] == expected.loc[agency_id, "count"]

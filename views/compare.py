@@ -122,9 +122,17 @@ compare.show_ranking(rows, measure, min_cases, f"机关对比-{measure.label}", 
                      key="compare-ranking")  # fmt: skip
 
 st.subheader("与同类机关中位数对比")
-st.caption(compare.PEER_DEFINITION)
-peers = compare.peer_table(
-    rows, compare.peer_medians(filters, measure_key, list(rows.agency_id)), measure_key
+peer_scope = url_choice(
+    "cmp_peers",
+    "同类机关范围",
+    compare.PEER_SCOPES,
+    default="country",
+    horizontal=True,
+    help="在全国、该机关所在省或所在市内找层级与机关类型相同的机关。",
 )
-show.table(peers, f"机关对比-{measure.label}-同类中位数", scope, key="compare-peers",
-           column_config=compare.column_config(peers, measure))  # fmt: skip
+st.caption(compare.peer_definition(peer_scope))
+medians = compare.peer_medians(filters, measure_key, list(rows.agency_id), peer_scope)
+peers = compare.peer_table(rows, medians, measure_key)
+peer_topic = f"机关对比-{measure.label}-{compare.PEER_SCOPES[peer_scope]}同类中位数"
+show.table(peers, peer_topic, scope, key="compare-peers",
+           column_config=compare.column_config(peers, measure, peer_scope))  # fmt: skip
