@@ -4,6 +4,8 @@ have not published a report for a year (the coverage matrix)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -49,6 +51,44 @@ COLUMN_DEFINITIONS: dict[str, str] = {
 }
 
 
+@dataclass(frozen=True)
+class Counted:
+    """Which findings the page counts: those of some rules (none chosen: every
+    rule), of both severities or of errors only."""
+
+    rules: tuple[str, ...] = ()
+    errors_only: bool = False
+
+    @property
+    def narrowed(self) -> bool:
+        return bool(self.rules) or self.errors_only
+
+    def params(self) -> dict[str, object]:
+        return {"rules": list(self.rules), "all_rules": not self.rules,
+                "errors_only": self.errors_only}  # fmt: skip
+
+    def note(self) -> str:
+        """（只计规则 …，只计错误）, for headings and help; empty when all count."""
+        parts = []
+        if len(self.rules) > 2:
+            parts.append(f"只计所选 {len(self.rules)} 条规则")
+        elif self.rules:
+            parts.append("只计规则“" + "”“".join(map(rule_name, self.rules)) + "”")
+        if self.errors_only:
+            parts.append("只计错误")
+        return f"（{'，'.join(parts)}）" if parts else ""
+
+    def in_file_name(self) -> str:
+        """What a download's name adds, so two narrowed lists never share one."""
+        parts = [f"{len(self.rules)}条规则"] if self.rules else []
+        if self.errors_only:
+            parts.append("只计错误")
+        return "".join(f"-{part}" for part in parts)
+
+
+EVERY_FINDING = Counted()
+
+
 def definitions(columns: list[str]) -> str:
     """One line defining each column shown, for a caption."""
     return "；".join(
@@ -87,25 +127,25 @@ def by_rule(filters: Filters) -> pd.DataFrame:
 
 
 def _per_report(where: str) -> str:
-    """SQL of the filtered reports with their errors and warnings: all of them,
-    or only those of the rule ``$rule`` when it is not NULL (one SQL text for
-    both, so every rule shares a plan)."""
+    """SQL of the filtered reports with their errors and warnings as
+    ``Counted.params()`` counts them. One SQL text for every choice, so all
+    share a plan; with no rule chosen (every rule counts) the stored per-report
+    counts serve, and the findings table is not read (no rule is in an empty list)."""
     return f"""
         SELECT r.report_id, r.agency_id, r.year, r.blank_cells, r.dash_cells, r.text_cells,
-               CASE WHEN $rule IS NULL THEN r.errors ELSE coalesce(c.errors, 0) END AS errors,
-               CASE WHEN $rule IS NULL THEN r.warnings ELSE coalesce(c.warnings, 0) END
-                   AS warnings,
-               c.report_id IS NOT NULL AS has_rule
+               CASE WHEN $all_rules THEN r.errors ELSE coalesce(c.errors, 0) END AS errors,
+               CASE WHEN $errors_only THEN 0
+                    WHEN $all_rules THEN r.warnings ELSE coalesce(c.warnings, 0) END AS warnings
         FROM reports r LEFT JOIN (
             SELECT report_id, count(*) FILTER (WHERE severity = 'error') AS errors,
                    count(*) FILTER (WHERE severity = 'warning') AS warnings
-            FROM findings WHERE rule = $rule GROUP BY report_id
+            FROM findings WHERE list_contains($rules::VARCHAR[], rule) GROUP BY report_id
         ) c USING (report_id)
         WHERE {where}
     """
 
 
-def by_year(filters: Filters, rule: str | None = None) -> pd.DataFrame:
+def by_year(filters: Filters, counted: Counted = EVERY_FINDING) -> pd.DataFrame:
     """Per year: reports, reports with errors, findings and unreadable cells."""
     where, params = filters.where("r")
     data = query(
@@ -117,7 +157,7 @@ def by_year(filters: Filters, rule: str | None = None) -> pd.DataFrame:
                sum(text_cells)::BIGINT AS text
         FROM per_report GROUP BY year ORDER BY year
         """,
-        params | {"rule": rule},
+        params | counted.params(),
     )
     return data.rename(columns=HEADINGS)
 
@@ -138,7 +178,7 @@ def year_figure(data: pd.DataFrame) -> go.Figure:
 
 
 def by_agency(
-    filters: Filters, rule: str | None = None, limit: int = AGENCY_LIST_LIMIT
+    filters: Filters, counted: Counted = EVERY_FINDING, limit: int = AGENCY_LIST_LIMIT
 ) -> pd.DataFrame:
     """The agencies with the most errors (then warnings) over the filtered reports."""
     where, params = filters.where("r")
@@ -151,27 +191,27 @@ def by_agency(
         GROUP BY p.agency_id, a.name HAVING sum(errors) + sum(warnings) > 0
         ORDER BY errors DESC, warnings DESC, a.name LIMIT $limit
         """,
-        params | {"rule": rule, "limit": limit},
+        params | counted.params() | {"limit": limit},
     )
     return data.rename(columns=HEADINGS)
 
 
 def reports(
-    filters: Filters, rule: str | None = None, limit: int | None = REPORT_LIST_LIMIT
+    filters: Filters, counted: Counted = EVERY_FINDING, limit: int | None = REPORT_LIST_LIMIT
 ) -> pd.DataFrame:
     """The filtered reports, those with most errors first, then most warnings
-    (the first ``limit``; None for all). With a rule, only the reports that
-    have a finding of it, counted for it."""
+    (the first ``limit``; None for all). With the findings narrowed (some
+    rules, errors only), only the reports that have such a finding."""
     where, params = filters.where("r")
     data = query(
         f"""
         WITH listed AS ({_per_report(where)})
         SELECT l.*, a.name, count(*) OVER () AS total
         FROM listed l JOIN agencies a USING (agency_id)
-        WHERE $rule IS NULL OR l.has_rule
+        WHERE NOT $narrowed OR l.errors + l.warnings > 0
         ORDER BY errors DESC, warnings DESC, a.name, l.year, l.report_id LIMIT $limit
         """,
-        params | {"rule": rule, "limit": limit},
+        params | counted.params() | {"narrowed": counted.narrowed, "limit": limit},
     )
     return data
 
@@ -186,6 +226,7 @@ def report_table(data: pd.DataFrame) -> pd.DataFrame:
             "空白单元格": data.blank_cells,
             "短横单元格": data.dash_cells,
             "文字单元格": data.text_cells,
+            "机关编号": data.agency_id,  # last: the figures stay in view on a narrow screen
         }
     )
 

@@ -348,6 +348,35 @@ def test_report_text_is_shown_as_text(page: Page, app_url: str) -> None:
     screenshot(page, ARTIFACTS / "profile-hostile-text.png")
 
 
+def test_quality_filters_by_several_rules_and_errors_only(page: Page, app_url: str) -> None:
+    """数据质量 with two rules picked and 只看错误 ticked: the report list holds
+    洪泽区 2023's two errors only, and the link keeps both choices."""
+    _open(page, f"{app_url}/quality")
+    rules = page.get_by_role("combobox", name="校验规则")
+    for code in ("review_litigation.total", "cells.not_a_number"):
+        rules.click()
+        page.keyboard.type(code)
+        page.get_by_role("option", name=re.compile(re.escape(code))).click()
+        wait_until_idle(page)
+    page.keyboard.press("Escape")
+    grids = page.get_by_test_id("stDataFrame")
+    reports = grids.filter(has_text="短横单元格").filter(has_text="机关")  # not 按年度's
+    rows = _rows_of(reports)
+    names = [row[rows[0].index("机关")] for row in rows[1:]]
+    assert names == ["淮安市洪泽区人民政府", "沭阳县发展和改革局"]
+    page.get_by_test_id("stCheckbox").filter(has_text="只看错误").click()
+    wait_until_idle(page)
+    expect(page.get_by_role("heading", name=re.compile("只计错误")).first).to_be_visible()
+    rows = _rows_of(reports)
+    header = rows[0]
+    assert [(row[header.index("机关")], row[header.index("错误")], row[header.index("提示")])
+            for row in rows[1:]] == [("淮安市洪泽区人民政府", "2", "0")]  # fmt: skip
+    query = parse_qs(urlparse(page.url).query)
+    assert query["qa_rule"] == ["review_litigation.total", "cells.not_a_number"]
+    assert query["qa_errors"] == ["1"]
+    screenshot(page, ARTIFACTS / "quality-rules-errors-only.png")
+
+
 def test_a_finding_links_through_to_its_cells(page: Page, app_url: str) -> None:
     _open(page, f"{app_url}/quality?qa_report=320813-人民政府:2023")
     link = page.get_by_test_id("stPageLink").filter(has_text="洪泽区")

@@ -13,6 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 from app import quality
 from app.filters import Filters
+from app.quality import Counted
 from tests.conftest import dashboard
 from tests.test_page_profile import HONGZE, SHUYANG, notes, table
 
@@ -42,8 +43,8 @@ def shown_rule_counts(app: AppTest) -> list[tuple]:
 
 
 def report_counts(database: Path) -> list[tuple]:
-    """(机关, 年度, errors, warnings, blank, dash, text) per report: the findings
-    and cell statuses counted from ``findings`` and ``cells``."""
+    """(机关, 年度, errors, warnings, blank, dash, text, 机关编号) per report: the
+    findings and cell statuses counted from ``findings`` and ``cells``."""
     return sql(
         database,
         """
@@ -57,7 +58,8 @@ def report_counts(database: Path) -> list[tuple]:
                (SELECT count(*) FROM cells c WHERE c.report_id = r.report_id
                 AND c.status = 'dash'),
                (SELECT count(*) FROM cells c WHERE c.report_id = r.report_id
-                AND c.status = 'text')
+                AND c.status = 'text'),
+               r.agency_id
         FROM reports r JOIN agencies a USING (agency_id)
         """,
     )
@@ -137,19 +139,42 @@ def test_a_rule_kept_in_the_url_filters_the_reports(bundled_database: Path) -> N
         qa_finding="3",
     ).run()
     assert not app.exception
-    assert app.selectbox(key="qa_rule").value == "cells.not_a_number"
+    assert app.multiselect(key="qa_rule").value == ["cells.not_a_number"]
     shown = table(app, "quality-reports")
     assert list(shown.itertuples(index=False, name=None)) == [
-        ("沭阳县发展和改革局", 2023, 0, 125, 125, 0, 0)
+        ("沭阳县发展和改革局", 2023, 0, 125, 125, 0, 0, SHUYANG)
     ]
     years = table(app, "quality-years").set_index("年度")
     assert years.loc[2023, "提示"] == 125 and years.loc[2023, "错误"] == 0
     assert link_params(app) == {"prof_agency": SHUYANG, "prof_year": "2023", "prof_finding": "3"}
     # Another rule: the report list follows it, the URL keeps it.
-    app.selectbox(key="qa_rule").set_value("review_litigation.total").run()
+    app.multiselect(key="qa_rule").set_value(["review_litigation.total"]).run()
     assert app.query_params["qa_rule"] == "review_litigation.total"
     assert list(table(app, "quality-reports")["机关"]) == ["淮安市洪泽区人民政府"]
     assert link_params(app) == {"prof_agency": HONGZE, "prof_year": "2023", "prof_finding": "1"}
+
+
+def test_several_rules_and_errors_only_narrow_the_lists_and_stay_in_the_link(
+    bundled_database: Path,
+) -> None:
+    both = ["cells.not_a_number", "review_litigation.total"]
+    app = dashboard(bundled_database, PAGE, qa_rule=both).run()
+    assert not app.exception
+    assert app.multiselect(key="qa_rule").value == both
+    shown = table(app, "quality-reports")
+    assert list(zip(shown["机关"], shown["错误"], shown["提示"], strict=True)) == [
+        ("淮安市洪泽区人民政府", 2, 0),
+        ("沭阳县发展和改革局", 0, 125),
+    ]
+    app.checkbox(key="qa_errors").check().run()
+    assert app.query_params["qa_errors"] == "1"
+    assert app.query_params["qa_rule"] == both
+    shown = table(app, "quality-reports")
+    assert list(zip(shown["机关"], shown["错误"], shown["提示"], strict=True)) == [
+        ("淮安市洪泽区人民政府", 2, 0)
+    ]
+    assert any("只计错误" in heading.value for heading in app.subheader)
+    assert link_params(app)["prof_agency"] == HONGZE
 
 
 def test_invalid_link_values_give_a_note(bundled_database: Path) -> None:
@@ -161,7 +186,7 @@ def test_invalid_link_values_give_a_note(bundled_database: Path) -> None:
     # The values as the note shows them: Markdown-escaped, an address-like colon unlinked.
     for key in ("qa_rule=no\\.such\\_rule", "qa_report=nobody\u2060\\:2020", "qa_finding=x"):
         assert any(f"{key} 无效" in note for note in shown), key
-    assert app.selectbox(key="qa_rule").value is None
+    assert app.multiselect(key="qa_rule").value == []
 
 
 def test_an_empty_selection_says_so(bundled_database: Path) -> None:
@@ -223,13 +248,17 @@ def test_counts_by_rule_year_and_agency(bundled: Path) -> None:
     everything = Filters(2021, 2024)
     assert list(quality.by_rule(everything)["条数"]) == [125, 2, 1]
     assert list(quality.by_rule(Filters(2024, 2024))["规则代码"]) == ["narrative.received_differs"]
-    years = quality.by_year(everything, "review_litigation.total").set_index("年度")
+    years = quality.by_year(everything, Counted(("review_litigation.total",))).set_index("年度")
     assert years.loc[2023, "错误"] == 2 and years.loc[2023, "提示"] == 0
     assert years.loc[2023, "有错误的报告"] == 1 and years.loc[2023, "空白单元格"] == 125
     assert years["报告数"].to_dict() == {2021: 1, 2023: 2, 2024: 2}
     agencies = quality.by_agency(everything)
     assert list(agencies["机关编号"]) == [HONGZE, SHUYANG]
-    assert quality.by_agency(everything, "cells.unit").empty
+    assert quality.by_agency(everything, Counted(("cells.unit",))).empty
+    errors = quality.by_agency(everything, Counted(errors_only=True))
+    assert list(zip(errors["机关编号"], errors["错误"], errors["提示"], strict=True)) == [
+        (HONGZE, 2, 0)
+    ]
 
 
 def test_the_report_list_with_and_without_a_rule(bundled: Path) -> None:
@@ -242,8 +271,14 @@ def test_the_report_list_with_and_without_a_rule(bundled: Path) -> None:
     ]
     assert len(quality.reports(everything, limit=2)) == 2
     assert len(quality.reports(everything, limit=None)) == 5  # the download: the list whole
-    ruled = quality.reports(everything, "cells.not_a_number")
+    ruled = quality.reports(everything, Counted(("cells.not_a_number",)))
     assert list(ruled.agency_id) == [SHUYANG] and int(ruled.warnings.iloc[0]) == 125
+    two = quality.reports(everything, Counted(("cells.not_a_number", "narrative.received_differs")))
+    assert list(zip(two.agency_id, two.year, two.warnings, strict=True)) == [
+        (SHUYANG, 2023, 125),
+        (HONGZE, 2024, 1),
+    ]
+    assert quality.reports(everything, Counted(("cells.not_a_number",), errors_only=True)).empty
     assert quality.report_in_scope(everything, HONGZE, 2023)
     assert quality.report_in_scope(everything, HONGZE, 2024)  # its text against its table
     assert not quality.report_in_scope(everything, "320800-人民政府", 2024)  # no finding
@@ -285,7 +320,7 @@ def test_the_chosen_rule_report_and_finding_survive_a_visit_to_another_page(
     bundled_database: Path,
 ) -> None:
     app = dashboard(bundled_database, PAGE).run()
-    app.selectbox(key="qa_rule").set_value("cells.not_a_number").run()
+    app.multiselect(key="qa_rule").set_value(["cells.not_a_number"]).run()
     app.selectbox(key="qa_report").set_value((SHUYANG, 2023)).run()
     app.selectbox(key="qa_finding").set_value(3).run()
     for page in ("overview.py", PAGE):
@@ -293,7 +328,7 @@ def test_the_chosen_rule_report_and_finding_survive_a_visit_to_another_page(
         app.query_params.clear()  # as Streamlit does on moving to another page
         app.run()
         assert not app.exception
-    assert app.selectbox(key="qa_rule").value == "cells.not_a_number"
+    assert app.multiselect(key="qa_rule").value == ["cells.not_a_number"]
     assert app.selectbox(key="qa_report").value == (SHUYANG, 2023)
     assert app.selectbox(key="qa_finding").value == 3
     # In the link too (the report is the rule's first: a default, not written).

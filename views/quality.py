@@ -7,7 +7,7 @@ import streamlit as st
 from app import plain, profile, quality, show
 from app.filters import current
 from app.rules import rule_name
-from app.urlstate import InvalidParameter, parse_one, url_number, url_widget
+from app.urlstate import InvalidParameter, parse_one, unknown_problem, url_number, url_widget
 
 filters = current()
 st.title("数据质量")
@@ -18,30 +18,47 @@ show.stop_if_empty(int(totals.reports))
 known_rules = quality.rules()
 
 
-def _rule_label(rule: str | None) -> str:
-    if rule is None:
-        return "全部规则"
+def _rule_label(rule: str) -> str:
     return f"{rule_name(rule)}（{rule}）：{quality.RULE_DESCRIPTIONS.get(rule, '—')}"
 
 
-rule = url_widget(
+def _parse_rules(values: list[str]) -> list[str]:
+    usable = list(dict.fromkeys(value for value in values if value in known_rules))
+    unknown = [value for value in values if value not in known_rules]
+    if unknown:
+        raise InvalidParameter(unknown_problem("校验规则", values, unknown), usable)
+    return usable
+
+
+rules = url_widget(
     "qa_rule",
-    default=None,
-    parse=parse_one(lambda value: value if value in known_rules else None, "校验规则"),
-    encode=lambda value: [value],
-    render=lambda: st.selectbox(
+    default=[],
+    parse=_parse_rules,
+    encode=list,
+    render=lambda: st.multiselect(
         "校验规则",
-        [None, *known_rules],
+        known_rules,
         format_func=_rule_label,
         key="qa_rule",
-        placeholder=_rule_label(None),  # shown for None, the default
-        help="选定一条规则后，按年度、按机关和报告列表只计这条规则的校验结果。",
+        placeholder="全部规则",
+        help="可选多条规则；选定后，按年度、按机关和报告列表只计所选规则的校验结果。",
     ),
 )
-scope_note = f"（只计规则 {rule}）" if rule else ""
+errors_only = url_widget(
+    "qa_errors",
+    default=False,
+    parse=parse_one(lambda value: True if value == "1" else None, "取值（应为 1）"),
+    encode=lambda value: ["1"],
+    render=lambda: st.checkbox(
+        "只看错误", key="qa_errors", help="只计严重程度为“错误”的校验结果，不计“提示”。"
+    ),
+)
+counted = quality.Counted(tuple(rules), errors_only)
+scope_note = counted.note()
+narrowed = counted.in_file_name()
 
 # --- Headline counts ------------------------------------------------------------------
-years = quality.by_year(filters, rule)
+years = quality.by_year(filters, counted)
 columns = st.columns(4)
 columns[0].metric("报告数", f"{int(totals.reports):,}", help="筛选范围内载入的年度报告份数")
 columns[1].metric(
@@ -66,31 +83,40 @@ columns[3].metric("有此类单元格的报告", f"{int(totals.with_any):,}",
 
 # --- By rule, year and agency -------------------------------------------------------------
 st.subheader("按校验规则")
-rules = quality.by_rule(filters)
-if rules.empty:
+rule_table = quality.by_rule(filters)
+if rule_table.empty:
     st.success("筛选范围内的报告没有校验结果：模板的勾稽关系均成立，所有单元格均为数字。")
 else:
-    show.table(rules, "数据质量-按规则", filters, key="quality-rules")
-    st.caption(quality.definitions(list(rules.columns)) + "。列出全部规则，不受上方规则选择限制。")
+    show.table(rule_table, "数据质量-按规则", filters, key="quality-rules")
+    st.caption(
+        quality.definitions(list(rule_table.columns))
+        + "。列出全部规则，不受上方规则与“只看错误”的选择限制。"
+    )
 
 st.subheader(f"按年度{scope_note}")
-show.chart(quality.year_figure(years), years, "数据质量-按年度", filters, key="quality-years-chart")
-show.table(years, "数据质量-按年度", filters, key="quality-years")
+show.chart(
+    quality.year_figure(years),
+    years,
+    "数据质量-按年度" + narrowed,
+    filters,
+    key="quality-years-chart",
+)
+show.table(years, "数据质量-按年度" + narrowed, filters, key="quality-years")
 st.caption(quality.definitions(list(years.columns[1:])) + "。")
 
 st.subheader(f"校验结果最多的 {quality.AGENCY_LIST_LIMIT} 个机关{scope_note}")
-agencies = quality.by_agency(filters, rule)
+agencies = quality.by_agency(filters, counted)
 if agencies.empty:
     st.info("筛选范围内没有机关有校验结果。")
 else:
-    show.table(agencies, "数据质量-按机关", filters, key="quality-agencies")
+    show.table(agencies, "数据质量-按机关" + narrowed, filters, key="quality-agencies")
     st.caption(quality.definitions(["报告数", "错误", "提示"]) + "。错误多的在前。")
 
 # --- Reports, those with errors first ---------------------------------------------------------
 st.subheader(f"报告（错误多的在前）{scope_note}")
-listed = quality.reports(filters, rule)
+listed = quality.reports(filters, counted)
 if listed.empty:
-    st.info("筛选范围内没有这条规则的校验结果。", icon=":material/search:")
+    st.info("筛选范围内没有所选的校验结果。", icon=":material/search:")
 else:
     total = int(listed.total.iloc[0])
     shown = f"，显示前 {len(listed):,} 份，下载的 CSV 含全部" if total > len(listed) else ""
@@ -98,10 +124,10 @@ else:
                "短横单元格", "文字单元格"]) + "。")  # fmt: skip
 
     def every_report() -> pd.DataFrame:  # for the download: the list whole
-        return quality.report_table(quality.reports(filters, rule, limit=None))
+        return quality.report_table(quality.reports(filters, counted, limit=None))
 
-    show.table(quality.report_table(listed), "数据质量-报告", filters, key="quality-reports",
-               whole=every_report)  # fmt: skip
+    show.table(quality.report_table(listed), "数据质量-报告" + narrowed, filters,
+               key="quality-reports", whole=every_report)  # fmt: skip
 
 # --- Click-through to the profile, the finding's cells marked ---------------------------------
 flagged = listed[(listed.errors + listed.warnings) > 0]
@@ -142,7 +168,9 @@ else:
     )
     meta = profile.report(agency_id, year)
     found = profile.findings(int(meta.report_id))
-    offered = found[found.rule == rule] if rule else found
+    offered = found[found.rule.isin(rules)] if rules else found
+    if errors_only:
+        offered = offered[offered.severity == "error"]
     if offered.empty:
         offered = found  # the report has no finding of the rule: offer all of its findings
     numbers = [int(n) for n in offered.number]
