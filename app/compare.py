@@ -376,9 +376,11 @@ def show_ranking(
     ranked = ranking_table(rows.drop(index=apart.index), measure.key)
     if not ranked.empty:
         show.table(ranked, f"{topic}-排名", scope, key=key,
-                   column_config=column_config(ranked, measure))  # fmt: skip
+                   column_config=column_config(ranked, measure),
+                   opens=show.profile_queries(rows.drop(index=apart.index).agency_id))  # fmt: skip
     if not apart.empty:
         st.markdown(f"**分母（{measure.denominator_label}）不足 {min_cases:,} 件、不排名的机关**")
         listed = ranking_table(apart, measure.key).drop(columns=RANK)
         show.table(listed, f"{topic}-不足最少案件数", scope, key=f"{key}-below-minimum",
-                   column_config=column_config(listed, measure))  # fmt: skip
+                   column_config=column_config(listed, measure),
+                   opens=show.profile_queries(apart.agency_id))  # fmt: skip

@@ -146,6 +146,20 @@ def number_columns(data: pd.DataFrame) -> dict[str, object]:
     return config
 
 
+PROFILE_PAGE = "views/profile.py"
+OPENS_PROFILE_NOTE = "点选表格最左侧的方框，打开该行机关的机关档案。"
+
+
+def profile_queries(agency_ids: pd.Series, years: pd.Series | None = None) -> list[dict[str, str]]:
+    """The 机关档案 link of each row: its agency (and the year of its report)."""
+    if years is None:
+        return [{"prof_agency": str(agency_id)} for agency_id in agency_ids]
+    return [
+        {"prof_agency": str(agency_id), "prof_year": str(int(year))}
+        for agency_id, year in zip(agency_ids, years, strict=True)
+    ]
+
+
 def table(
     data: pd.DataFrame,
     topic: str,
@@ -154,18 +168,28 @@ def table(
     key: str,
     column_config: dict[str, object] | None = None,
     whole: Callable[[], pd.DataFrame] | None = None,
+    opens: list[dict[str, str]] | None = None,
     **options: object,
 ) -> None:
     """A table and the CSV of the same rows and columns — or, for a list shown
-    cut short, of ``whole()``: every row, built when the button is clicked."""
-    st.dataframe(
+    cut short, of ``whole()``: every row, built when the button is clicked.
+    With ``opens`` (profile_queries, one per row) a row can be selected, and
+    selecting it opens that row's 机关档案."""
+    selectable = {"on_select": "rerun", "selection_mode": "single-row"} if opens else {}
+    event = st.dataframe(
         data,
         hide_index=True,
         column_config=number_columns(data) | (column_config or {}),
         key=f"table-{key}",
         placeholder="—",  # no value (e.g. a rate without denominator), never "None"
+        **selectable,
         **options,
     )
+    if opens:
+        selected = event.selection.rows
+        if selected:
+            st.switch_page(PROFILE_PAGE, query_params=opens[selected[0]])
+        st.caption(OPENS_PROFILE_NOTE)
     csv_download(whole or data, topic, filters, key)
 
 

@@ -18,6 +18,7 @@ from urllib.parse import parse_qs, quote_plus, urlencode, urlparse
 import pytest
 from playwright.sync_api import Browser, Locator, Page, expect
 
+from app.show import OPENS_PROFILE_NOTE
 from app.urlstate import URL_KEYS
 from tests.browser import (
     ARTIFACTS,
@@ -375,6 +376,33 @@ def test_quality_filters_by_several_rules_and_errors_only(page: Page, app_url: s
     assert query["qa_rule"] == ["review_litigation.total", "cells.not_a_number"]
     assert query["qa_errors"] == ["1"]
     screenshot(page, ARTIFACTS / "quality-rules-errors-only.png")
+
+
+def test_selecting_a_report_row_opens_its_profile(page: Page, app_url: str) -> None:
+    """数据质量's report list: ticking a row's box opens that report's 机关档案."""
+    _open(page, f"{app_url}/quality")
+    grids = page.get_by_test_id("stDataFrame")
+    reports = grids.filter(has_text="短横单元格").filter(has_text="机关")
+    rows = _rows_of(reports)
+    header = rows[0]
+    first = rows[1][header.index("机关")], rows[1][header.index("年度")]
+    assert first == ("淮安市洪泽区人民政府", "2023")  # errors first
+    expect(page.get_by_text(OPENS_PROFILE_NOTE).first).to_be_visible()
+    box = reports.bounding_box()
+    assert box is not None
+    # The row marker column at the grid's left edge; rows are 35 px, the header too.
+    page.mouse.click(box["x"] + 14, box["y"] + 35 + 35 / 2)
+    expect(page.get_by_role("heading", name="机关档案", exact=True)).to_be_visible()
+    wait_until_idle(page)
+    query = parse_qs(urlparse(page.url).query)
+    assert query["prof_agency"] == ["320813-人民政府"] and query["prof_year"] == ["2023"]
+    screenshot(page, ARTIFACTS / "quality-row-opens-profile.png")
+    # Back on 数据质量 the selection is gone: the page stays, it does not reopen the profile.
+    _sidebar(page).get_by_role("link", name="数据质量").click()
+    expect(page.get_by_role("heading", name="数据质量", exact=True)).to_be_visible()
+    wait_until_idle(page)
+    page.wait_for_timeout(1_000)
+    expect(page.get_by_role("heading", name="数据质量", exact=True)).to_be_visible()
 
 
 def test_a_finding_links_through_to_its_cells(page: Page, app_url: str) -> None:

@@ -135,4 +135,5 @@ medians = compare.peer_medians(filters, measure_key, list(rows.agency_id), peer_
 peers = compare.peer_table(rows, medians, measure_key)
 peer_topic = f"机关对比-{measure.label}-{compare.PEER_SCOPES[peer_scope]}同类中位数"
 show.table(peers, peer_topic, scope, key="compare-peers",
-           column_config=compare.column_config(peers, measure, peer_scope))  # fmt: skip
+           column_config=compare.column_config(peers, measure, peer_scope),
+           opens=show.profile_queries(rows.agency_id))  # fmt: skip

@@ -109,7 +109,8 @@ agencies = quality.by_agency(filters, counted)
 if agencies.empty:
     st.info("筛选范围内没有机关有校验结果。")
 else:
-    show.table(agencies, "数据质量-按机关" + narrowed, filters, key="quality-agencies")
+    show.table(agencies, "数据质量-按机关" + narrowed, filters, key="quality-agencies",
+               opens=show.profile_queries(agencies["机关编号"]))  # fmt: skip
     st.caption(quality.definitions(["报告数", "错误", "提示"]) + "。错误多的在前。")
 
 # --- Reports, those with errors first ---------------------------------------------------------
@@ -127,7 +128,8 @@ else:
         return quality.report_table(quality.reports(filters, counted, limit=None))
 
     show.table(quality.report_table(listed), "数据质量-报告" + narrowed, filters,
-               key="quality-reports", whole=every_report)  # fmt: skip
+               key="quality-reports", whole=every_report,
+               opens=show.profile_queries(listed.agency_id, listed.year))  # fmt: skip
 
 # --- Click-through to the profile, the finding's cells marked ---------------------------------
 flagged = listed[(listed.errors + listed.warnings) > 0]
@@ -225,4 +227,5 @@ else:
         + "。机关为曾载入过报告的机关。"
     )
     matrix = quality.coverage_matrix(coverage, filters.year_from, filters.year_to)
-    show.table(matrix, "数据质量-报告收录情况", filters, key="quality-coverage")
+    show.table(matrix, "数据质量-报告收录情况", filters, key="quality-coverage",
+               opens=show.profile_queries(matrix["机关编号"]))  # fmt: skip

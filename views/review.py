@@ -73,4 +73,5 @@ else:
     shown = top.drop(columns="机关编号")
     show.chart(review.top_corrected_figure(top), shown, "复议诉讼-结果纠正最多的机关", filters,
                key="review-top")  # fmt: skip
-    show.table(shown, "复议诉讼-结果纠正最多的机关", filters, key="review-top-table")
+    show.table(shown, "复议诉讼-结果纠正最多的机关", filters, key="review-top-table",
+               opens=show.profile_queries(top["机关编号"]))  # fmt: skip
