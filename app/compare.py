@@ -119,9 +119,12 @@ def chosen_scope(filters: Filters, agency_ids: list[str]) -> Filters:
 # --- Queries ---------------------------------------------------------------------
 
 
-def _value(measure: Measure) -> str:
-    parts = f", {measure.numerator} AS value_num, {measure.denominator} AS value_den"
-    return f"{measure.agency_sql} AS value{parts if measure.is_rate else ''}"
+def value_sql(measure: Measure, name: str = "value") -> str:
+    """The measure's aggregate for one agency as ``name`` (a rate's parts as
+    ``name``_num and ``name``_den); ``name`` is a measure key or "value",
+    never text from the user."""
+    parts = f", {measure.numerator} AS {name}_num, {measure.denominator} AS {name}_den"
+    return f"{measure.agency_sql} AS {name}{parts if measure.is_rate else ''}"
 
 
 def ranking(scope: Filters, key: str, limit: int = TABLE_LIMIT, min_cases: int = 0) -> pd.DataFrame:
@@ -140,7 +143,7 @@ def ranking(scope: Filters, key: str, limit: int = TABLE_LIMIT, min_cases: int =
     rows = query(
         f"""
         WITH per_agency AS (
-            SELECT agency_id, count(*) AS reports, {_value(measure)}
+            SELECT agency_id, count(*) AS reports, {value_sql(measure)}
             FROM report_measures WHERE {where} GROUP BY agency_id
         ), judged AS (
             SELECT *, coalesce(value IS NOT NULL AND {enough}, FALSE) AS ranked FROM per_agency
@@ -163,7 +166,7 @@ def yearly(scope: Filters, key: str, agency_ids: list[str]) -> pd.DataFrame:
     where, params = scope.where()
     return query(
         f"""
-        SELECT agency_id, year, {_value(MEASURE_BY_KEY[key])}
+        SELECT agency_id, year, {value_sql(MEASURE_BY_KEY[key])}
         FROM report_measures
         WHERE {where} AND list_contains($drawn::VARCHAR[], agency_id)
         GROUP BY agency_id, year ORDER BY year, agency_id
@@ -221,7 +224,7 @@ def display_names(names: pd.Series, ids: pd.Series) -> pd.Series:
     return names.where(~shared, names + "（" + ids + "）")
 
 
-def _agency_columns(rows: pd.DataFrame) -> pd.DataFrame:
+def agency_columns(rows: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(
         {
             AGENCY: rows.label,
@@ -236,7 +239,7 @@ def _whole(values: pd.Series) -> pd.Series:
     return values.round().astype("Int64")
 
 
-def _value_columns(rows: pd.DataFrame, key: str) -> pd.DataFrame:
+def value_columns(rows: pd.DataFrame, key: str) -> pd.DataFrame:
     measure = MEASURE_BY_KEY[key]
     whole = not measure.is_rate and measure.unit != "万元"
     values = pd.DataFrame({aggregate.label(key): _whole(rows.value) if whole else rows.value})
@@ -252,9 +255,9 @@ def ranking_table(rows: pd.DataFrame, key: str) -> pd.DataFrame:
     table = pd.concat(
         [
             pd.DataFrame({RANK: rows["rank"].astype("Int64")}),
-            _agency_columns(rows),
+            agency_columns(rows),
             pd.DataFrame({REPORTS: rows.reports.astype("int64")}),
-            _value_columns(rows, key),
+            value_columns(rows, key),
         ],
         axis=1,
     )
@@ -269,10 +272,10 @@ def peer_table(rows: pd.DataFrame, peers: pd.DataFrame, key: str) -> pd.DataFram
     rate = MEASURE_BY_KEY[key].is_rate
     table = pd.concat(
         [
-            _agency_columns(merged),
+            agency_columns(merged),
             pd.DataFrame(
                 {
-                    aggregate.label(key): _value_columns(merged, key).iloc[:, 0],
+                    aggregate.label(key): value_columns(merged, key).iloc[:, 0],
                     PEER_MEDIAN: median,
                     PEER_COUNT: merged.peers.fillna(0).astype("int64"),
                     DIFFERENCE_POINTS if rate else DIFFERENCE: (merged.value - median)
@@ -295,7 +298,7 @@ def yearly_table(data: pd.DataFrame, rows: pd.DataFrame, key: str) -> pd.DataFra
     table = pd.concat(
         [
             pd.DataFrame({YEAR: data.year, AGENCY: data.agency_id.map(names)}),
-            _value_columns(data, key),
+            value_columns(data, key),
         ],
         axis=1,
     )

@@ -40,6 +40,7 @@ URL_KEYS: dict[str, str] = {
     "rev_min": "纠错率排名的最少案件数",
     "cmp_agency": "对比的机关", "cmp_mode": "对比方式", "cmp_measure": "对比的指标",
     "cmp_min": "对比的最少案件数", "cmp_peers": "同类机关范围",
+    "cmp_more": "并列的指标",
     "prof_agency": "档案的机关", "prof_year": "档案的年度", "prof_finding": "档案的校验结果",
     "qa_rule": "校验规则", "qa_errors": "只看错误",
     "qa_report": "有校验结果的报告", "qa_finding": "校验结果",

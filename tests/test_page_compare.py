@@ -485,3 +485,45 @@ def test_a_rate_below_the_minimum_is_listed_apart_with_its_cases(bundled_databas
     app.number_input(key="cmp_min").set_value(10).run()
     assert frame_with(app, "排名")["机关"].tolist() == ["淮安市人民政府", "淮安市洪泽区人民政府"]
     assert "cmp_min" not in app.query_params
+
+
+# --- Several measures side by side ---------------------------------------------------------
+
+
+def test_several_measures_side_by_side_equal_the_cells(database: Path, chosen: list[str]) -> None:
+    keys = ["received", "review_correction_rate"]
+    app = dashboard(database, PAGE, cmp_agency=chosen, cmp_more=keys).run()
+    assert not app.exception
+    assert app.multiselect(key="cmp_more").value == keys
+    shown = frame_with(app, "比率")
+    assert list(shown.columns) == ["指标", "机关", "数值", "比率", "分子", "分母", "机关编号"]
+    years = year_range(database)
+    received = agency_figures(database, "received", years)
+    rate = agency_figures(database, "review_correction_rate", years)
+    with_reports = [agency_id for agency_id in chosen if agency_id in received.index]
+    counts, rates = shown[shown.指标 == "本年新收申请"], shown[shown.指标 == "行政复议纠错率"]
+    assert len(shown) == 2 * len(with_reports)
+    assert set(counts.机关编号) == set(rates.机关编号) == set(with_reports)
+    for row in counts.to_dict("records"):
+        assert row["数值"] == received.loc[row["机关编号"], "value"]
+        assert pd.isna(row["比率"]) and pd.isna(row["分子"])
+    for row in rates.to_dict("records"):
+        agency_id = row["机关编号"]
+        assert (row["分子"], row["分母"]) == tuple(rate.loc[agency_id, ["num", "den"]])
+        expected = rate.loc[agency_id, "value"]  # none where nothing was decided
+        assert pd.isna(row["比率"]) if pd.isna(expected) else row["比率"] == pytest.approx(expected)
+        assert pd.isna(row["数值"])
+    figure = chart(app, "compare-multiples")
+    titles = [note["text"] for note in figure["layout"]["annotations"]]
+    assert titles == ["本年新收申请", "行政复议纠错率"]  # one panel a measure
+    assert len(figure["data"]) == len(shown)  # each agency in each panel
+    assert "结果纠正" in figure["data"][-1]["hovertemplate"]  # a rate's cases on hover
+
+
+def test_a_link_with_too_many_measures_keeps_the_first_six(bundled_database: Path) -> None:
+    keys = list(compare.MEASURE_CHOICES[:8])
+    app = dashboard(bundled_database, PAGE, cmp_more=keys, cmp_agency=some_agencies(
+        bundled_database, 2)).run()  # fmt: skip
+    assert not app.exception
+    assert app.multiselect(key="cmp_more").value == keys[:6]
+    assert any("并列的指标最多 6 个" in note.value for note in app.warning)

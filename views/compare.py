@@ -3,7 +3,7 @@ median of their peers."""
 
 import streamlit as st
 
-from app import aggregate, compare, minimum, plain, show
+from app import aggregate, compare, minimum, multiples, plain, show
 from app.filters import AGENCY_LIST_LIMIT, Filters, agency_count, current, names_of
 from app.measures import MEASURE_BY_KEY
 from app.urlstate import put_in_url, url_choice, url_widget
@@ -137,3 +137,32 @@ peer_topic = f"机关对比-{measure.label}-{compare.PEER_SCOPES[peer_scope]}同
 show.table(peers, peer_topic, scope, key="compare-peers",
            column_config=compare.column_config(peers, measure, peer_scope),
            opens=show.profile_queries(rows.agency_id))  # fmt: skip
+
+st.subheader("多指标并列")
+side_keys = url_widget(
+    "cmp_more",
+    default=multiples.DEFAULT_MEASURES,
+    parse=multiples.parse_measures,
+    encode=list,
+    render=lambda: st.multiselect(
+        "并列的指标",
+        list(compare.MEASURE_CHOICES),
+        format_func=aggregate.label,
+        key="cmp_more",
+        max_selections=multiples.MAX_MEASURES,
+        placeholder="选择指标",
+        help=f"最多 {multiples.MAX_MEASURES} 个指标，每个指标一幅小图、表中一组列。",
+    ),
+)
+if side_keys:
+    side = multiples.table(
+        multiples.figures(scope, side_keys, list(drawn.agency_id)), drawn, side_keys
+    )
+    show.chart(multiples.figure(side, side_keys), side, "机关对比-多指标并列", scope,
+               key="compare-multiples")  # fmt: skip
+    show.table(side, "机关对比-多指标并列", scope, key="compare-multiples-table",
+               column_config=multiples.column_config(), height="content",  # all rows, in print too
+               opens=show.profile_queries(side[multiples.AGENCY_ID]))  # fmt: skip
+    rates = multiples.definitions(side_keys)
+    st.caption("每行为一个机关的一个指标，均为所选年度的合计；计数列于“数值”，比率列于“比率”，"
+               "为合计后的分子 ÷ 分母" + (f"（{rates}）" if rates else "") + "。")  # fmt: skip

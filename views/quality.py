@@ -7,7 +7,7 @@ import streamlit as st
 from app import plain, profile, quality, show
 from app.filters import current
 from app.rules import rule_name
-from app.urlstate import InvalidParameter, parse_one, unknown_problem, url_number, url_widget
+from app.urlstate import InvalidParameter, parse_many, parse_one, url_number, url_widget
 
 filters = current()
 st.title("数据质量")
@@ -22,18 +22,10 @@ def _rule_label(rule: str) -> str:
     return f"{rule_name(rule)}（{rule}）：{quality.RULE_DESCRIPTIONS.get(rule, '—')}"
 
 
-def _parse_rules(values: list[str]) -> list[str]:
-    usable = list(dict.fromkeys(value for value in values if value in known_rules))
-    unknown = [value for value in values if value not in known_rules]
-    if unknown:
-        raise InvalidParameter(unknown_problem("校验规则", values, unknown), usable)
-    return usable
-
-
 rules = url_widget(
     "qa_rule",
     default=[],
-    parse=_parse_rules,
+    parse=parse_many(lambda value: value if value in known_rules else None, "校验规则"),
     encode=list,
     render=lambda: st.multiselect(
         "校验规则",
