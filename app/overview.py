@@ -40,6 +40,14 @@ class Headline:
     change: float | None  # on the year before; percentage points for rates
     is_rate: bool
     series: tuple[float, ...]  # the selected years, oldest first, for a sparkline
+    numerator: float | None = None  # a rate's cases: its parts, summed like the rate
+    denominator: float | None = None
+
+    def cases(self) -> str | None:
+        """A rate's "n / m 件", shown beside it; None for a count or no cases."""
+        if not self.is_rate or self.denominator is None:
+            return None
+        return f"{self.numerator or 0:,.0f} / {self.denominator:,.0f} 件"
 
 
 def headlines(filters: Filters) -> tuple[int, list[Headline]] | None:
@@ -61,9 +69,14 @@ def headlines(filters: Filters) -> tuple[int, list[Headline]] | None:
         if previous is not None and value is not None and _number(previous[key]) is not None:
             change = value - _number(previous[key])
         series = tuple(float(v) for v in years[key].dropna())
-        result.append(
-            Headline(key, measure.label, measure.definition, value, change, measure.is_rate, series)
+        parts = (
+            (_number(latest[f"{key}_num"]), _number(latest[f"{key}_den"]))
+            if measure.is_rate
+            else (None, None)
         )
+        headline = Headline(key, measure.label, measure.definition, value, change,
+                            measure.is_rate, series, *parts)  # fmt: skip
+        result.append(headline)
     return year, result
 
 

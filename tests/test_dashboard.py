@@ -42,6 +42,16 @@ def test_overview_shows_the_latest_year_against_the_cells(bundled_database: Path
     assert shown["本年新收申请"] == (f"{received:,.0f}", f"{received - before:+,.0f}")
     assert shown["报告数"][0] == "2" and shown["机关数"][0] == "2"
     assert shown["公开率"][0] == f"{_rate(bundled_database, 2024):.1%}"
+    # A rate's cases under it: 予以公开 + 部分公开 of 办理结果总计, from the cells.
+    where = "r.year = 2024"
+    granted = sum(cell_sum(bundled_database, f"applications.{outcome}.total", where)
+                  for outcome in ("granted", "partially_granted"))  # fmt: skip
+    processed = cell_sum(bundled_database, "applications.total_processed.total", where)
+    (card,) = [metric for metric in app.metric if metric.label == "公开率"]
+    assert card.proto.delta_description == f"{granted:,.0f} / {processed:,.0f} 件"
+    assert any("变化为较 2023 年度" in caption.value for caption in app.caption)
+    (count_card,) = [metric for metric in app.metric if metric.label == "本年新收申请"]
+    assert not count_card.proto.delta_description  # a count has no cases line
     review = cell_sum(bundled_database, "review_litigation.administrative_review.total",
                       "r.year = 2024")  # fmt: skip
     assert shown["行政复议总计"][0] == f"{review:,.0f}"

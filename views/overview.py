@@ -11,7 +11,12 @@ show.scope_caption(filters)
 latest = overview.headlines(filters)
 show.stop_if_empty(0 if latest is None else 1)
 year, figures = latest
+# The year compared with, said once above the cards (a card's line has no room
+# for it beside a rate's cases), and only when some card has a change.
+compared = any(figure.change is not None for figure in figures)
 st.subheader(f"{year} 年度主要指标")
+if compared:
+    st.caption(f"各卡片的变化为较 {year - 1} 年度；比率下方为其分子 / 分母（件）。")
 CARDS_A_ROW = 4
 for index, figure in enumerate(figures):
     if index % CARDS_A_ROW == 0:  # a row of its own: a taller card does not push the next row
@@ -25,11 +30,13 @@ for index, figure in enumerate(figures):
         figure.label,
         show.figure_text(figure.value, rate=figure.is_rate),
         delta,
-        help=f"{figure.definition}。变化为与上一年度相比，小图为所选各年度。",
+        help=f"{figure.definition}。变化为与上一年度相比，小图为所选各年度"
+        + ("；比率下方为其分子 / 分母（件）。" if figure.is_rate else "。"),
         # Only a higher 公开率 is plainly better; more cases or more reports are not.
         delta_color="normal" if figure.key == "disclosure_rate" else "off",
         delta_arrow="off" if not figure.change else "auto",
-        delta_description=f"较 {year - 1} 年度",
+        delta_description=figure.cases(),  # a rate's cases, under its value
+        height="stretch",  # the cards of a row one height, whatever their delta's length
         chart_data=list(figure.series) if len(figure.series) > 1 else None,
         chart_type="line",
         border=True,
