@@ -4,6 +4,8 @@ them the Chinese names a page shows and a CSV carries."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import pandas as pd
 
 from app.db import query
@@ -79,22 +81,25 @@ def labelled(data: pd.DataFrame) -> pd.DataFrame:
     return data.rename(columns=names)
 
 
-def region_overlaps(filters: Filters) -> int:
-    """Region-wide reports in the selection that share a year with another
-    selected report from inside their region: their sum counts twice."""
-    where, params = filters.where("r")
-    inner, _ = filters.where("o")
-    return int(
-        query(
-            f"""
-            SELECT count(*) AS n FROM reports r
-            WHERE {where} AND r.scope = 'region' AND EXISTS (
+def region_reports(filters: Filters) -> pd.DataFrame:
+    """The region-wide reports of the selection (the 不计区域汇总报告 choice
+    aside), oldest first: agency name, year, and ``overlapping`` — whether a
+    selected report from inside the region shares its year, so that a sum
+    counts those figures twice."""
+    scope = dataclasses.replace(filters, without_region=False)
+    where, params = scope.where("r")
+    inner, _ = scope.where("o")
+    return query(
+        f"""
+        SELECT a.name, r.year, EXISTS (
                 SELECT 1 FROM reports o
                 WHERE {inner} AND o.report_id <> r.report_id AND o.year = r.year
                   AND o.province = r.province
                   AND (r.city IS NULL OR o.city = r.city)
-                  AND (r.county IS NULL OR o.county = r.county))
-            """,
-            params,
-        ).n.iloc[0]
+                  AND (r.county IS NULL OR o.county = r.county)) AS overlapping
+        FROM reports r JOIN agencies a USING (agency_id)
+        WHERE {where} AND r.scope = 'region'
+        ORDER BY r.year, a.name
+        """,
+        params,
     )

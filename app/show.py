@@ -215,9 +215,24 @@ def chart(figure: go.Figure, data: pd.DataFrame, topic: str, filters: Filters, *
 
 
 REGION_NOTE = (
-    "筛选范围内有 {count:,} 份区域汇总报告（正文写明本地区合计数），同年度本地区其他机关的报告"
-    "也在范围内，相加会重复计算；可在左侧勾选“不计区域汇总报告”。"
+    "筛选范围内有 {count:,} 份区域汇总报告（{names}）：其表中数字含本地区各部门和下级政府，"
+    "同年度本地区其他机关的报告也在范围内，相加会重复计算；可在左侧勾选“不计区域汇总报告”。"
 )
+REGION_LEFT_OUT = (
+    "已不计 {count:,} 份区域汇总报告（{names}）：其表中数字含本地区各部门和下级政府。"
+    "是否区域汇总按每份报告的正文判断，同一机关其他年度只计本机关的报告仍计入。"
+)
+REGION_ALONE = (
+    "另有 {count:,} 份区域汇总报告（{names}）同年度没有本地区其他机关的报告在范围内，"
+    "不会重复计算；勾选“不计区域汇总报告”时也一并不计。"
+)
+_NAMED_REPORTS = 5  # named in the note; more are counted
+
+
+def _named(reports: pd.DataFrame) -> str:
+    names = [f"{row.name} {row.year} 年度" for row in reports.head(_NAMED_REPORTS).itertuples()]
+    more = f"等 {len(reports):,} 份" if len(reports) > _NAMED_REPORTS else ""
+    return plain.markdown_text("、".join(names) + more)
 
 
 def scope_words(filters: Filters) -> str:
@@ -229,9 +244,17 @@ def scope_caption(filters: Filters) -> None:
     """The filters in words under a page's title, and a warning when the
     selection adds region-wide reports to reports they already include."""
     st.caption(f"筛选范围：{scope_words(filters)}")
-    overlapping = 0 if filters.without_region else aggregate.region_overlaps(filters)
-    if overlapping:
-        st.caption(f":material/info: {REGION_NOTE.format(count=overlapping)}")
+    region = aggregate.region_reports(filters)
+    if filters.without_region:
+        notes = [(REGION_LEFT_OUT, region)]
+    else:  # the reports the choice would leave out are all named, so the counts agree
+        notes = [(REGION_NOTE, region[region.overlapping])]
+        if region.overlapping.any():
+            notes.append((REGION_ALONE, region[~region.overlapping]))
+    text = "".join(note.format(count=len(listed), names=_named(listed))
+                   for note, listed in notes if len(listed))  # fmt: skip
+    if text:
+        st.caption(f":material/info: {text}")
 
 
 def stop_if_empty(rows: int, what: str = "报告") -> None:

@@ -290,13 +290,20 @@ def test_a_finished_load_shows_on_the_next_rerun(tmp_path: Path) -> None:
 def test_region_wide_reports_can_be_left_out(bundled_database: Path) -> None:
     # 淮安市人民政府 2024 counts the whole city, 洪泽区's 95 applications included.
     app = dashboard(bundled_database).run()
-    assert any("1 份区域汇总报告" in caption.value for caption in app.caption)
+    (note,) = [caption.value for caption in app.caption if "区域汇总报告（" in caption.value]
+    assert "筛选范围内有 1 份区域汇总报告（淮安市人民政府 2024 年度）" in note
+    assert "另有 1 份区域汇总报告（淮安市洪泽区人民政府 2023 年度）" in note
     assert _metrics(app)["本年新收申请"][0] == "3,214"  # 3,119 + 95 as printed
     app = dashboard(bundled_database, no_region="1").run()
     assert app.sidebar.checkbox(key="no_region").value is True
     assert _metrics(app)["本年新收申请"][0] == "95"
     assert _metrics(app)["报告数"][0] == "1"
-    assert not any("区域汇总报告（" in caption.value for caption in app.caption)
+    # What was left out, by name, and that the choice is made report by report.
+    # 洪泽区 2023 counts its district too, with no report from inside it that year.
+    (note,) = [caption.value for caption in app.caption if "区域汇总报告（" in caption.value]
+    both = "淮安市洪泽区人民政府 2023 年度、淮安市人民政府 2024 年度"
+    assert f"已不计 2 份区域汇总报告（{both}）" in note
+    assert "同一机关其他年度只计本机关的报告仍计入" in note
 
 
 def test_changes_say_when_the_years_hold_different_agencies(bundled_database: Path) -> None:
@@ -312,7 +319,8 @@ def test_every_summing_page_warns_of_region_wide_reports(bundled_database: Path,
     app = dashboard(bundled_database, page=page).run()
     assert any("1 份区域汇总报告" in caption.value for caption in app.caption)
     app = dashboard(bundled_database, page=page, no_region="1").run()
-    assert not any("份区域汇总报告" in caption.value for caption in app.caption)
+    assert not any("筛选范围内有" in caption.value for caption in app.caption)
+    assert any("已不计 2 份区域汇总报告" in caption.value for caption in app.caption)
 
 
 def test_a_region_wide_report_is_labelled_in_its_profile(bundled_database: Path) -> None:
