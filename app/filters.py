@@ -81,7 +81,10 @@ class Filters:
             if self.year_from == self.year_to
             else f"{self.year_from}-{self.year_to}年度"
         )
-        parts = [years, self.county or self.city or self.province or "全国"]
+        # Chosen agencies are the scope themselves: "全国" beside them would
+        # call five agencies of one city the whole country.
+        place = self.county or self.city or self.province or ("" if self.agencies else "全国")
+        parts = [years, *filter(None, [place])]
         parts += [LEVEL_LABELS.get(level, level) for level in self.levels]
         parts += [KIND_LABELS.get(kind, kind) for kind in self.kinds]
         if self.agencies:

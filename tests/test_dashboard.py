@@ -330,3 +330,13 @@ def test_a_region_wide_report_is_labelled_in_its_profile(bundled_database: Path)
     assert any(caption.value.endswith(
         "区域汇总报告：正文写明的本地区申请数与表中总计相同，表中数字含本地区各部门和下级政府。"
     ) for caption in app.caption)  # fmt: skip
+
+
+def test_a_file_name_states_the_real_scope() -> None:
+    everywhere = Filters(2021, 2024).file_stem("总览", "abcdef123")
+    assert everywhere == "总览_2021-2024年度_全国_数据版本abcdef12"
+    chosen = Filters(2021, 2024, agencies=("320813-人民政府", "320800-人民政府"))
+    assert chosen.describe() == "2021-2024年度_2个机关"  # not 全国: two agencies of one city
+    in_city = Filters(2024, 2024, province="江苏省", city="淮安市", levels=("county",),
+                      without_region=True)  # fmt: skip
+    assert in_city.describe() == "2024年度_淮安市_县级_不计区域汇总报告"
