@@ -156,6 +156,9 @@ def review_figure(data: pd.DataFrame) -> go.Figure:
 
 
 def top_agencies(filters: Filters) -> pd.DataFrame:
-    return aggregate.by_agency(
+    """The agencies with most applications received (at most TOP_AGENCIES);
+    one that received none is no "most" and is not listed."""
+    data = aggregate.by_agency(
         filters, "received", "processed", "disclosure_rate", limit=TOP_AGENCIES
     )
+    return data[data.received > 0].reset_index(drop=True)

@@ -55,11 +55,15 @@ for figure, keys, topic, key in (
         figure, aggregate.labelled(overview.chart_rows(trend, keys)), topic, filters, key=key
     )
 
-st.subheader(f"本年新收申请最多的 {overview.TOP_AGENCIES} 个机关")
-st.caption(f"{filters.year_from}–{filters.year_to} 年度筛选范围内各机关报告的合计。")
 top = aggregate.labelled(overview.top_agencies(filters))
-st.plotly_chart(
-    charts.ranking_bars(top, name="机关", value="本年新收申请"), key="chart-overview-top"
-)
-show.table(top.drop(columns="机关编号"), "总览-申请最多的机关", filters, key="overview-top",
-           opens=show.profile_queries(top["机关编号"]))  # fmt: skip
+st.subheader(f"本年新收申请最多的 {len(top)} 个机关" if len(top) else "本年新收申请最多的机关")
+st.caption(f"{filters.year_from}–{filters.year_to} 年度筛选范围内各机关报告的合计；"
+           "没有新收申请的机关不列出。")  # fmt: skip
+if top.empty:
+    st.info("筛选范围内的报告都没有新收申请。", icon=":material/search:")
+else:
+    st.plotly_chart(
+        charts.ranking_bars(top, name="机关", value="本年新收申请"), key="chart-overview-top"
+    )
+    show.table(top.drop(columns="机关编号"), "总览-申请最多的机关", filters, key="overview-top",
+               opens=show.profile_queries(top["机关编号"]))  # fmt: skip
