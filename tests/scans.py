@@ -8,8 +8,12 @@ time.
 from __future__ import annotations
 
 import io
+import multiprocessing
+import os
 import struct
+import tempfile
 import zlib
+from concurrent.futures import ProcessPoolExecutor
 from functools import cache
 from pathlib import Path
 
@@ -41,20 +45,38 @@ def scan_of(stem: str, dpi: int) -> tuple[Image.Image, ...]:
     return tuple(scanned_pages((CORPUS / "orig" / f"{stem}.pdf").read_bytes(), scanning))
 
 
+SCAN_KINDS = ("pdf", "png")
+
+
+def scanned(stem: str, dpi: int, kind: str) -> Report:
+    """The report read from a scan: an image-only PDF ("pdf"), or PNG pages
+    ("png": a folder of them at 200 dpi, a zip of them at 150). OCR takes
+    seconds a page, so each scan is read once a test run."""
+    return _every_scan()[stem, dpi, kind]
+
+
 @cache
-def scanned(stem: str, dpi: int, kind: str, folder: Path | None = None) -> Report:
-    """The report read from a scan: an image-only PDF, or PNG pages — a
-    folder of them at 200 dpi, a zip of them at 150."""
+def _every_scan() -> dict[tuple[str, int, str], Report]:
+    """Every scan the tests read, read when the first is asked for: OCR is
+    minutes of a test run on one core, so the scans are read in one process
+    per core."""
+    keys = [(stem, dpi, kind) for (stem, dpi) in SCANNINGS for kind in SCAN_KINDS]
+    spawn = multiprocessing.get_context("spawn")  # no fork of a process with OCR threads
+    with ProcessPoolExecutor(max_workers=os.cpu_count() or 1, mp_context=spawn) as pool:
+        return dict(zip(keys, pool.map(_read_scan, *zip(*keys, strict=True)), strict=True))
+
+
+def _read_scan(stem: str, dpi: int, kind: str) -> Report:
     pages = list(scan_of(stem, dpi))
     if kind == "pdf":
         return extract_bytes(image_pdf(pages, dpi, SCANNINGS[stem, dpi].jpeg_quality), "scan.pdf")
     files = {f"第{number}页.png": data for number, data in enumerate(png_pages(pages), start=1)}
-    if folder is None:
+    if dpi != 200:
         return extract_bytes(zip_of(files), "scan.zip")
-    folder.mkdir()
-    for name, data in files.items():
-        (folder / name).write_bytes(data)
-    return extract_path(folder)
+    with tempfile.TemporaryDirectory(prefix="scan-pages-") as folder:
+        for name, data in files.items():
+            (Path(folder) / name).write_bytes(data)
+        return extract_path(Path(folder))
 
 
 def figures_of(report: Report) -> dict[str, dict]:

@@ -8,33 +8,24 @@ from __future__ import annotations
 
 import base64
 import io
-from pathlib import Path
 
 import pytest
 from PIL import Image
 
 from etl import uncertain
 from tests.conftest import parsed
-from tests.scans import ORIGINALS, figures_of, flagged, scanned
+from tests.scans import ORIGINALS, SCAN_KINDS, figures_of, flagged, scanned
 
-SCANS = [(stem, dpi, kind) for dpi in (200, 150) for stem in ORIGINALS for kind in ("pdf", "png")]
+SCANS = [(stem, dpi, kind) for dpi in (200, 150) for stem in ORIGINALS for kind in SCAN_KINDS]
 
 
 def _same(got: dict | None, want: dict) -> bool:
     return got is not None and (got["value"], got["status"]) == (want["value"], want["status"])
 
 
-@pytest.fixture(scope="module")
-def page_folders(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("pages")
-
-
 @pytest.mark.parametrize(("stem", "dpi", "kind"), SCANS)
-def test_every_figure_of_a_scan_is_exact_or_flagged(
-    stem: str, dpi: int, kind: str, page_folders: Path
-) -> None:
-    folder = page_folders / f"{stem}-{dpi}" if kind == "png" and dpi == 200 else None
-    report, text = scanned(stem, dpi, kind, folder), parsed(stem)
+def test_every_figure_of_a_scan_is_exact_or_flagged(stem: str, dpi: int, kind: str) -> None:
+    report, text = scanned(stem, dpi, kind), parsed(stem)
     assert (report.agency, report.year, report.format) == (text.agency, text.year, text.format)
     got, marked = figures_of(report), flagged(report)
     wanted = figures_of(text)
