@@ -93,9 +93,15 @@ bench-load: $(STAMP)
 bench-large: $(STAMP)
 	$(BIN)/python -m benchmarks.large_db
 
-# Each dashboard page in the browser on that database, and 10 sessions at once.
-bench-pages: $(STAMP) $(CHROMIUM)
-	$(BIN)/python -m benchmarks.page_load
+# Each dashboard page in the browser on a 20,000-report database (direct and
+# through nginx), and 10 sessions at once. DB=… for another database.
+PAGES_DB ?= benchmarks/data/synthetic-20000.duckdb
+$(PAGES_DB): | $(STAMP)
+	mkdir -p $(dir $@)
+	$(BIN)/python -m etl synth --reports 20000 --seed 1 --out $@
+
+bench-pages: $(STAMP) $(CHROMIUM) $(NGINX) $(PAGES_DB)
+	$(BIN)/python -m benchmarks.page_load --db $(PAGES_DB)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

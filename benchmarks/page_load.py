@@ -14,8 +14,19 @@ chart's SVG, or the first table):
   parameters: a new Streamlit session, with the browser's cache of the app's
   scripts, as for an official opening a shared link.
 
+* **a first visit** — a browser with an empty cache opening 总览: the time
+  until its first chart is drawn and the bytes transferred (HTTP bodies and
+  headers as received, compressed where the server compressed them; the
+  websocket's messages are not counted), straight from Streamlit and through
+  nginx configured by ``deploy/nginx.conf`` (gzip), as docs/deploy.md sets
+  an office's server up.
+
 Then ``--sessions`` browser sessions walk every page at the same time on the
 same server and any exception, dialog or timeout is counted.
+
+``make bench-pages`` runs it on a 20,000-report synthetic database (built
+once, ``python -m etl synth``); ``--db`` takes any other, such as the
+million-report one of ``make bench-large``.
 """
 
 from __future__ import annotations
@@ -41,6 +52,7 @@ from tests.browser import (
     screenshot,
     streamlit_server,
 )
+from tests.proxy import nginx_in_front_of
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DB = ROOT / "benchmarks" / "data" / "large.duckdb"
@@ -131,6 +143,30 @@ def link_times(browser: Browser, base: str, links: dict[str, str], runs: int) ->
     return times
 
 
+def first_visits(browser: Browser, base: str, runs: int) -> tuple[list[float], list[int]]:
+    """Seconds to 总览's first chart and bytes received, each run in a new
+    browser context: nothing cached, as on an office PC's first visit."""
+    seconds, received = [], []
+    for _ in range(runs):
+        context = browser.new_context(viewport={"width": 1280, "height": 720}, locale="zh-CN")
+        page = context.new_page()
+        responses = []
+        page.on("requestfinished", lambda request, into=responses: into.append(request))
+        seconds.append(time_page(page, base + "/", CHART))
+        page.wait_for_load_state("networkidle")
+        sizes = [request.sizes() for request in responses]
+        received.append(sum(size["responseBodySize"] + size["responseHeadersSize"]
+                            for size in sizes))  # fmt: skip
+        context.close()
+    return seconds, received
+
+
+def report_first_visits(title: str, seconds: list[float], received: list[int]) -> None:
+    print(f"\n{title}: median {statistics.median(seconds):.2f} s (of {len(seconds)}: "
+          f"{', '.join(f'{s:.2f}' for s in seconds)}), "
+          f"{statistics.median(received) / 1e6:.2f} MB received")  # fmt: skip
+
+
 def report(title: str, times: dict[str, list[float]]) -> None:
     print(f"\n{title}")
     print(f"{'page':<14}{'first':>8}{'median of rest':>16}{'max':>8}")
@@ -184,15 +220,23 @@ def main() -> None:
         raise SystemExit(f"{args.db}: no such database; build it with `make bench-large`")
     ARTIFACTS.mkdir(exist_ok=True)
     links, starts = page_links(args.db)
-    with streamlit_server(args.db, ARTIFACTS / "streamlit-large.log") as base:
+    with (
+        streamlit_server(args.db, ARTIFACTS / "streamlit-large.log") as base,
+        nginx_in_front_of(base) as proxied,
+    ):
         with sync_playwright() as playwright:
             browser = launch(playwright)
-            clicks = click_times(browser, base, starts, args.runs)
-            opened = link_times(browser, base, links, args.runs)
+            first_visits(browser, base, 1)  # the server's query cache warmed, as for a 2nd user
+            direct = first_visits(browser, base, args.runs)
+            gzipped = first_visits(browser, proxied, args.runs)
+            clicks = click_times(browser, proxied, starts, args.runs)
+            opened = link_times(browser, proxied, links, args.runs)
             browser.close()
+        report_first_visits("first visit of 总览, straight from Streamlit", *direct)
+        report_first_visits("first visit of 总览, through nginx (gzip)", *gzipped)
         report(f"in-app navigation → main element drawn, seconds ({args.runs} rounds)", clicks)
         report(f"opening a link in a new tab → drawn, seconds ({args.runs} tabs)", opened)
-        asyncio.run(concurrent_sessions(base, links, args.sessions))
+        asyncio.run(concurrent_sessions(proxied, links, args.sessions))
 
 
 if __name__ == "__main__":
