@@ -160,6 +160,18 @@ def profile_queries(agency_ids: pd.Series, years: pd.Series | None = None) -> li
     ]
 
 
+AGENCY_ID = "机关编号"
+
+
+def agency_id_last(data: pd.DataFrame) -> pd.DataFrame:
+    """机关编号 moved to the last column: in every agency table (so one agency
+    printed under two names pivots as one), after the figures, which stay in
+    view on a narrow screen."""
+    if AGENCY_ID not in data.columns:
+        return data
+    return data[[name for name in data.columns if name != AGENCY_ID] + [AGENCY_ID]]
+
+
 def table(
     data: pd.DataFrame,
     topic: str,

@@ -65,5 +65,5 @@ else:
     st.plotly_chart(
         charts.ranking_bars(top, name="机关", value="本年新收申请"), key="chart-overview-top"
     )
-    show.table(top.drop(columns="机关编号"), "总览-申请最多的机关", filters, key="overview-top",
+    show.table(show.agency_id_last(top), "总览-申请最多的机关", filters, key="overview-top",
                opens=show.profile_queries(top["机关编号"]))  # fmt: skip

@@ -101,7 +101,8 @@ agencies = quality.by_agency(filters, counted)
 if agencies.empty:
     st.info("筛选范围内没有机关有校验结果。")
 else:
-    show.table(agencies, "数据质量-按机关" + narrowed, filters, key="quality-agencies",
+    show.table(show.agency_id_last(agencies), "数据质量-按机关" + narrowed, filters,
+               key="quality-agencies",
                opens=show.profile_queries(agencies["机关编号"]))  # fmt: skip
     st.caption(quality.definitions(["报告数", "错误", "提示"]) + "。错误多的在前。")
 
@@ -219,5 +220,5 @@ else:
         + "。机关为曾载入过报告的机关。"
     )
     matrix = quality.coverage_matrix(coverage, filters.year_from, filters.year_to)
-    show.table(matrix, "数据质量-报告收录情况", filters, key="quality-coverage",
-               opens=show.profile_queries(matrix["机关编号"]))  # fmt: skip
+    show.table(show.agency_id_last(matrix), "数据质量-报告收录情况", filters,
+               key="quality-coverage", opens=show.profile_queries(matrix["机关编号"]))  # fmt: skip

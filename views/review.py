@@ -70,7 +70,7 @@ top = review.top_corrected(filters, top_n)
 if top.empty:
     st.info("当前筛选范围内没有结果纠正的案件。", icon=":material/search:")
 else:
-    shown = top.drop(columns="机关编号")
+    shown = show.agency_id_last(top)
     show.chart(review.top_corrected_figure(top), shown, "复议诉讼-结果纠正最多的机关", filters,
                key="review-top")  # fmt: skip
     show.table(shown, "复议诉讼-结果纠正最多的机关", filters, key="review-top-table",
