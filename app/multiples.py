@@ -16,7 +16,7 @@ import plotly.graph_objects as go
 import streamlit as st
 from plotly.subplots import make_subplots
 
-from app import aggregate, charts, compare
+from app import aggregate, charts, compare, show
 from app.db import query
 from app.filters import Filters
 from app.measures import MEASURE_BY_KEY
@@ -26,26 +26,25 @@ from app.urlstate import InvalidParameter, parse_many
 MAX_MEASURES = 6
 DEFAULT_MEASURES = ["received", "disclosure_rate", "review_correction_rate",
                     "litigation_correction_rate"]  # fmt: skip
-AGENCY_ID, MEASURE = "机关编号", "指标"
+AGENCY_ID = show.AGENCY_ID
+MEASURE = "指标"
 VALUE, RATE, NUMERATOR, DENOMINATOR = "数值", "比率", "分子", "分母"
 _PANELS_PER_ROW = 2
 
 
 def parse_measures(values: list[str]) -> list[str]:
     """The measures a link brings: known ones, at most MAX_MEASURES (the first)."""
+    known = parse_many(lambda key: key if key in compare.MEASURE_CHOICES else None, "指标")
     try:
-        chosen = parse_many(lambda key: key if key in compare.MEASURE_CHOICES else None, "指标")(
-            values
-        )
-    except InvalidParameter as problem:
-        if len(problem.usable) <= MAX_MEASURES:
-            raise
-        raise InvalidParameter(str(problem), problem.usable[:MAX_MEASURES]) from problem
+        chosen, problem = known(values), None
+    except InvalidParameter as unknown:  # unknown keys: noted, the known ones kept
+        chosen, problem = unknown.usable, str(unknown)
     if len(chosen) > MAX_MEASURES:
-        raise InvalidParameter(
-            f"并列的指标最多 {MAX_MEASURES} 个，链接中有 {len(chosen)} 个，取前 {MAX_MEASURES} 个",
-            chosen[:MAX_MEASURES],
+        problem = problem or (
+            f"并列的指标最多 {MAX_MEASURES} 个，链接中有 {len(chosen)} 个，取前 {MAX_MEASURES} 个"
         )
+    if problem:
+        raise InvalidParameter(problem, chosen[:MAX_MEASURES])
     return chosen
 
 
@@ -119,15 +118,15 @@ def figure(shown: pd.DataFrame, keys: list[str]) -> go.Figure:
     for index, key in enumerate(keys):
         measure = MEASURE_BY_KEY[key]
         panel = shown[shown[MEASURE] == aggregate.label(key)]
-        for position, row in enumerate(panel.itertuples(index=False)):
-            name = chart_text(row[1])  # the agency, shown as written
+        for position, row in enumerate(panel.to_dict("records")):
+            name = chart_text(row[compare.AGENCY])  # the agency, shown as written
             if measure.is_rate:
-                value = row[3]
+                value = row[RATE]
                 text = "%{y:.1%}"
-                hover = (f"{text}<br>{measure.numerator_label} {_count(row[4])}"
-                         f" / {measure.denominator_label} {_count(row[5])}")  # fmt: skip
+                hover = (f"{text}<br>{measure.numerator_label} {_count(row[NUMERATOR])}"
+                         f" / {measure.denominator_label} {_count(row[DENOMINATOR])}")  # fmt: skip
             else:
-                value = row[2]
+                value = row[VALUE]
                 text = hover = "%{y:,.2f}" if measure.unit == "万元" else "%{y:,}"
             chart.add_trace(
                 go.Bar(

@@ -517,6 +517,13 @@ def test_several_measures_side_by_side_equal_the_cells(database: Path, chosen: l
     titles = [note["text"] for note in figure["layout"]["annotations"]]
     assert titles == ["本年新收申请", "行政复议纠错率"]  # one panel a measure
     assert len(figure["data"]) == len(shown)  # each agency in each panel
+    # Each bar is the table's figure: the count, or the rate.
+    drawn = [(trace["name"], trace["y"][0]) for trace in figure["data"]]
+    expected = [(row["机关"], row["比率"] if row["指标"].endswith("率") else row["数值"])
+                for row in shown.to_dict("records")]  # fmt: skip
+    assert [name for name, _ in drawn] == [name for name, _ in expected]
+    for (_, bar), (_, value) in zip(drawn, expected, strict=True):
+        assert bar is None if pd.isna(value) else bar == pytest.approx(value)
     assert "结果纠正" in figure["data"][-1]["hovertemplate"]  # a rate's cases on hover
 
 
