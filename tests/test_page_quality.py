@@ -128,6 +128,9 @@ def test_the_link_opens_the_profile_on_the_finding(bundled_page: AppTest) -> Non
         "prof_year": "2023",
         "prof_finding": "1",
     }
+    # The report prints "洪泽区人民政府"; the link names the agency as every table does.
+    (link,) = bundled_page.get("page_link")
+    assert link.proto.label == "打开 淮安市洪泽区人民政府 2023 年度报告的档案，标出第 1 条校验结果"
 
 
 def test_a_rule_kept_in_the_url_filters_the_reports(bundled_database: Path) -> None:

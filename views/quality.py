@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from app import plain, profile, quality, show
-from app.filters import current
+from app.filters import current, names_of
 from app.rules import rule_name
 from app.urlstate import InvalidParameter, parse_many, parse_one, url_number, url_widget
 
@@ -151,7 +151,8 @@ else:
     def _render_report() -> tuple[str, int]:
         chosen = st.session_state.get("qa_report")
         if chosen not in options:  # brought by a link, beyond the listed reports
-            options[chosen] = f"{chosen[0]} {chosen[1]} 年度"
+            name = names_of((chosen[0],)).get(chosen[0], chosen[0])
+            options[chosen] = f"{name} {chosen[1]} 年度"
         return st.selectbox("报告", list(options), format_func=options.__getitem__, key="qa_report")
 
     agency_id, year = url_widget(
@@ -162,6 +163,7 @@ else:
         render=_render_report,
     )
     meta = profile.report(agency_id, year)
+    canonical_name = names_of((agency_id,)).get(agency_id, meta.agency_name)
     found = profile.findings(int(meta.report_id))
     offered = found[found.rule.isin(rules)] if rules else found
     if errors_only:
@@ -189,7 +191,7 @@ else:
     st.page_link(
         "views/profile.py",
         label=plain.markdown_text(
-            f"打开 {meta.agency_name} {year} 年度报告的档案，标出第 {number} 条校验结果"
+            f"打开 {canonical_name} {year} 年度报告的档案，标出第 {number} 条校验结果"
         ),
         icon=":material/folder_open:",
         query_params={
