@@ -15,6 +15,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, quote_plus, urlencode, urlparse
 
+import openpyxl
 import pytest
 from playwright.sync_api import Browser, Locator, Page, expect
 
@@ -244,6 +245,45 @@ def test_a_csv_download_is_the_table_shown(page: Page, app_url: str) -> None:
         assert all(_same_cell(a, b, rate) for a, b, rate in cells), (shown_row, written_row)
     assert re.fullmatch(r"总览-申请最多的机关_2021-2024年度_全国_数据版本\w{8}\.csv",
                         download.value.suggested_filename)  # fmt: skip
+
+
+def test_the_excel_download_is_the_table_shown(page: Page, app_url: str) -> None:
+    """The sidebar's workbook for one report, opened as Excel opens it, against
+    机关档案's section 四 on the screen: every cell, the labels in Chinese, the
+    sheets in the template's order, the header frozen, 机关编号 at the end."""
+    hongze = "320813-人民政府"
+    _open(page, f"{app_url}/profile?prof_agency={hongze}&prof_year=2024"
+                f"&agency={hongze}&from=2024&to=2024")  # fmt: skip
+    review = page.locator(".st-key-csv-profile-review")  # the table is just above its CSV button
+    header, *shown = _rows_of(review.locator("xpath=preceding::*[@data-testid='stDataFrame'][1]"))
+    with page.expect_download() as download:
+        _sidebar(page).get_by_role("button", name="筛选结果的全部单元格（Excel）").click()
+    assert re.fullmatch(r"报告单元格_2024年度_1个机关_数据版本\w{8}\.xlsx",
+                        download.value.suggested_filename)  # fmt: skip
+    book = openpyxl.load_workbook(io.BytesIO(Path(download.value.path()).read_bytes()))
+    assert book.sheetnames == [
+        "二、主动公开",
+        "三、依申请公开",
+        "四、复议诉讼",
+        "正文数字",
+        "校验结果",
+    ]
+    sheet = book["四、复议诉讼"]
+    assert sheet.freeze_panes == "B2"
+    headings, values = ([cell.value for cell in row] for row in sheet.iter_rows(max_row=2))
+    written = dict(zip(headings, values, strict=True))
+    assert (written["机关"], written["年度"], written["层级"], written["机关类型"]) == (
+        "淮安市洪泽区人民政府", 2024, "县级", "人民政府")  # fmt: skip
+    assert headings[-3:] == ["机关编号", "层级代码", "机关类型代码"]
+    assert written["机关编号"] == hongze
+    compared = 0
+    for group, *figures in shown:
+        for outcome, figure in zip(header[1:], figures, strict=True):
+            assert float(figure) == written[f"{group}·{outcome}"], (group, outcome)
+            compared += 1
+    assert compared == 15
+    count_format = sheet.cell(row=2, column=headings.index("行政复议·总计") + 1).number_format
+    assert count_format == "#,##0"
 
 
 def test_each_overview_chart_downloads_what_it_draws(
