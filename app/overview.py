@@ -29,6 +29,12 @@ TREND_KEYS = ("reports", "received", "processed", "disclosure_rate", "review_tot
 TREND_CHART_KEYS = ("reports", "received", "disclosure_rate")
 REVIEW_CHART_KEYS = ("reports", "review_total", "litigation_total")
 TOP_AGENCIES = 10
+# A total card's parts: its rate (纠错率) is read from them, the total as printed.
+TOTAL_PARTS = {
+    "review_total": ("review",),
+    "litigation_total": ("litigation_direct", "litigation_after_review"),
+}
+_OUTCOMES = ("upheld", "corrected", "other", "pending")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -42,12 +48,46 @@ class Headline:
     series: tuple[float, ...]  # the selected years, oldest first, for a sparkline
     numerator: float | None = None  # a rate's cases: its parts, summed like the rate
     denominator: float | None = None
+    parts: float | None = None  # a total's outcomes summed, when they differ from the total
 
     def cases(self) -> str | None:
         """A rate's "n / m 件", shown beside it; None for a count or no cases."""
         if not self.is_rate or self.denominator is None:
             return None
         return f"{self.numerator or 0:,.0f} / {self.denominator:,.0f} 件"
+
+    def parts_note(self) -> str | None:
+        """Why a total and the rate beside it disagree: the printed total is
+        not the sum of the outcomes the rate is read from."""
+        if self.parts is None:
+            return None
+        return (
+            f"分项之和 {self.parts:,.0f} 件"  # short enough for a card at 1280 wide; help says why
+        )
+
+
+PARTS_HELP = (
+    "总计按报告所印计入；有报告所印总计与其分项（结果维持、结果纠正、其他结果、尚未审结）之和不符，"
+    "而纠错率由分项算出，故两者不一致：详见「数据质量」页。"
+)
+
+
+def parts_sums(filters: Filters, year: int) -> dict[str, float]:
+    """The year's total cards whose outcomes (维持、纠正、其他、尚未审结) do
+    not add up to the printed total, with the outcomes' sum."""
+    columns = ", ".join(
+        f"{' + '.join(f'sum({group}_{outcome})' for group in groups for outcome in _OUTCOMES)}"
+        f" AS {key}, {' + '.join(f'sum({group}_total)' for group in groups)} AS {key}_printed"
+        for key, groups in TOTAL_PARTS.items()
+    )
+    one_year = dataclasses.replace(filters, year_from=year, year_to=year)
+    where, params = one_year.where()
+    sums = query(f"SELECT {columns} FROM report_measures WHERE {where}", params).iloc[0]
+    return {
+        key: float(sums[key])
+        for key in TOTAL_PARTS
+        if _number(sums[key]) is not None and _number(sums[key]) != _number(sums[f"{key}_printed"])
+    }
 
 
 def headlines(filters: Filters) -> tuple[int, list[Headline]] | None:
@@ -61,6 +101,7 @@ def headlines(filters: Filters) -> tuple[int, list[Headline]] | None:
         dataclasses.replace(filters, year_from=year - 1, year_to=year - 1), *HEADLINE_KEYS
     )
     previous = before.iloc[0] if not before.empty else None
+    differing = parts_sums(filters, year)
     result = []
     for key in HEADLINE_KEYS:
         measure = MEASURE_BY_KEY[key]
@@ -75,7 +116,7 @@ def headlines(filters: Filters) -> tuple[int, list[Headline]] | None:
             else (None, None)
         )
         headline = Headline(key, measure.label, measure.definition, value, change,
-                            measure.is_rate, series, *parts)  # fmt: skip
+                            measure.is_rate, series, *parts, differing.get(key))  # fmt: skip
         result.append(headline)
     return year, result
 

@@ -58,6 +58,30 @@ def test_overview_shows_the_latest_year_against_the_cells(bundled_database: Path
     assert not app.warning  # real reports: no synthetic banner
 
 
+def test_a_total_card_says_why_it_differs_from_its_rate(bundled_database: Path) -> None:
+    """洪泽区 2023 prints 行政复议总计 0 over 11 cases: the total card shows the
+    printed sum and the sum of the outcomes its 纠错率 is read from."""
+    app = dashboard(bundled_database, **{"from": "2023", "to": "2023"}).run()
+    cards = {metric.label: metric for metric in app.metric}
+    where = "r.year = 2023"
+    printed = cell_sum(bundled_database, "review_litigation.administrative_review.total", where)
+    parts = sum(
+        cell_sum(bundled_database, f"review_litigation.administrative_review.{outcome}", where)
+        for outcome in ("upheld", "corrected", "other", "pending")
+    )
+    assert (printed, parts) == (1, 12)  # 沭阳 1 = 1; 洪泽区 0 printed over 11
+    review = cards["行政复议总计"]
+    assert review.value == "1"
+    assert review.proto.delta_description == "分项之和 12 件"
+    assert "纠错率由分项算出" in review.proto.help
+    assert cards["行政复议纠错率"].proto.delta_description == "1 / 11 件"
+    # 2024's totals are their parts' sums: no note.
+    latest = dashboard(bundled_database).run()
+    cards = {metric.label: metric for metric in latest.metric}
+    assert not cards["行政复议总计"].proto.delta_description
+    assert "纠错率由分项算出" not in cards["行政复议总计"].proto.help
+
+
 def test_top_agencies_are_ranked_by_applications_received(bundled_database: Path) -> None:
     # 镇海区经信局 received none: no "most", not listed.
     app = dashboard(bundled_database).run()

@@ -31,11 +31,13 @@ for index, figure in enumerate(figures):
         show.figure_text(figure.value, rate=figure.is_rate),
         delta,
         help=f"{figure.definition}。变化为与上一年度相比，小图为所选各年度"
-        + ("；比率下方为其分子 / 分母（件）。" if figure.is_rate else "。"),
+        + ("；比率下方为其分子 / 分母（件）。" if figure.is_rate else "。")
+        + (overview.PARTS_HELP if figure.parts is not None else ""),
         # Only a higher 公开率 is plainly better; more cases or more reports are not.
         delta_color="normal" if figure.key == "disclosure_rate" else "off",
         delta_arrow="off" if not figure.change else "auto",
-        delta_description=figure.cases(),  # a rate's cases, under its value
+        # A rate's cases, or why a total differs from the parts its rate is read from.
+        delta_description=figure.cases() or figure.parts_note(),
         height="stretch",  # the cards of a row one height, whatever their delta's length
         chart_data=list(figure.series) if len(figure.series) > 1 else None,
         chart_type="line",
