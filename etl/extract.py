@@ -22,7 +22,7 @@ from etl.narrative import fee_yuan, proactive_items, section_text
 from etl.readers import image, read_document
 from etl.runsplit import clear_split_cache
 from etl.scope import report_scope
-from etl.script import as_printed, recognition_text
+from etl.script import as_printed, other_form_lines, recognition_text
 from etl.table_text import LaidOutText, ScannedText
 from etl.tables import (
     Section,
@@ -36,6 +36,7 @@ from etl.validate import validate
 
 PARSER = Parser(name="xxgk-etl", version=__version__)
 TABLE_SECTIONS = ("proactive", "applications", "review_litigation")
+NARRATIVE_SECTIONS = ("overview", "problems", "other")
 _SOURCE_URL = re.compile(r"^(?:原文链接|来源链接|网址|URL)\s*[:：]\s*(https?://\S+)", re.IGNORECASE)
 _PUBLISHED_ON = re.compile(r"^(?:发布时间|发布日期|成文日期)\s*[:：]\s*(\d{4}-\d{2}-\d{2})")
 _METADATA_LINES = 20
@@ -125,9 +126,9 @@ def extract_text(source: SourceText) -> Report:
     recognised = recognition_text(source.text)
     lines = recognised.split("\n")
     stream = tokenize(lines)
-    printed = stream if recognised == source.text else tokenize(source.text.split("\n"))
     title = find_title(lines)
     sections = find_sections(stream)
+    printed = _printed_stream(stream, sections, source.text)
     _require_a_report(source, title, sections)
     assert title is not None and title.name is not None  # checked just above
 
@@ -158,9 +159,7 @@ def extract_text(source: SourceText) -> Report:
         _figure_confidences([*tables.values(), {"headline": headline}], source.scans)
 
     narrative = Narrative(
-        overview=_section_text(printed, sections.get("overview")),
-        problems=_section_text(printed, sections.get("problems")),
-        other=_section_text(printed, sections.get("other")),
+        **{key: _section_text(printed, sections.get(key)) for key in NARRATIVE_SECTIONS}
     )
     agency = resolve_agency(as_printed(title.name, recognised, source.text))
     received = tables["applications"].get("new_received", {}).get("total")
@@ -329,6 +328,22 @@ def _require_a_report(
             "没有找到任何表格章节（二、主动公开政府信息情况；三、收到和处理政府信息公开申请情况；"
             "四、政府信息公开行政复议、行政诉讼情况）",
         )
+
+
+def _printed_stream(stream: TokenStream, sections: dict[str, Section], printed: str) -> TokenStream:
+    """The token stream the narrative is taken from, as printed. The recognition
+    copy's own stream serves unless an other form of a character stands in a
+    narrative section's lines: tokenizing the printed text would cost as much
+    again, for the few reports whose narrative prints one."""
+    changed = other_form_lines(printed)
+    for key in NARRATIVE_SECTIONS:
+        section = sections.get(key)
+        if section is None or not changed:
+            continue
+        first, last = stream.source_lines(section.start, section.end)
+        if any(first <= line <= last for line in changed):
+            return tokenize(printed.split("\n"))
+    return stream
 
 
 def _section_text(stream: TokenStream, section: Section | None) -> str | None:

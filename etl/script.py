@@ -61,15 +61,28 @@ _GROUPS = """
 
 # A vocabulary character → its other forms, traditional first.
 OTHER_FORMS: dict[str, str] = {group[0]: group[1:] for group in _GROUPS.split()}
-_TABLE = str.maketrans({form: char for char, forms in OTHER_FORMS.items() for form in forms})
-# Most reports print none of these forms: one search spares them the translation.
-_ANY_OTHER_FORM = re.compile("[" + re.escape("".join(map(chr, _TABLE))) + "]")
+_CHARACTER_OF = {form: char for char, forms in OTHER_FORMS.items() for form in forms}
+_ANY_OTHER_FORM = re.compile("[" + re.escape("".join(_CHARACTER_OF)) + "]")
 
 
 def recognition_text(text: str) -> str:
     """``text`` with every other form of a vocabulary character replaced by the
     character itself: the same length, line for line and offset for offset."""
-    return text.translate(_TABLE) if _ANY_OTHER_FORM.search(text) else text
+    # A report prints a few such forms if any: replacing them where the search
+    # finds them is a fraction of str.translate's look-up of every character.
+    return _ANY_OTHER_FORM.sub(lambda match: _CHARACTER_OF[match.group()], text)
+
+
+def other_form_lines(text: str) -> list[int]:
+    """The 1-based lines of ``text`` that print an other form of a vocabulary character."""
+    lines: list[int] = []
+    line, counted_to = 1, 0
+    for match in _ANY_OTHER_FORM.finditer(text):
+        line += text.count("\n", counted_to, match.start())
+        counted_to = match.start()
+        if not lines or lines[-1] != line:
+            lines.append(line)
+    return lines
 
 
 def vocabulary_words() -> tuple[str, ...]:

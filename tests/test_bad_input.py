@@ -11,8 +11,9 @@ import pytest
 
 from etl.decode import decode_text
 from etl.errors import ExtractionError
-from etl.extract import extract_bytes, extract_path
+from etl.extract import NARRATIVE_SECTIONS, extract_bytes, extract_path, find_sections
 from etl.files import MAX_INPUT_BYTES, read_bytes
+from etl.narrative import section_text
 from etl.script import OTHER_FORMS, UNCHANGED, recognition_text, vocabulary, vocabulary_words
 from etl.tokens import tokenize
 from tests.conftest import RAW, figures, parsed, raw_path, run_cli
@@ -221,6 +222,22 @@ def test_report_in_other_forms_reads_with_prose_as_printed(stem: str, forms: str
     assert report.narrative.overview == _written_with(table, original.narrative.overview)
     assert report.narrative.other == _written_with(table, original.narrative.other)
     assert report.agency.name == _written_with(table, original.agency.name)
+
+
+def test_prose_is_as_printed_wherever_an_other_form_stands() -> None:
+    """One traditional character on one line, for every line of a report in
+    turn: each section's prose is that of the printed text's own token stream
+    (the parser reuses the recognition copy's where the prose lines print none)."""
+    lines = raw_path("2021_zhenhai_jingxinju").read_text(encoding="utf-8").split("\n")
+    for index in range(len(lines)):
+        printed = "\n".join([*lines[:index], "體" + lines[index], *lines[index + 1 :]])
+        report = extract_bytes(printed.encode(), "one-form.txt")
+        sections = find_sections(tokenize(recognition_text(printed).split("\n")))
+        own = tokenize(printed.split("\n")).text
+        for key in NARRATIVE_SECTIONS:
+            section = sections.get(key)
+            expected = section_text(own[section.start : section.end]) if section else None
+            assert getattr(report.narrative, key) == expected, (index + 1, key)
 
 
 def test_report_cut_off_mid_table_keeps_what_was_printed() -> None:
