@@ -12,6 +12,7 @@ from app import aggregate, charts
 from app.db import query
 from app.filters import Filters
 from app.measures import MEASURE_BY_KEY
+from etl import template
 
 HEADLINE_KEYS = (
     "agencies",
@@ -34,7 +35,7 @@ TOTAL_PARTS = {
     "review_total": ("review",),
     "litigation_total": ("litigation_direct", "litigation_after_review"),
 }
-_OUTCOMES = ("upheld", "corrected", "other", "pending")
+_OUTCOMES = tuple(column for column in template.REVIEW_COLUMNS if column != "total")
 
 
 @dataclasses.dataclass(frozen=True)

@@ -336,9 +336,11 @@ def _printed_stream(stream: TokenStream, sections: dict[str, Section], printed: 
     narrative section's lines: tokenizing the printed text would cost as much
     again, for the few reports whose narrative prints one."""
     changed = other_form_lines(printed)
+    if not changed:
+        return stream
     for key in NARRATIVE_SECTIONS:
         section = sections.get(key)
-        if section is None or not changed:
+        if section is None:
             continue
         first, last = stream.source_lines(section.start, section.end)
         if any(first <= line <= last for line in changed):
