@@ -8,6 +8,7 @@ import pandas as pd
 from app.db import query
 from app.filters import KIND_LABELS, LEVEL_LABELS, Filters
 from app.rules import rule_name
+from etl.db.cellkeys import cell_headings, cell_keys
 
 # An Excel sheet holds 1,048,576 rows; a workbook this size also takes
 # minutes to write, so larger selections are pointed to the Parquet export.
@@ -26,10 +27,6 @@ _METADATA = (
 # At the end, for pivot tables and joins: the agency's id and the codes the labels stand for.
 _CODES = "agency_id AS 机关编号, level AS 层级代码, kind AS 机关类型代码"
 _LABELS = {"层级": LEVEL_LABELS, "机关类型": KIND_LABELS}
-# A cell_keys row ``k``'s heading: row and column labels (a figure of the text has a row alone).
-_CELL_HEADING = (
-    "CASE WHEN k.col_label = '' THEN k.row_label ELSE k.row_label || '·' || k.col_label END"
-)
 
 
 def report_count(filters: Filters) -> int:
@@ -38,12 +35,7 @@ def report_count(filters: Filters) -> int:
 
 
 def _cell_columns(sections: tuple[str, ...]) -> list[tuple[str, str]]:
-    keys = query(
-        f"SELECT wide_column, {_CELL_HEADING} AS label FROM cell_keys k "
-        "WHERE list_contains($sections::VARCHAR[], section) ORDER BY cell_id",
-        {"sections": sections},
-    )
-    return list(zip(keys.wide_column, keys.label, strict=True))
+    return [(key.column, key.heading) for key in cell_keys() if key.section in sections]
 
 
 def report_cells(
@@ -69,10 +61,7 @@ def findings(filters: Filters) -> pd.DataFrame:
         f"""
         SELECT r.agency_name AS 机关, r.year AS 年度,
                CASE f.severity WHEN 'error' THEN '错误' ELSE '提示' END AS 级别,
-               f.rule AS 规则代码, f.message AS 说明,
-               (SELECT string_agg({_CELL_HEADING}, '、' ORDER BY u.i)
-                FROM (SELECT unnest(f.cells) AS path, generate_subscripts(f.cells, 1) AS i) u
-                JOIN cell_keys k USING (path)) AS 涉及单元格,
+               f.rule AS 规则代码, f.message AS 说明, f.cells AS 涉及单元格,
                r.agency_id AS 机关编号, array_to_string(f.cells, '、') AS 单元格代码
         FROM findings f JOIN reports r USING (report_id)
         WHERE {where} ORDER BY r.agency_id, r.year, f.severity, f.rule
@@ -80,6 +69,10 @@ def findings(filters: Filters) -> pd.DataFrame:
         params,
     )
     rows.insert(3, "规则", rows["规则代码"].map(rule_name))
+    headings = cell_headings()
+    rows["涉及单元格"] = rows["涉及单元格"].map(
+        lambda paths: "、".join(headings.get(path, path) for path in paths)
+    )
     codes = ["机关编号", "规则代码", "单元格代码"]
     return rows[[column for column in rows.columns if column not in codes] + codes]
 

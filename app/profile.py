@@ -29,7 +29,7 @@ from app.plain import markdown_text
 from app.rules import SEVERITY_LABELS, rule_name
 from app.urlstate import url_number
 from etl import template
-from etl.db.cellkeys import cell_keys
+from etl.db.cellkeys import cell_headings
 from etl.readers import FORMAT_LABELS
 
 SERIES_KEYS = (
@@ -218,7 +218,7 @@ def scan_checks_table(
     """Each figure flagged cells.ocr_uncertain: what was read, how surely, the
     figure an identity asks for, and the scan's picture (a data URL)."""
     flags = found[found.rule == OCR_UNCERTAIN]
-    names = dict(zip(cells_.path, _cell_names(cells_), strict=False))
+    names = cell_headings()
     confidence = dict(zip(cells_.path, cells_.at_confidence, strict=False))
     paths = [cells[0] for cells in flags.cells]
     return pd.DataFrame(
@@ -295,10 +295,10 @@ def finding_label(finding: pd.Series) -> str:
     return f"第 {finding.number} 条 · {SEVERITY_LABELS.get(finding.severity, '')} · {message}"
 
 
-def findings_table(findings_: pd.DataFrame, cells_: pd.DataFrame) -> pd.DataFrame:
-    """The list of findings as the page shows it."""
-    # A cell the report did not print (未读出) is named from the template, not by its path.
-    labels = _template_cell_names() | dict(zip(cells_.path, _cell_names(cells_), strict=False))
+def findings_table(findings_: pd.DataFrame) -> pd.DataFrame:
+    """The list of findings as the page shows it, each cell named from the
+    template (a cell the report did not print, 未读出, too)."""
+    labels = _cell_names()
     return pd.DataFrame(
         {
             "序号": findings_.number,
@@ -312,19 +312,8 @@ def findings_table(findings_: pd.DataFrame, cells_: pd.DataFrame) -> pd.DataFram
     )
 
 
-def _cell_names(cells_: pd.DataFrame) -> list[str]:
-    return [
-        f"{row}·{col}" if col else row
-        for row, col in zip(cells_.row_label, cells_.col_label, strict=False)
-    ]
-
-
-def _template_cell_names() -> dict[str, str]:
-    names = {
-        key.path: f"{key.row_label}·{key.col_label}" if key.col_label else key.row_label
-        for key in cell_keys()
-    }
-    names |= {"narrative.problems": template.SECTION_HEADINGS["problems"][0]}
+def _cell_names() -> dict[str, str]:
+    names = cell_headings() | {"narrative.problems": template.SECTION_HEADINGS["problems"][0]}
     names |= {
         f"narrative.{key}": template.SECTION_HEADINGS[key][0] for key in ("overview", "other")
     }

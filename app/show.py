@@ -72,39 +72,68 @@ def csv_bytes(data: pd.DataFrame) -> bytes:
 
 def excel_bytes(sheets: dict[str, pd.DataFrame]) -> bytes:
     """A workbook to use at once: the header row and first column frozen, the
-    headers wrapped, columns as wide as their content, counts with thousands
-    separators and rates (columns named …率) as percentages."""
+    headers wrapped and filterable, columns as wide as their content, counts
+    with thousands separators (an amount with its decimals) and rates
+    (columns named …率) as percentages."""
     buffer = io.BytesIO()
     writer_options = {"options": _EXCEL_OPTIONS}
     with pd.ExcelWriter(buffer, engine="xlsxwriter", engine_kwargs=writer_options) as writer:
         book = writer.book
         header = book.add_format({"bold": True, "text_wrap": True, "valign": "top", "border": 1})
-        number_formats = {"count": book.add_format({"num_format": "#,##0"}),
-                          "rate": book.add_format({"num_format": "0.0%"})}  # fmt: skip
+        formats: dict[str, object] = {}  # one workbook format per number format
         for name, sheet in sheets.items():
             sheet.to_excel(writer, sheet_name=name, index=False)
             worksheet = writer.sheets[name]
             worksheet.freeze_panes(1, 1)
+            worksheet.autofilter(0, 0, len(sheet), max(len(sheet.columns) - 1, 0))
             for index, column in enumerate(sheet.columns):
                 worksheet.write(0, index, column, header)
-                kind = _number_kind(sheet[column], str(column))
-                worksheet.set_column(
-                    index, index, _excel_width(sheet[column], str(column)), number_formats.get(kind)
-                )
+                code = _excel_number_format(sheet[column], str(column))
+                if code and code not in formats:
+                    formats[code] = book.add_format({"num_format": code})
+                width = _excel_width(sheet[column], str(column), code)
+                worksheet.set_column(index, index, width, formats.get(code) if code else None)
     return buffer.getvalue()
 
 
 _WIDE_CHARACTER = r"[^\x00-\xff]"  # a Chinese character takes two columns' width
 _EXCEL_WIDTH_RANGE = (6, 40)  # a longer header wraps instead
 _WIDTH_SAMPLE = 1000  # rows measured: enough for a column's width, quick on 50,000 rows
-# How Excel shows a number of each kind (the formats excel_bytes gives), for its width.
-_SHOWN_AS = {"count": "{:,.0f}".format, "rate": "{:.1%}".format}
+_MOST_DECIMALS = 4  # an amount in 万元 is printed with at most this many
 
 
-def _excel_width(values: pd.Series, header: str) -> float:
+def _excel_number_format(values: pd.Series, header: str) -> str | None:
+    """How Excel shows a column: 0.0% for a rate, #,##0 for a count, and as many
+    decimals as an amount has (96,171.6 万元, not 96,172); None for years and text."""
+    kind = _number_kind(values, header)
+    if kind == "rate":
+        return "0.0%"
+    if kind is None:
+        return None
+    places = _decimal_places(values.dropna().astype(float).to_numpy())  # every row: one is enough
+    return "#,##0" + ("." + "0" * places if places else "")
+
+
+def _decimal_places(numbers: np.ndarray) -> int:
+    for places in range(_MOST_DECIMALS):
+        scaled = numbers * 10**places
+        if np.allclose(scaled, scaled.round(), rtol=0, atol=1e-6):
+            return places
+    return _MOST_DECIMALS
+
+
+def _shown_in_excel(value: float, code: str) -> str:
+    """A number as Excel shows it in ``code`` (one of _excel_number_format's)."""
+    if code.endswith("%"):
+        return f"{value:.1%}"
+    places = len(code.partition(".")[2])
+    return f"{value:,.{places}f}"
+
+
+def _excel_width(values: pd.Series, header: str, code: str | None) -> float:
     """Wide enough for the column's values as shown and its header on up to three lines."""
     sample = values.head(_WIDTH_SAMPLE).dropna()
-    shown = sample.map(_SHOWN_AS.get(_number_kind(values, header), str))
+    shown = sample.map(lambda value: _shown_in_excel(value, code)) if code else sample.map(str)
     texts = pd.concat([shown.astype(str), pd.Series([header])], ignore_index=True)
     widths = texts.str.len() + texts.str.count(_WIDE_CHARACTER)
     wanted = max(int(widths.iloc[:-1].max()) if len(shown) else 0, -(-int(widths.iloc[-1]) // 3))

@@ -104,6 +104,14 @@ GROUP_LABEL_BEFORE: dict[str, str] = {
     "other_no_correction": "（六）其他处理",
 }
 APPLICATION_ROW_BY_KEY: dict[str, RowLabel] = {row.key: row for row in APPLICATION_ROWS}
+# A numbered sub-row's group, which its own label does not name ("1.属于国家秘密"
+# is under "（三）不予公开"; "3.其他" is in (六) and "3.要求提供公开出版物" in (五)).
+SUB_ROW_GROUP_LABELS: dict[str, str] = {
+    row.key: label
+    for first, label in GROUP_LABEL_BEFORE.items()
+    for row in APPLICATION_ROWS
+    if row.group == APPLICATION_ROW_BY_KEY[first].group and row.label != label
+}
 OTHER_SUB_ROWS: tuple[str, ...] = ("other_no_correction", "other_fee_unpaid", "other_other")
 OUTCOME_ROWS: tuple[str, ...] = tuple(row.key for row in APPLICATION_ROWS if row.group)
 # The outcome groups of 三、本年度办理结果, in print order, as the template names them.

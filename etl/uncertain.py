@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 from etl.cells import number_value
-from etl.db.cellkeys import cell_key_index
+from etl.db.cellkeys import cell_headings
 from etl.model import Cell, Finding, Report
 
 RULE = "cells.ocr_uncertain"
@@ -116,9 +116,7 @@ def _holds_with(
 
 
 def _label(path: str) -> str:
-    section, row, *column = path.split(".")
-    key = cell_key_index()[section, row, column[0] if column else ""]
-    return f"{key.row_label}·{key.col_label}" if key.col_label else key.row_label
+    return cell_headings()[path]
 
 
 def _unsure(path: str, cell: Cell) -> Finding:

@@ -10,6 +10,7 @@ import zipfile
 from pathlib import Path
 
 import duckdb
+import openpyxl
 import pandas as pd
 import pytest
 
@@ -279,6 +280,33 @@ def test_filtered_cells_as_one_workbook(bundled_database: Path, monkeypatch) -> 
     assert widths and all(6 <= width <= 41 for width in widths)
     # The agency column: Chinese characters count double.
     assert widths[0] >= 2 * len("淮安市洪泽区人民政府")
+
+
+def test_a_workbook_names_each_cell_once_and_keeps_an_amounts_decimals(
+    bundled_database: Path, monkeypatch
+) -> None:
+    """Section 三's sub-rows under their group (1.属于国家秘密 is of （三）不予公开),
+    no heading twice, a 万元 amount shown with its decimals, every sheet filterable."""
+    monkeypatch.setenv("XXGK_DB", str(bundled_database))
+    sheets = exports.workbook_sheets(Filters(2024, 2024, city="淮安市"))
+    three = sheets["三、依申请公开"]
+    assert three.columns.is_unique
+    secret = "（三）不予公开·1.属于国家秘密·总计"
+    huaian = three.set_index("机关").loc["淮安市人民政府"]
+    assert huaian[secret] == cell_sum(
+        bundled_database, "applications.withheld_state_secret.total",
+        "r.agency_name = '淮安市人民政府' AND r.year = 2024") == 2  # fmt: skip
+    assert "（六）其他处理·3.其他·其他" in three.columns  # 法人或其他组织·其他, of (六)'s 3.其他
+    book = openpyxl.load_workbook(io.BytesIO(show.excel_bytes(sheets)))
+    proactive = book["二、主动公开"]
+    headings = [cell.value for cell in proactive[1]]
+    fees = headings.index("行政事业性收费·本年收费金额（单位：万元）") + 1
+    amounts = {row[0].value: row[fees - 1] for row in proactive.iter_rows(min_row=2)}
+    assert amounts["淮安市人民政府"].value == 96171.6  # as printed, shown 96,171.6
+    assert amounts["淮安市人民政府"].number_format == "#,##0.0"
+    counts = headings.index("规章·本年制发件数") + 1
+    assert proactive.cell(row=2, column=counts).number_format == "#,##0"
+    assert all(book[name].auto_filter.ref for name in sheets)
 
 
 def test_each_overview_chart_downloads_its_own_figures(bundled_database: Path, monkeypatch) -> None:

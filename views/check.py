@@ -74,7 +74,7 @@ if found.empty:
     st.success(profile.NO_FINDINGS)
 else:
     show.table(check.rule_summary(found), f"{topic}-校验结果汇总", scope, key="check-rules")
-    show.table(profile.findings_table(found, cells), f"{topic}-校验结果", scope,
+    show.table(profile.findings_table(found), f"{topic}-校验结果", scope,
                key="check-findings", column_config=check.finding_columns(),
                row_height=check.WRAPPING_ROW_HEIGHT,
                height=check.findings_height(len(found)))  # fmt: skip
@@ -103,7 +103,7 @@ else:
     if cross_year.empty:
         st.success("与上年比对的规则均未发现问题。")
     else:
-        show.table(profile.findings_table(cross_year, cells), f"{topic}-与上年比对",
+        show.table(profile.findings_table(cross_year), f"{topic}-与上年比对",
                    scope, key="check-cross-year", column_config=check.finding_columns(),
                    row_height=check.WRAPPING_ROW_HEIGHT,
                    height=check.findings_height(len(cross_year)))  # fmt: skip

@@ -37,6 +37,14 @@ class CellKey:
         return ".".join(parts)
 
     @property
+    def heading(self) -> str:
+        """The cell's name, one in the template: a numbered sub-row of 三 under
+        its group, then the column — "（三）不予公开·1.属于国家秘密·自然人"."""
+        in_three = self.section == "applications"
+        group = template.SUB_ROW_GROUP_LABELS.get(self.row) if in_three else None
+        return "·".join(part for part in (group, self.row_label, self.col_label) if part)
+
+    @property
     def column(self) -> str:
         """The cell's column in the wide ``reports`` table, e.g. ``app_granted_total``."""
         parts = (SECTION_PREFIX[self.section], self.row, self.col)
@@ -96,6 +104,12 @@ def _proactive_rows() -> list[tuple[str, str, str, str, str, str]]:
         )
         for (item, column), fmts in formats.items()
     ]
+
+
+@cache
+def cell_headings() -> dict[str, str]:
+    """Each cell's path → its heading."""
+    return {key.path: key.heading for key in cell_keys()}
 
 
 @cache
