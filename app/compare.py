@@ -41,6 +41,7 @@ MEASURE_CHOICES: tuple[str, ...] = tuple(m.key for m in MEASURES if m.key != "ag
 RANK, AGENCY, LEVEL, KIND, REPORTS, YEAR = "排名", "机关", "层级", "机关类型", "报告数", "年度"
 PEER_MEDIAN, PEER_COUNT, DIFFERENCE = "同类机关中位数", "同类机关数", "差值"
 DIFFERENCE_POINTS = "差值（百分点）"  # for rates: a difference of percentages
+NOTE = "说明"
 # Below this many peers a "median" is one or two agencies, the agency itself
 # among them: it compares nothing and is left out.
 MIN_PEERS = 3
@@ -61,7 +62,7 @@ def peer_definition(scope: str = "country") -> str:
     return (
         f"同类机关：{_PEER_PLACES[scope]}、层级与机关类型都相同的全部机关（含该机关本身）"
         f"{city_note}，各按所选年度的报告合计后取中位数；比率为各机关比率（合计后计算）的"
-        f"中位数，没有分母的机关不计入；同类机关不足 {MIN_PEERS} 个时不给出中位数。"
+        f"中位数，分母不足最少案件数的机关不计入；同类机关不足 {MIN_PEERS} 个时不给出中位数。"
     )
 
 
@@ -72,7 +73,7 @@ DEFINITIONS: dict[str, str] = {
     PEER_MEDIAN: peer_definition(),
     PEER_COUNT: "计入中位数的同类机关个数",
     DIFFERENCE: "本机关数值减同类机关中位数",
-    DIFFERENCE_POINTS: "本机关比率减同类机关中位数，单位为百分点",
+    DIFFERENCE_POINTS: "本机关比率减同类机关中位数，单位为百分点；分母不足最少案件数的机关不比较",
 }
 
 
@@ -176,14 +177,21 @@ def yearly(scope: Filters, key: str, agency_ids: list[str]) -> pd.DataFrame:
 
 
 def peer_medians(
-    filters: Filters, key: str, agency_ids: list[str], scope: str = "country"
+    filters: Filters, key: str, agency_ids: list[str], scope: str = "country", min_cases: int = 0
 ) -> pd.DataFrame:
     """For each agency: the median of the measure over every agency of its
     level and kind in ``scope`` (PEER_SCOPES; itself included) in the filtered
-    years, and how many agencies have a value. One query, whatever the number
-    of peers; the sidebar's region does not narrow the peers, the scope does."""
+    years, and how many agencies have a value — for a rate, those whose
+    denominator is at least ``min_cases``, as in the ranking. One query,
+    whatever the number of peers; the sidebar's region does not narrow the
+    peers, the scope does."""
     measure = MEASURE_BY_KEY[key]
     keys = _PEER_KEYS[scope]  # column names from a fixed table, never from the user
+    value = (
+        f"CASE WHEN {measure.denominator} >= $min_cases THEN {measure.sql} END"
+        if measure.is_rate
+        else measure.sql
+    )
 
     def same(left: str, right: str) -> str:
         return " AND ".join(f"{left}.{k} IS NOT DISTINCT FROM {right}.{k}" for k in keys)
@@ -198,7 +206,7 @@ def peer_medians(
             SELECT a.agency_id, {", ".join(f"a.{k}" for k in keys)} FROM agencies a
             WHERE EXISTS (SELECT 1 FROM chosen c WHERE {same("c", "a")})
         ), per_agency AS (
-            SELECT agency_id, {measure.sql} AS value FROM report_measures
+            SELECT agency_id, {value} AS value FROM report_measures
             WHERE year BETWEEN $year_from AND $year_to
               AND agency_id IN (SELECT agency_id FROM peer)
             GROUP BY agency_id
@@ -210,8 +218,9 @@ def peer_medians(
         SELECT c.agency_id, g.peer_median, coalesce(g.peers, 0) AS peers
         FROM chosen c LEFT JOIN grouped g ON {same("g", "c")}
         """,
-        {"ids": tuple(agency_ids), "year_from": filters.year_from, "year_to": filters.year_to},
-    )
+        {"ids": tuple(agency_ids), "year_from": filters.year_from, "year_to": filters.year_to,
+         **({"min_cases": min_cases} if measure.is_rate else {})},
+    )  # fmt: skip
 
 
 # --- Tables and charts -------------------------------------------------------------
@@ -264,27 +273,35 @@ def ranking_table(rows: pd.DataFrame, key: str) -> pd.DataFrame:
     return table.reset_index(drop=True)
 
 
-def peer_table(rows: pd.DataFrame, peers: pd.DataFrame, key: str) -> pd.DataFrame:
-    """Each agency's value beside its peer median, the peer count and the
-    difference."""
+def peer_table(
+    rows: pd.DataFrame, peers: pd.DataFrame, key: str, min_cases: int = 0
+) -> pd.DataFrame:
+    """Each agency's value (a rate with its numerator and denominator) beside
+    its peer median, the peer count and the difference. An agency whose rate
+    is below the minimum of cases is listed, but not set against the median:
+    its difference is left empty and 说明 says why."""
     merged = rows.merge(peers, on="agency_id", how="left")
     median = merged.peer_median.where(merged.peers >= MIN_PEERS)
     rate = MEASURE_BY_KEY[key].is_rate
+    # As in the ranking: a rate over too few cases (not one without a case, which has none).
+    too_few = merged.value.notna() & (merged.value_den < min_cases if rate else False)
+    difference = (merged.value - median).where(~too_few) * (100 if rate else 1)
     table = pd.concat(
         [
             agency_columns(merged),
+            value_columns(merged, key),
             pd.DataFrame(
                 {
-                    aggregate.label(key): value_columns(merged, key).iloc[:, 0],
                     PEER_MEDIAN: median,
                     PEER_COUNT: merged.peers.fillna(0).astype("int64"),
-                    DIFFERENCE_POINTS if rate else DIFFERENCE: (merged.value - median)
-                    * (100 if rate else 1),
+                    DIFFERENCE_POINTS if rate else DIFFERENCE: difference,
                 }
             ),
         ],
         axis=1,
     )
+    if too_few.any():
+        table[NOTE] = too_few.map({True: f"分母不足 {min_cases:,} 件，不比较", False: ""})
     return table.reset_index(drop=True)
 
 

@@ -29,7 +29,9 @@ DEFAULT_MEASURES = ["received", "disclosure_rate", "review_correction_rate",
 AGENCY_ID = show.AGENCY_ID
 MEASURE = "指标"
 VALUE, RATE, NUMERATOR, DENOMINATOR = "数值", "比率", "分子", "分母"
+NOTE = compare.NOTE
 _PANELS_PER_ROW = 2
+_NOTE_COLOUR = "#616161"  # a note standing where a bar would be: grey, not an agency's colour
 
 
 def parse_measures(values: list[str]) -> list[str]:
@@ -63,11 +65,16 @@ def figures(scope: Filters, keys: list[str], agency_ids: list[str]) -> pd.DataFr
     )
 
 
-def table(data: pd.DataFrame, drawn: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+def table(
+    data: pd.DataFrame, drawn: pd.DataFrame, keys: list[str], min_cases: int = 0
+) -> pd.DataFrame:
     """One row per measure and agency (measures in the order chosen, agencies
     in the order of ``drawn``, the ranking's rows): 指标, 机关, 数值 for a count,
     比率 with its 分子 and 分母 for a rate, 机关编号. Long, not one column group
-    per measure: it fits a 1280-wide screen and an A4 page, and pivots in Excel."""
+    per measure: it fits a 1280-wide screen and an A4 page, and pivots in Excel.
+    A rate over fewer than ``min_cases`` cases, or over none, is kept with its
+    parts and 说明 says so (the chart draws no bar for it, as the ranking
+    ranks it not)."""
     rows = drawn[["agency_id", "label"]].merge(data, on="agency_id", how="left")
     parts = []
     for key in keys:
@@ -87,7 +94,22 @@ def table(data: pd.DataFrame, drawn: pd.DataFrame, keys: list[str]) -> pd.DataFr
                 }
             )
         )
-    return pd.concat(parts, ignore_index=True)
+    rows = pd.concat(parts, ignore_index=True)
+    notes = _notes(rows, min_cases)
+    if notes.str.len().any():
+        rows.insert(len(rows.columns) - 1, NOTE, notes)
+    return rows
+
+
+def _notes(rows: pd.DataFrame, min_cases: int) -> pd.Series:
+    """Why a rate is not compared: too few cases, or none."""
+    is_rate = rows[DENOMINATOR].notna()
+    too_few = is_rate & rows[RATE].notna() & (rows[DENOMINATOR] < min_cases)
+    no_case = is_rate & rows[RATE].isna()
+    notes = pd.Series("", index=rows.index, dtype=object)
+    notes[too_few.fillna(False).astype(bool)] = f"分母不足 {min_cases:,} 件，不比较"
+    notes[no_case.fillna(False).astype(bool)] = "无案件"
+    return notes
 
 
 def definitions(keys: list[str]) -> str:
@@ -107,8 +129,10 @@ def column_config() -> dict[str, object]:
 
 
 def figure(shown: pd.DataFrame, keys: list[str]) -> go.Figure:
-    """One bar panel per measure, an agency's bar the same colour in each;
-    a rate's hover gives its numerator and denominator."""
+    """One bar panel per measure, an agency's bar the same colour in each,
+    its value written on it (0 too); a rate's hover gives its numerator and
+    denominator. A rate the table notes (too few cases, none) has no bar:
+    the note stands in its place."""
     columns = min(len(keys), _PANELS_PER_ROW)
     rows = math.ceil(len(keys) / columns)
     titles = [aggregate.label(key) for key in keys]
@@ -120,8 +144,18 @@ def figure(shown: pd.DataFrame, keys: list[str]) -> go.Figure:
         panel = shown[shown[MEASURE] == aggregate.label(key)]
         for position, row in enumerate(panel.to_dict("records")):
             name = chart_text(row[compare.AGENCY])  # the agency, shown as written
+            note = row.get(NOTE, "")
+            if note:
+                parts = (f"{measure.numerator_label} {_count(row[NUMERATOR])}"
+                         f" / {measure.denominator_label} {_count(row[DENOMINATOR])}")  # fmt: skip
+                chart.add_annotation(
+                    x=name, y=0, text=note, textangle=-90, showarrow=False, yanchor="bottom",
+                    hovertext=f"{name}<br>{parts}",
+                    font={"size": 11, "color": _NOTE_COLOUR},
+                    row=index // columns + 1, col=index % columns + 1,
+                )  # fmt: skip
             if measure.is_rate:
-                value = row[RATE]
+                value = None if note else row[RATE]
                 text = "%{y:.1%}"
                 hover = (f"{text}<br>{measure.numerator_label} {_count(row[NUMERATOR])}"
                          f" / {measure.denominator_label} {_count(row[DENOMINATOR])}")  # fmt: skip
@@ -132,6 +166,7 @@ def figure(shown: pd.DataFrame, keys: list[str]) -> go.Figure:
                 go.Bar(
                     x=[name], y=[value], name=name, legendgroup=name, showlegend=index == 0,
                     marker_color=colours[position % len(colours)], texttemplate=text,
+                    textposition="outside", cliponaxis=False,
                     hovertemplate=f"%{{x}}<br>{hover}<extra></extra>",
                 ),
                 row=index // columns + 1, col=index % columns + 1,

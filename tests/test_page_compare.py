@@ -79,10 +79,14 @@ PEER_GROUPS = {
 }
 
 
-def peer_expectation(figures: pd.DataFrame, scope: str = "country") -> pd.DataFrame:
+def peer_expectation(
+    figures: pd.DataFrame, scope: str = "country", min_cases: int = 0
+) -> pd.DataFrame:
     """Per agency: the median of its group (level and kind, and for a narrower
-    scope its province or city) and how many agencies of the group have a value."""
-    groups = figures.groupby(PEER_GROUPS[scope], dropna=False).value
+    scope its province or city) and how many agencies of the group have a value
+    — for a rate, a denominator of at least ``min_cases``."""
+    counted = figures.value.where(figures.den >= min_cases) if "den" in figures else figures.value
+    groups = figures.assign(value=counted).groupby(PEER_GROUPS[scope], dropna=False).value
     count = groups.transform("count")
     median = groups.transform("median")
     # The page leaves out a median of fewer than MIN_PEERS agencies.
@@ -177,18 +181,26 @@ def _frames(app: AppTest) -> list[pd.DataFrame]:
 def test_each_agency_is_set_against_its_peer_median(
     rate_view: AppTest, database: Path, chosen: list[str]
 ) -> None:
+    """A rate's peers are the agencies with at least the minimum of cases, as
+    in the ranking; an agency below it is listed, its rate with its parts, but
+    not set against the median."""
     figures = agency_figures(database, "review_correction_rate", year_range(database))
-    peers = peer_expectation(figures)
+    least = minimum.DEFAULT_MIN_CASES
+    peers = peer_expectation(figures, min_cases=least)
     shown = frame_with(rate_view, "同类机关中位数")
     assert len(shown) == len(chosen)
-    assert shown.columns[-1] == "差值（百分点）"  # a rate's difference is in points
+    assert "差值（百分点）" in shown.columns  # a rate's difference is in points
     for row in shown.to_dict("records"):
         agency_id = figures.index[figures.name == row["机关"]][0]
+        agency = figures.loc[agency_id]
+        assert (row["行政复议纠错率·分子"], row["行政复议纠错率·分母"]) == (agency.num, agency.den)
         assert row["同类机关数"] == peers.loc[agency_id, "count"]
         median = peers.loc[agency_id, "shown"]
         assert row["同类机关中位数"] == pytest.approx(median, nan_ok=True)
-        value = figures.loc[agency_id, "value"]
-        assert row["差值（百分点）"] == pytest.approx((value - median) * 100, nan_ok=True)
+        too_few = pd.notna(agency.value) and agency.den < least
+        expected = float("nan") if too_few else (agency.value - median) * 100
+        assert row["差值（百分点）"] == pytest.approx(expected, nan_ok=True)
+        assert row.get("说明", "") == (f"分母不足 {least} 件，不比较" if too_few else "")
 
 
 def test_the_yearly_chart_draws_one_line_per_agency(
@@ -357,9 +369,9 @@ def test_peer_medians_equal_pandas_over_the_cells(
     years = (max(everything.year_from, everything.year_to - 2), everything.year_to)
     filters = Filters(*years, province="不影响同类范围")
     figures = agency_figures(database, key, years)
-    expected = peer_expectation(figures, scope)
+    expected = peer_expectation(figures, scope, min_cases=5)  # counts have no minimum
     ids = list(figures.index)
-    medians = compare.peer_medians(filters, key, ids, scope).set_index("agency_id")
+    medians = compare.peer_medians(filters, key, ids, scope, min_cases=5).set_index("agency_id")
     assert set(medians.index) == set(ids)
     for agency_id in ids:
         assert medians.loc[agency_id, "peers"] == expected.loc[agency_id, "count"]
@@ -496,7 +508,10 @@ def test_several_measures_side_by_side_equal_the_cells(database: Path, chosen: l
     assert not app.exception
     assert app.multiselect(key="cmp_more").value == keys
     shown = frame_with(app, "比率")
-    assert list(shown.columns) == ["指标", "机关", "数值", "比率", "分子", "分母", "机关编号"]
+    columns = ["指标", "机关", "数值", "比率", "分子", "分母", "机关编号"]
+    assert list(shown.columns) in (columns, [*columns[:-1], "说明", columns[-1]])
+    least = minimum.DEFAULT_MIN_CASES  # the count on the page asks for it beside the rate
+    assert app.number_input(key="cmp_min").value == least
     years = year_range(database)
     received = agency_figures(database, "received", years)
     rate = agency_figures(database, "review_correction_rate", years)
@@ -507,23 +522,31 @@ def test_several_measures_side_by_side_equal_the_cells(database: Path, chosen: l
     for row in counts.to_dict("records"):
         assert row["数值"] == received.loc[row["机关编号"], "value"]
         assert pd.isna(row["比率"]) and pd.isna(row["分子"])
+    notes = []
     for row in rates.to_dict("records"):
         agency_id = row["机关编号"]
-        assert (row["分子"], row["分母"]) == tuple(rate.loc[agency_id, ["num", "den"]])
+        num, den = rate.loc[agency_id, ["num", "den"]]
+        assert (row["分子"], row["分母"]) == (num, den)
         expected = rate.loc[agency_id, "value"]  # none where nothing was decided
         assert pd.isna(row["比率"]) if pd.isna(expected) else row["比率"] == pytest.approx(expected)
         assert pd.isna(row["数值"])
+        too_few = f"分母不足 {least} 件，不比较" if den < least else ""
+        note = "无案件" if pd.isna(expected) else too_few
+        assert row.get("说明", "") == note
+        notes += [note] if note else []
     figure = chart(app, "compare-multiples")
     titles = [note["text"] for note in figure["layout"]["annotations"]]
-    assert titles == ["本年新收申请", "行政复议纠错率"]  # one panel a measure
+    assert titles[:2] == ["本年新收申请", "行政复议纠错率"]  # one panel a measure
+    assert titles[2:] == notes  # a rate not compared: its note where its bar would be
     assert len(figure["data"]) == len(shown)  # each agency in each panel
-    # Each bar is the table's figure: the count, or the rate.
+    # Each bar is the table's figure: the count, or the rate compared.
     drawn = [(trace["name"], trace["y"][0]) for trace in figure["data"]]
-    expected = [(row["机关"], row["比率"] if row["指标"].endswith("率") else row["数值"])
-                for row in shown.to_dict("records")]  # fmt: skip
-    assert [name for name, _ in drawn] == [name for name, _ in expected]
-    for (_, bar), (_, value) in zip(drawn, expected, strict=True):
-        assert bar is None if pd.isna(value) else bar == pytest.approx(value)
+    expected = [(row["机关"], row["比率"] if row["指标"].endswith("率") else row["数值"],
+                 row.get("说明", "")) for row in shown.to_dict("records")]  # fmt: skip
+    assert [name for name, _ in drawn] == [name for name, _, _ in expected]
+    for (_, bar), (_, value, note) in zip(drawn, expected, strict=True):
+        assert bar is None if note or pd.isna(value) else bar == pytest.approx(value)
+    assert {trace["textposition"] for trace in figure["data"]} == {"outside"}  # 0 % is written
     assert "结果纠正" in figure["data"][-1]["hovertemplate"]  # a rate's cases on hover
 
 

@@ -131,8 +131,8 @@ peer_scope = url_choice(
     help="在全国、该机关所在省或所在市内找层级与机关类型相同的机关。",
 )
 st.caption(compare.peer_definition(peer_scope))
-medians = compare.peer_medians(filters, measure_key, list(rows.agency_id), peer_scope)
-peers = compare.peer_table(rows, medians, measure_key)
+medians = compare.peer_medians(filters, measure_key, list(rows.agency_id), peer_scope, min_cases)
+peers = compare.peer_table(rows, medians, measure_key, min_cases)
 peer_topic = f"机关对比-{measure.label}-{compare.PEER_SCOPES[peer_scope]}同类中位数"
 show.table(peers, peer_topic, scope, key="compare-peers",
            column_config=compare.column_config(peers, measure, peer_scope),
@@ -155,8 +155,12 @@ side_keys = url_widget(
     ),
 )
 if side_keys:
+    # A rate beside the others is compared over the same minimum of cases as
+    # the ranking; asked for here when the page's own measure is a count.
+    with_rates = any(MEASURE_BY_KEY[key].is_rate for key in side_keys)
+    side_min = min_cases or (minimum.minimum_cases("cmp_min") if with_rates else 0)
     side = multiples.table(
-        multiples.figures(scope, side_keys, list(drawn.agency_id)), drawn, side_keys
+        multiples.figures(scope, side_keys, list(drawn.agency_id)), drawn, side_keys, side_min
     )
     show.chart(multiples.figure(side, side_keys), side, "机关对比-多指标并列", scope,
                key="compare-multiples")  # fmt: skip
@@ -164,5 +168,7 @@ if side_keys:
                column_config=multiples.column_config(), height="content",  # all rows, in print too
                opens=show.profile_queries(side[multiples.AGENCY_ID]))  # fmt: skip
     rates = multiples.definitions(side_keys)
+    parts = f"（{rates}）" if rates else ""
+    least = f"；分母不足 {side_min:,} 件的比率不比较，图中不画" if with_rates else ""
     st.caption("每行为一个机关的一个指标，均为所选年度的合计；计数列于“数值”，比率列于“比率”，"
-               "为合计后的分子 ÷ 分母" + (f"（{rates}）" if rates else "") + "。")  # fmt: skip
+               f"为合计后的分子 ÷ 分母{parts}{least}。")  # fmt: skip
