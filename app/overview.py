@@ -73,6 +73,22 @@ PARTS_HELP = (
 )
 
 
+# The rule that flags a printed 总计 of 四 that is not its outcomes' sum.
+PARTS_RULE = "review_litigation.total"
+
+
+def parts_warning(figures: list[Headline], year: int) -> str | None:
+    """The line under the cards when a total card and its rate disagree."""
+    split = [f"{f.label}按所印为 {f.value:,.0f} 件、分项之和 {f.parts:,.0f} 件"
+             for f in figures if f.parts is not None and f.value is not None]  # fmt: skip
+    if not split:
+        return None
+    return (
+        f"{year} 年度有报告所印的总计与其分项之和不符：{'；'.join(split)}。"
+        "卡片上的总计按报告所印计入，纠错率由分项算出，两者因此不一致。"
+    )
+
+
 def parts_sums(filters: Filters, year: int) -> dict[str, float]:
     """The year's total cards whose outcomes (维持、纠正、其他、尚未审结) do
     not add up to the printed total, with the outcomes' sum."""

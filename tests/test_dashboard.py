@@ -76,8 +76,28 @@ def test_a_total_card_says_why_it_differs_from_its_rate(bundled_database: Path) 
     assert review.proto.delta_description == "分项之和 12 件"
     assert "纠错率由分项算出" in review.proto.help
     assert cards["行政复议纠错率"].proto.delta_description == "1 / 11 件"
+    # Said loudly under the cards too (行政诉讼 as well: 0 printed over 5), with the way
+    # to the reports.
+    lawsuits = [
+        sum(cell_sum(bundled_database, f"review_litigation.{group}.{column}", where)
+            for group in ("litigation_direct", "litigation_after_review"))
+        for column in ("total", "upheld", "corrected", "other", "pending")
+    ]  # fmt: skip
+    assert (lawsuits[0], sum(lawsuits[1:])) == (0, 5)
+    assert [warning.value for warning in app.warning] == [
+        "2023 年度有报告所印的总计与其分项之和不符：行政复议总计按所印为 1 件、分项之和 12 件；"
+        "行政诉讼总计按所印为 0 件、分项之和 5 件。"
+        "卡片上的总计按报告所印计入，纠错率由分项算出，两者因此不一致。"
+    ]
+    (link,) = [link for link in app.get("page_link") if "数据质量" in link.proto.label]
+    assert link.proto.label == "在「数据质量」页查看这些报告（复议诉讼总计不符）"
+    assert (link.proto.page, link.proto.query_string) == (
+        "quality",
+        "qa_rule=review_litigation.total",
+    )
     # 2024's totals are their parts' sums: no note.
     latest = dashboard(bundled_database).run()
+    assert not latest.warning
     cards = {metric.label: metric for metric in latest.metric}
     assert not cards["行政复议总计"].proto.delta_description
     assert "纠错率由分项算出" not in cards["行政复议总计"].proto.help

@@ -4,6 +4,7 @@ import streamlit as st
 
 from app import aggregate, charts, overview, show
 from app.filters import current
+from app.rules import rule_name
 
 filters = current()
 st.title("总览")
@@ -42,6 +43,16 @@ for index, figure in enumerate(figures):
         chart_data=list(figure.series) if len(figure.series) > 1 else None,
         chart_type="line",
         border=True,
+    )
+
+split = overview.parts_warning(figures, year)
+if split:  # a total that is not its parts' sum: said loudly, with the way to the reports
+    st.warning(split, icon=":material/warning:")
+    st.page_link(
+        "views/quality.py",
+        label=f"在「数据质量」页查看这些报告（{rule_name(overview.PARTS_RULE)}）",
+        icon=":material/fact_check:",
+        query_params={"qa_rule": overview.PARTS_RULE},
     )
 
 for note in overview.caveats(filters, year):
