@@ -262,7 +262,7 @@ MEASURES: tuple[Measure, ...] = (
     ),
     _count(
         "fees_10k_yuan",
-        "行政事业性收费金额",
+        "行政事业性收费",  # shown 行政事业性收费（万元）: the template's item, uncut on a card
         "本年行政事业性收费金额（2021 版模板）",
         f"{PROACTIVE}：行政事业性收费·本年收费金额（单位：万元）",
         "万元",

@@ -147,7 +147,7 @@ def test_bundled_figures_equal_the_cells(bundled_page, bundled_database: Path) -
     fees = cell_sum(bundled_database, "proactive.fees.amount_10k_yuan", where)
     assert shown["行政许可决定"] == f"{licensing:,.0f}"
     assert shown["规章·现行有效"] == f"{in_force:,.0f}"
-    assert shown["行政事业性收费金额（万元）"] == f"{fees:,.2f}"
+    assert shown["行政事业性收费（万元）"] == f"{fees:,.2f}"
     assert fees == 96171.60 + 7545.00
     assert (licensing, in_force) == (447228 + 9487, 11)
     items = cell_sum(bundled_database, "headline.proactive_items", where)
