@@ -76,11 +76,7 @@ class Filters:
 
     def describe(self) -> str:
         """The filters in words, for captions and file names."""
-        years = (
-            f"{self.year_from}年度"
-            if self.year_from == self.year_to
-            else f"{self.year_from}-{self.year_to}年度"
-        )
+        years = f"{year_span(self.year_from, self.year_to, '-')}年度"
         # Chosen agencies are the scope themselves: "全国" beside them would
         # call five agencies of one city the whole country.
         place = self.county or self.city or self.province or ("" if self.agencies else "全国")
@@ -99,6 +95,11 @@ class Filters:
 
 
 # --- The choices the data offers ---------------------------------------------
+
+
+def year_span(first: int, last: int, dash: str = "–") -> str:
+    """2024, or 2021–2024: a single year is not written as 2024–2024."""
+    return str(first) if first == last else f"{first}{dash}{last}"
 
 
 def years() -> list[int]:

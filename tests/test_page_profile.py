@@ -299,6 +299,8 @@ def test_the_sidebars_one_agency_is_the_default_and_a_finding_by_rule(
     assert app.selectbox(key="prof_agency").value == SHUYANG
     assert app.selectbox(key="prof_year").value == 2023
     assert app.selectbox(key="prof_finding").value == 1
+    # One report: its year once, not 2023–2023.
+    assert any("· 1 份报告（2023 年度）" in caption.value for caption in app.caption)
     # 沭阳县 printed blank cells: shown empty, as printed, and marked.
     shown = table(app, "profile-applications").set_index(("项目", ""))
     assert shown.loc["一、本年新收政府信息公开申请数量", ("法人或其他组织", "商业企业")] == ""

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from app import aggregate, charts, overview, show
-from app.filters import current
+from app.filters import current, year_span
 from app.rules import rule_name
 
 filters = current()
@@ -70,7 +70,7 @@ for figure, keys, topic, key in (
 
 top = aggregate.labelled(overview.top_agencies(filters))
 st.subheader(f"本年新收申请最多的 {len(top)} 个机关" if len(top) else "本年新收申请最多的机关")
-st.caption(f"{filters.year_from}–{filters.year_to} 年度筛选范围内各机关报告的合计；"
+st.caption(f"{year_span(filters.year_from, filters.year_to)} 年度筛选范围内各机关报告的合计；"
            "没有新收申请的机关不列出。")  # fmt: skip
 if top.empty:
     st.info("筛选范围内的报告都没有新收申请。", icon=":material/search:")

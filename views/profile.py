@@ -3,7 +3,7 @@
 import streamlit as st
 
 from app import aggregate, plain, profile, show
-from app.filters import Filters, current, names_of
+from app.filters import Filters, current, names_of, year_span
 from app.measures import MEASURE_BY_KEY
 from app.urlstate import InvalidParameter, parse_one, url_number, url_widget
 from etl import template
@@ -103,7 +103,7 @@ also = f" · 报告中也写作：{'、'.join(other_names)}" if other_names else
 st.caption(
     plain.markdown_text(
         f"机关编号 {agency_id} · {place or '地区不详'} · {len(years)} 份报告"
-        f"（{min(years)}–{max(years)} 年度）{also}"
+        f"（{year_span(min(years), max(years))} 年度）{also}"
     )
 )
 

@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from app import plain, profile, quality, show
-from app.filters import current, names_of
+from app.filters import current, names_of, year_span
 from app.rules import rule_name
 from app.urlstate import InvalidParameter, parse_many, parse_one, url_number, url_widget
 
@@ -214,8 +214,9 @@ else:
         if agencies_total > len(coverage)
         else ""
     )
+    span = year_span(filters.year_from, filters.year_to)
     st.caption(
-        f"筛选范围内共 {agencies_total:,} 个机关，{filters.year_from}–{filters.year_to} 年度"
+        f"筛选范围内共 {agencies_total:,} 个机关，{span} 年度"
         f"共有 {missing_total:,} 份报告未收录。{listed_note}"
         "✓：数据中有该机关该年度的报告；未收录：数据中没有（可能未发布，也可能尚未收集）；"
         + quality.definitions(["未收录年数"])
