@@ -3,6 +3,9 @@ separators, and one colour per outcome on every page."""
 
 from __future__ import annotations
 
+import itertools
+import numbers
+
 import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
@@ -68,7 +71,35 @@ def styled(figure: go.Figure, *, percent: bool = False, money: bool = False) -> 
     tickformat = ".1~%" if percent else (",.2~f" if money else ",~f")
     figure.update_yaxes(tickformat=tickformat, rangemode="tozero")
     figure.update_xaxes(type="category")
+    if not percent and not money:
+        whole_steps(figure, "y")
     return figure
+
+
+_FEW_CASES = 5  # an axis up to this ticks 0.2, 0.4 … unless told to tick whole cases
+
+
+def whole_steps(figure: go.Figure, axis: str) -> None:
+    """A count axis over a few cases ticks 0, 1, 2 件, not 0.2, 0.4 … 件 (the
+    main axis only: a rate's second axis has its own ticks). Stacked bars
+    are as high as their sum."""
+    stacked = figure.layout.barmode in ("stack", "relative")
+    sums: dict[object, float] = {}
+    largest = 0.0
+    for trace in figure.data:
+        values = getattr(trace, axis)
+        if values is None or getattr(trace, f"{axis}axis", None) not in (None, axis):
+            continue
+        places = getattr(trace, "y" if axis == "x" else "x")
+        places = itertools.count() if places is None else places  # a trace given one axis only
+        for place, value in zip(places, values, strict=False):
+            if not isinstance(value, numbers.Real) or value != value:  # text, or NaN
+                continue
+            if stacked:
+                sums[place] = value = sums.get(place, 0.0) + value
+            largest = max(largest, value)
+    if largest < _FEW_CASES:
+        figure.update_layout({f"{axis}axis": {"dtick": 1}})
 
 
 def _shown_as_text(data: pd.DataFrame) -> pd.DataFrame:
@@ -164,6 +195,7 @@ def ranking_bars(data: pd.DataFrame, *, name: str, value: str, title: str = "") 
     figure = styled(figure)
     figure.update_xaxes(tickformat=",~f", type="linear")
     figure.update_yaxes(type="category", title=None)
+    whole_steps(figure, "x")
     return figure
 
 

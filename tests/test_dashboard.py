@@ -17,6 +17,7 @@ import pytest
 from app import exports, show
 from app.filters import Filters
 from tests.conftest import cell_sum, dashboard
+from tests.test_page_review import chart
 
 HONGZE = "320813-人民政府"
 
@@ -95,9 +96,12 @@ def test_a_total_card_says_why_it_differs_from_its_rate(bundled_database: Path) 
         "quality",
         "qa_rule=review_litigation.total",
     )
+    # A few cases tick whole cases (0, 1 件), not 0.2, 0.4 … 件; many cases as plotly pleases.
+    assert chart(app, "overview-review")["layout"]["yaxis"]["dtick"] == 1
     # 2024's totals are their parts' sums: no note.
     latest = dashboard(bundled_database).run()
     assert not latest.warning
+    assert "dtick" not in chart(latest, "overview-review")["layout"]["yaxis"]
     cards = {metric.label: metric for metric in latest.metric}
     assert not cards["行政复议总计"].proto.delta_description
     assert "纠错率由分项算出" not in cards["行政复议总计"].proto.help
