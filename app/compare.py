@@ -270,6 +270,7 @@ def ranking_table(rows: pd.DataFrame, key: str) -> pd.DataFrame:
         ],
         axis=1,
     )
+    table[show.AGENCY_ID] = rows.agency_id.to_numpy()  # last: one id under two printed names
     return table.reset_index(drop=True)
 
 
@@ -302,6 +303,7 @@ def peer_table(
     )
     if too_few.any():
         table[NOTE] = too_few.map({True: f"分母不足 {min_cases:,} 件，不比较", False: ""})
+    table[show.AGENCY_ID] = merged.agency_id.to_numpy()
     return table.reset_index(drop=True)
 
 

@@ -171,7 +171,8 @@ def test_the_ranking_equals_the_cells(
             if agency.den >= minimum.DEFAULT_MIN_CASES:
                 ranked_above = (enough.value > agency.value).sum()
                 assert row["排名"] == 1 + ranked_above
-    assert list(shown.columns[-2:]) == ["行政复议纠错率·分子", "行政复议纠错率·分母"]
+    assert list(shown.columns[-3:]) == ["行政复议纠错率·分子", "行政复议纠错率·分母", "机关编号"]
+    assert set(shown["机关编号"]) == set(expected[expected.name.isin(shown["机关"])].index)
 
 
 def _frames(app: AppTest) -> list[pd.DataFrame]:
