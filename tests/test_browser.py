@@ -171,11 +171,16 @@ def test_a_rate_ranking_lists_agencies_with_few_cases_apart(page: Page, app_url:
     grids = page.get_by_test_id("stDataFrame")
     ranking = grids.filter(has_text="行政复议纠错率·分母").filter(has_text="排名")
     rows = _rows_of(ranking)
+    cases = [rows[0].index(f"行政复议纠错率·{part}") for part in ("分子", "分母")]
     assert [row[:2] for row in rows[1:]] == [["1", "淮安市人民政府"]]
-    assert rows[1][-2:] == ["64", "314"]
+    assert [rows[1][i] for i in cases] == ["64", "314"]
+    assert rows[1][rows[0].index("机关编号")] == "320800-人民政府"
     apart = grids.filter(has_text="行政复议纠错率·分母").filter(has_not_text="排名")
     rows = _rows_of(apart)
-    assert [(row[0], *row[-2:]) for row in rows[1:]] == [("淮安市洪泽区人民政府", "2", "13")]
+    cases = [rows[0].index(f"行政复议纠错率·{part}") for part in ("分子", "分母")]
+    assert [(row[0], *(row[i] for i in cases)) for row in rows[1:]] == [
+        ("淮安市洪泽区人民政府", "2", "13")
+    ]
     screenshot(page, ARTIFACTS / "review-rate-ranking.png")
 
 
