@@ -178,6 +178,9 @@ def test_several_rules_and_errors_only_narrow_the_lists_and_stay_in_the_link(
     ]
     assert any("只计错误" in heading.value for heading in app.subheader)
     assert link_params(app)["prof_agency"] == HONGZE
+    # The report picker counts as the list does: the rules chosen, errors only.
+    picker = app.selectbox(key="qa_report")
+    assert picker.options == ["淮安市洪泽区人民政府 2023 年度（所选规则错误 2）"]
 
 
 def test_invalid_link_values_give_a_note(bundled_database: Path) -> None:

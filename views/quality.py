@@ -130,11 +130,16 @@ st.subheader("在机关档案中查看")
 if flagged.empty:
     st.info("列表中没有有校验结果的报告。")
 else:
+
+    def _counts(errors: int, warnings: int) -> str:
+        """A report's counts as the list above counts them (the rules chosen, errors only)."""
+        counts = [f"错误 {errors:,}"] + ([] if errors_only else [f"提示 {warnings:,}"])
+        return ("所选规则" if rules else "") + "，".join(counts)
+
     options = {
-        (
-            str(row.agency_id),
-            int(row.year),
-        ): f"{row.name} {row.year} 年度（错误 {row.errors:,}，提示 {row.warnings:,}）"
+        (str(row.agency_id), int(row.year)): (
+            f"{row.name} {row.year} 年度（{_counts(row.errors, row.warnings)}）"
+        )
         for row in flagged.itertuples()
     }
 
