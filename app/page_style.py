@@ -15,7 +15,8 @@ and resetting by a double click still work on the charts.
 Printing (the browser's 打印, to paper or PDF, A4): no sidebar, header,
 buttons or toolbars; the page laid out at the width it has on a screen and
 shrunk to the paper, so charts drawn at screen width fit and cards keep
-their lines; a chart or card is not split across pages. On any screen a
+their lines; a chart or card is not split across pages; a table prints as its
+plain copy (show.print_copy), every column of it. On any screen a
 card's comparison year moves under its change rather than being cut short.
 """
 
@@ -26,6 +27,7 @@ from functools import cache
 import streamlit as st
 
 from app.check import MAX_UPLOAD_MB
+from app.show import PRINT_COPY_CLASS
 
 # A4 with 12 mm margins is 186 mm ≈ 703 CSS px wide; the main column is laid
 # out 1,000 px wide for print and scaled to fit.
@@ -53,6 +55,15 @@ def stylesheet() -> str:
         + _replaced("[data-testid=stStatusWidget] button", "停止")
     )  # fmt: skip
     hidden = "[data-testid=stElementToolbar], .modebar-container { display: none !important; }\n"
+    # A table's print copy (show.print_copy): on paper instead of the table, never on screen.
+    # (:has() takes no :has() inside: the copy's container is named by its children.)
+    copy_path = f"[data-testid=stElementContainer] > [data-testid=stHtml] > .{PRINT_COPY_CLASS}"
+    print_copy = (
+        f"[data-testid=stElementContainer]:has(> [data-testid=stHtml] > .{PRINT_COPY_CLASS})"
+    )
+    canvas_table = (
+        f"[data-testid=stElementContainer]:has([data-testid=stDataFrame]):has(+ {copy_path})"
+    )
     # A card's "较 2023 年度" goes under its change when the card is narrow
     # (1280 px screens, four cards a row), where Streamlit cuts it to "较 2…".
     uncut = """
@@ -76,9 +87,20 @@ div:has(> [data-testid=stMetricDeltaDescription]) { flex-wrap: wrap; row-gap: 0.
   }}
   [data-testid=stPlotlyChart], [data-testid=stMetric], [data-testid=stDataFrame],
   [data-testid=stTable] {{ break-inside: avoid; }}
+  {canvas_table} {{ display: none !important; }}
+  {print_copy} {{ display: block !important; }}
+  .{PRINT_COPY_CLASS} table {{ border-collapse: collapse; width: 100%; font-size: 14px; }}
+  .{PRINT_COPY_CLASS} thead {{ display: table-header-group; }}
+  .{PRINT_COPY_CLASS} tr {{ break-inside: avoid; }}
+  .{PRINT_COPY_CLASS} th, .{PRINT_COPY_CLASS} td {{
+    border: 1px solid #bbb; padding: 3px 6px; text-align: left; vertical-align: top;
+  }}
+  .{PRINT_COPY_CLASS} th {{ background: #f0f2f6; }}
+  .{PRINT_COPY_CLASS} td.number {{ text-align: right; white-space: nowrap; }}
+  .{PRINT_COPY_CLASS} p {{ font-size: 14px; color: #555; }}
 }}
 """
-    return chinese + hidden + uncut + printed
+    return chinese + hidden + f"{print_copy} {{ display: none; }}\n" + uncut + printed
 
 
 def apply() -> None:

@@ -492,7 +492,9 @@ def flat(grid: Grid) -> pd.DataFrame:
     """The grid with one header row (``法人或其他组织·商业企业``), for a CSV."""
     data = grid.text.copy()
     if isinstance(data.columns, pd.MultiIndex):
-        data.columns = [top if top == bottom else f"{top}·{bottom}" for top, bottom in data.columns]
+        data.columns = [
+            top if bottom in ("", top) else f"{top}·{bottom}" for top, bottom in data.columns
+        ]
     return data
 
 
@@ -515,6 +517,7 @@ def styled_table(
         column_config=column_config,
         **options,
     )
+    show.print_copy(data)
     show.csv_download(data, topic, filters, key)
 
 
@@ -595,6 +598,7 @@ def show_proactive(
         st.dataframe(
             styled(grid, marks), hide_index=True, height="content", key=f"table-{key}-pro-{caption}"
         )
+        show.print_copy(grid.text)
     show.csv_download(proactive_long(grids), f"{topic}-二、主动公开", filters, f"{key}-proactive")
 
 

@@ -131,7 +131,14 @@ def test_the_uploader_speaks_chinese(screen: Page, app_url: str) -> None:
 def test_a_page_prints_on_a4_without_the_sidebar(screen: Page, app_url: str, path: str) -> None:
     _open(screen, app_url + LINKS[path])
     expect(main_chart(screen)).to_be_visible()
-    screen.emulate_media(media="print")
+    # Every table's last column, as its print copy (app/show.py) writes it.
+    last_cells = screen.evaluate(
+        "() => [...document.querySelectorAll('.print-copy tr td:last-child')]"
+        ".map(cell => cell.textContent)"
+    )
+    assert "320813-人民政府" in last_cells  # 机关编号, the tables' last column
+    expect(screen.locator(".print-copy").first).to_be_hidden()  # on paper only
+    # Printed as the browser's 打印 prints: no script runs between the screen and the paper.
     pdf = ARTIFACTS / f"print-{path}.pdf"
     screen.pdf(path=pdf, format="A4", print_background=True)
     document = pdfium.PdfDocument(pdf)
@@ -145,7 +152,11 @@ def test_a_page_prints_on_a4_without_the_sidebar(screen: Page, app_url: str, pat
     assert title in text
     for sidebar_word in ("起始年度", "截止年度", "筛选结果的全部单元格", "下载 CSV"):
         assert sidebar_word not in text
-    # Laid out for print at the paper's width: every chart and card inside it.
+    # Tables print whole, as text: no column cut at the paper's edge.
+    flat_text = "".join(text.split())
+    assert all("".join(cell.split()) in flat_text for cell in last_cells)
+    # Laid out for print at the paper's width (as when the page is redrawn for it).
+    screen.emulate_media(media="print")
     screen.set_viewport_size({"width": _PRINTABLE_PX, "height": 1000})
     screen.wait_for_timeout(500)
     rights = screen.evaluate(
