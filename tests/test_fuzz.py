@@ -19,7 +19,7 @@ from pathlib import Path
 from types import FrameType
 
 import pytest
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import HealthCheck, Phase, assume, given, settings
 from hypothesis import strategies as st
 
 from etl import template
@@ -623,6 +623,14 @@ mixed_lines = st.lists(
 @given(mixed_lines)
 def test_lines_in_either_encoding_read_back(lines: list[tuple[str, str]]) -> None:
     """A file whose every line is UTF-8 or GB18030, at random, reads back line for line."""
+    for line, encoding in lines:
+        if encoding == "gb18030":
+            try:
+                as_utf8 = line.encode("gb18030").decode("utf-8")
+            except UnicodeDecodeError:
+                continue
+            # Bytes that are UTF-8 too (筛 in GB18030 is ɸ in UTF-8): nothing can tell which.
+            assume(as_utf8 == line)
     text = "\n".join(line for line, _ in lines)
     data = b"\n".join(line.encode(encoding) for line, encoding in lines)
     if not data.strip():
