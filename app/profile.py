@@ -161,6 +161,7 @@ def report(agency_id: str, year: int, run: Run = query) -> pd.Series | None:
         """
         SELECT report_id, agency_id, agency_name, province, city, county, level, kind, year,
                format, source_file, source_sha256, media_type, source_url, published_on,
+               published_on_from,
                parser_name, parser_version, input_file, errors, warnings, blank_cells,
                dash_cells, text_cells, scope
         FROM reports WHERE agency_id = ? AND year = ?
@@ -734,6 +735,14 @@ def format_name(media_type: str) -> str:
     return FORMAT_LABELS.get(media_type, media_type)
 
 
+def _published(meta: pd.Series) -> str | None:
+    """The publication date and where the report says it (落款日期（第 357 行）…)."""
+    if not isinstance(meta.published_on, str):
+        return None
+    where = meta.published_on_from
+    return f"{meta.published_on}（{where}）" if isinstance(where, str) else meta.published_on
+
+
 def source_table(meta: pd.Series) -> pd.DataFrame:
     """The report's source document and how it was read, as 项目/内容 rows."""
     rows = [
@@ -744,7 +753,7 @@ def source_table(meta: pd.Series) -> pd.DataFrame:
         ("源文件", meta.source_file),
         ("文件类型", format_name(meta.media_type)),
         ("源文件网址", meta.source_url),
-        ("发布日期", meta.published_on),
+        ("发布日期", _published(meta)),
         ("源文件 SHA-256", meta.source_sha256),
         ("读取程序", f"{meta.parser_name} {meta.parser_version}"),
         ("载入的文件", meta.input_file),

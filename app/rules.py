@@ -15,6 +15,7 @@ RULE_NAMES: dict[str, str] = {
     "cells.unit_mismatch": "金额单位与表头不符",
     "cells.ocr_uncertain": "扫描件数字识别存疑",
     "report.complete": "报告内容不全",
+    "report.late": "逾期发布",
     "extract.row_missing": "缺少表格行",
     "extract.row_unreadable": "表格行无法读取",
     "extract.unplaced_values": "无法归入的数字",
@@ -43,6 +44,7 @@ RULE_DESCRIPTIONS: dict[str, str] = {
         "扫描件经文字识别读出的数字置信度低，或与勾稽关系不符而改动一个字符即可相符，请对照扫描件核对"
     ),
     "report.complete": "报告缺少某一正文部分、第二部分项目、第三部分行或第四部分类别",
+    "report.late": "发布日期晚于次年 1 月 31 日（《政府信息公开条例》第五十条）",
     "extract.row_missing": "未找到某一行的标签",
     "extract.row_unreadable": "某一行的数字无法确定地对应到各栏，该行未读入",
     "extract.unplaced_values": "行末有不属于任何一行的数字，已列出、未归入",

@@ -19,6 +19,7 @@ from etl.files import check_size, read_bytes
 from etl.labels import NUMBERING, clear_layout_caches, label_pattern
 from etl.model import FIRST_REPORT_YEAR, Finding, Location, Narrative, Parser, Report, Source
 from etl.narrative import fee_yuan, proactive_items, section_text
+from etl.published import PublishedOn, published_on
 from etl.readers import image, read_document
 from etl.runsplit import clear_split_cache
 from etl.scope import report_scope
@@ -38,7 +39,6 @@ PARSER = Parser(name="xxgk-etl", version=__version__)
 TABLE_SECTIONS = ("proactive", "applications", "review_litigation")
 NARRATIVE_SECTIONS = ("overview", "problems", "other")
 _SOURCE_URL = re.compile(r"^(?:原文链接|来源链接|网址|URL)\s*[:：]\s*(https?://\S+)", re.IGNORECASE)
-_PUBLISHED_ON = re.compile(r"^(?:发布时间|发布日期|成文日期)\s*[:：]\s*(\d{4}-\d{2}-\d{2})")
 _METADATA_LINES = 20
 _LAST_PLAUSIBLE_YEAR = 2100
 _NUMBER_MARK = "[、.．,，]\\s*"
@@ -59,6 +59,7 @@ class SourceText:
     locations: Mapping[int, Location] = field(default_factory=dict)
     reader_findings: tuple[Finding, ...] = ()  # what the format's reader could not place
     scans: Mapping[int, ScannedText] = field(default_factory=dict)  # lines read by OCR
+    file_date: PublishedOn | None = None  # the file's own creation date, if it has one
 
 
 def extract_path(path: Path) -> Report:
@@ -101,6 +102,7 @@ def _extracted(laid_out: LaidOutText, file: str, digest: str, media_type: str) -
         laid_out.locations,
         tuple(laid_out.findings),
         laid_out.scans,
+        laid_out.file_date,
     )
     return extract_text(source)
 
@@ -173,7 +175,7 @@ def extract_text(source: SourceText) -> Report:
                 "\n".join(filter(None, (narrative.overview, narrative.other))),
                 received["value"] if received else None,
             ),
-            "source": _source(source, lines),
+            "source": _source(source, lines, _body_line(stream, sections), title.year),
             "narrative": narrative,
             "headline": headline,
             "proactive": tables["proactive"],
@@ -370,18 +372,24 @@ def _headline(stream: TokenStream, sections: dict[str, Section]) -> dict[str, Ce
     return headline
 
 
-def _source(source: SourceText, lines: list[str]) -> Source:
-    url = published_on = None
+def _body_line(stream: TokenStream, sections: dict[str, Section]) -> int:
+    """The 1-based line of the report's first section: what a portal prints
+    about the report (its 发布日期 …) stands above it."""
+    return stream.line_at(min(section.start for section in sections.values()))
+
+
+def _source(source: SourceText, lines: list[str], body_line: int, year: int) -> Source:
+    url = None
     for line in lines[:_METADATA_LINES]:
         if url is None and (match := _SOURCE_URL.match(line.strip())):
             url = match.group(1)
-        if published_on is None and (match := _PUBLISHED_ON.match(line.strip())):
-            published_on = match.group(1)
+    published = published_on(lines, body_line - 1, year, source.file_date)
     return Source(
         file=source.file,
         sha256=source.sha256,
         media_type=source.media_type,
         url=url,
-        published_on=published_on,
+        published_on=published.on if published else None,
+        published_on_from=published.source if published else None,
         parser=PARSER,
     )

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from etl.cells import is_figure
 from etl.model import Finding, Location
+from etl.published import PublishedOn
 
 if TYPE_CHECKING:
     import numpy as np
@@ -44,6 +45,8 @@ class LaidOutText:
     # What the reader saw but could not lay out with certainty (see readers/markdown.py).
     findings: list[Finding] = field(default_factory=list)
     scans: dict[int, ScannedText] = field(default_factory=dict)  # lines read by OCR
+    # The file's own creation date (a PDF's or Word file's properties), if it has one.
+    file_date: PublishedOn | None = None
 
 
 def folded(text: str) -> str:

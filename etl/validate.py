@@ -32,6 +32,7 @@ def validate(report: Report) -> list[Finding]:
     findings = _template_rules(report)
     return [
         *findings,
+        *_late(report),
         *stated_figures(report),
         *uncertain_figures(report, findings, _template_rules),
     ]
@@ -119,6 +120,24 @@ def _complete(report: Report) -> Iterator[Finding]:
             cells=[],
             expected=None,
             actual=len(missing),
+        )
+
+
+def _late(report: Report) -> Iterator[Finding]:
+    """Published after 31 January of the following year (政府信息公开条例 第五十条)."""
+    published, deadline = report.source.published_on, f"{report.year + 1}-01-31"
+    if published is not None and published > deadline:
+        yield Finding(
+            rule="report.late",
+            severity="warning",
+            message=(
+                f"发布日期 {published}（{report.source.published_on_from or '来源不明'}）"
+                f"晚于 {report.year + 1} 年 1 月 31 日；《政府信息公开条例》第五十条要求"
+                "每年 1 月 31 日前公布上一年度的年度报告。"
+            ),
+            cells=[],
+            expected=deadline,
+            actual=published,
         )
 
 

@@ -276,7 +276,10 @@ def test_a_pdf_says_on_which_page_each_number_was_read(bundled_database: Path) -
     app = upload_file(bundled_database, CORPUS / "orig" / "2023_huaian_hongzequ.pdf")
     assert not app.exception
     assert table(app, "check-identity").set_index("项目")["内容"]["年度"] == "2023 年度"
-    assert list(table(app, "check-findings")["规则"]) == ["复议诉讼总计不符"] * 2
+    # The PDF was made on 26 February 2024 (its properties say): after 31 January.
+    assert list(table(app, "check-findings")["规则"]) == ["复议诉讼总计不符"] * 2 + ["逾期发布"]
+    source = table(app, "check-source").set_index("项目")["内容"]
+    assert source["发布日期"] == "2024-02-26（PDF 文件属性「创建时间」）"
     sources = table(app, "check-cells")
     row = sources[(sources["项目"] == "行政复议") & (sources["栏目"] == "总计")].iloc[0]
     located = row[["行号", "页码", "表格序号", "表内行", "表内列"]].tolist()

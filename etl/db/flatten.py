@@ -140,6 +140,7 @@ def flatten(stored: StoredReport) -> FlatReport:
         source.media_type,
         source.url,
         source.published_on,
+        source.published_on_from,
         source.parser.name,
         source.parser.version,
         stored.input_file,

@@ -17,7 +17,7 @@ from etl.db.cellkeys import CellKey, cell_keys, column
 
 # Bump when a table, view or macro changes: an older database is then rebuilt,
 # not patched.
-DB_SCHEMA_VERSION = "2"
+DB_SCHEMA_VERSION = "3"
 
 REPORT_COLUMNS: tuple[tuple[str, str], ...] = (
     ("report_id", "INTEGER NOT NULL"),
@@ -38,6 +38,7 @@ REPORT_COLUMNS: tuple[tuple[str, str], ...] = (
     ("media_type", "VARCHAR NOT NULL"),
     ("source_url", "VARCHAR"),
     ("published_on", "VARCHAR"),
+    ("published_on_from", "VARCHAR"),  # where the date was read (etl/published.py)
     ("parser_name", "VARCHAR NOT NULL"),
     ("parser_version", "VARCHAR NOT NULL"),
     ("input_file", "VARCHAR NOT NULL"),  # the file the loader read (JSON or raw report)

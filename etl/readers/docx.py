@@ -19,6 +19,7 @@ from docx.oxml.ns import qn
 from docx.shared import Twips
 
 from etl.errors import ExtractionError
+from etl.published import from_file_properties
 from etl.table_text import LaidOutText, TableTextWriter
 
 DOCX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -51,13 +52,19 @@ def docx_to_text(data: bytes, file: str) -> LaidOutText:
                 _write_table(element, out)
     except Exception as error:  # python-docx parses attributes (spans, merges) as it reads them
         raise ExtractionError(file, _damaged(error)) from error
-    return out.result()
+    laid_out = out.result()
+    try:
+        created = document.core_properties.created
+    except Exception:  # a damaged core.xml: the report is read, only without the date
+        created = None
+    laid_out.file_date = from_file_properties("Word", created.isoformat() if created else None)
+    return laid_out
 
 
 def _open(data: bytes, file: str):
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            if not _unpacks_within_limits(archive):
+            if not unpacks_within_limits(archive):
                 raise ExtractionError(file, "Word 文件解压后过大，不像年度报告，已拒绝读取")
         return Document(io.BytesIO(data))
     except ExtractionError:
@@ -66,7 +73,7 @@ def _open(data: bytes, file: str):
         raise ExtractionError(file, _damaged(error)) from error
 
 
-def _unpacks_within_limits(archive: zipfile.ZipFile) -> bool:
+def unpacks_within_limits(archive: zipfile.ZipFile) -> bool:
     """Whether the parts, unpacked, stay within the limits: each part is
     unpacked (and thrown away) until it ends or passes them."""
     total = 0

@@ -23,6 +23,7 @@ import pypdfium2.raw as pdfium_c
 
 from etl.errors import ExtractionError
 from etl.ocr import MAX_OCR_DPI, PageImage, ScanReader, check_page_count
+from etl.published import from_file_properties
 from etl.readers.pdf_geometry import PageTooBusy
 from etl.readers.pdf_layout import write_page
 from etl.readers.pdf_page import read_page
@@ -94,10 +95,21 @@ def _read(data: bytes, file: str) -> LaidOutText:
                 raise ExtractionError(
                     file, f"PDF 的文字和图形超过 {MAX_DOCUMENT_ITEMS:,} 个的上限，不像年度报告"
                 )
-        return out.result()
+        laid_out = out.result()
+        laid_out.file_date = from_file_properties("PDF", _creation_date(document))
+        return laid_out
     finally:
         with _PDFIUM:
             document.close()
+
+
+def _creation_date(document: pdfium.PdfDocument) -> str | None:
+    """The document's CreationDate property (D:20240226144123+08'00'), if readable."""
+    try:
+        with _PDFIUM:
+            return document.get_metadata_value("CreationDate")
+    except (pdfium.PdfiumError, UnicodeDecodeError, ValueError):  # damaged properties: no date
+        return None
 
 
 def _open(data: bytes, file: str) -> pdfium.PdfDocument:
