@@ -16,15 +16,8 @@ import streamlit as st
 
 from app.db import query
 from app.urlstate import parse_many, parse_one, url_number, url_widget
+from etl.agency import KIND_LABELS, LEVEL_LABELS
 
-LEVEL_LABELS = {
-    "central": "中央",
-    "province": "省级",
-    "city": "市级",
-    "county": "县级",
-    "township": "乡镇（街道）",
-}
-KIND_LABELS = {"government": "人民政府", "department": "政府部门", "other": "其他机关"}
 ALL = "全部"
 # Above this many agencies the agency picker asks for a name first: the
 # browser would otherwise receive every agency's name on every rerun.

@@ -51,6 +51,12 @@ class Headline:
     denominator: float | None = None
     parts: float | None = None  # a total's outcomes summed, when they differ from the total
 
+    def change_text(self) -> str | None:
+        """The change on the year before as a card shows it: +1,234, or +4.2 个百分点."""
+        if self.change is None:
+            return None
+        return f"{self.change * 100:+.1f} 个百分点" if self.is_rate else f"{self.change:+,.0f}"
+
     def cases(self) -> str | None:
         """A rate's "n / m 件", shown beside it; None for a count or no cases."""
         if not self.is_rate or self.denominator is None:

@@ -11,8 +11,9 @@ import plotly.graph_objects as go
 
 from app import charts
 from app.db import query
-from app.filters import AGENCY_SCOPE, Filters
+from app.filters import AGENCY_SCOPE, Filters, scope_params
 from app.rules import RULE_DESCRIPTIONS, SEVERITY_LABELS, rule_name
+from etl.db.register import MATCHES
 
 # Column headings of the per-year and per-agency tables.
 HEADINGS = {
@@ -30,7 +31,7 @@ HEADINGS = {
 REPORT_LIST_LIMIT = 500
 AGENCY_LIST_LIMIT = 20
 COVERAGE_LIMIT = 300
-PRESENT, MISSING = "✓", "未收录"
+PRESENT, MISSING, NOT_DUE = "✓", "未收录", "无需报告"
 
 COLUMN_DEFINITIONS: dict[str, str] = {
     "规则": "校验规则的名称",
@@ -47,7 +48,11 @@ COLUMN_DEFINITIONS: dict[str, str] = {
     "短横单元格": "填写“/”“-”“—”“无”等的单元格数",
     "文字单元格": "填写了数字以外文字的单元格数",
     "所选规则": "所选规则的校验结果条数",
-    "未收录年数": "年度范围内数据中没有该机关报告的年数",
+    "未收录年数": "年度范围内应报告而数据中没有该机关报告的年数",
+    "应报名录": "该机关是否在导入的应报名录中（名录外：有报告而名录未列）",
+    "状态": "未报：数据中没有该年度的报告；逾期：报告发布日期晚于次年 1 月 31 日；已报：按时发布",
+    "发布日期出处": "发布日期从报告何处读出：网页的发布日期、落款日期或文件属性",
+    "名录行号": "该机关在应报名录文件中的行号",
 }
 
 
@@ -260,44 +265,140 @@ def cell_totals(filters: Filters) -> pd.Series:
 # --- Coverage: which agencies published for which year -------------------------------
 
 
+def has_register() -> bool:
+    """Whether the database holds a register of who must report (应报名录)."""
+    return bool(query("SELECT count(*) AS n FROM register").n.iloc[0])
+
+
+# The rows of a coverage table: register rows, each with the reports it matches
+# (etl/db/register.py), and agencies with reports that no register row names.
+_COVERAGE_ROWS = f"""
+    register_rows AS (
+        SELECT agency_id, name, first_year, last_year, true AS listed FROM register
+        WHERE {AGENCY_SCOPE}
+    ),
+    unlisted AS (
+        SELECT agency_id, name, NULL::SMALLINT AS first_year, NULL::SMALLINT AS last_year,
+               false AS listed
+        FROM agencies a
+        WHERE {AGENCY_SCOPE} AND NOT EXISTS (
+            SELECT 1 FROM register g JOIN reports r ON {MATCHES} WHERE r.agency_id = a.agency_id
+        )
+    ),
+    coverage_rows AS (SELECT * FROM register_rows UNION ALL SELECT * FROM unlisted)
+"""
+
+
 def coverage(filters: Filters, limit: int = COVERAGE_LIMIT) -> pd.DataFrame:
     """Agencies in the sidebar's scope with the years they have a report for
     in the year range; those missing the most years first.
 
-    Every agency in scope is listed, even one with no report in the range
-    (it is missing every year); ``agencies`` and ``missing_total`` count all
-    of them, before the limit."""
+    Without a register, every agency that ever reported is listed, even one
+    with no report in the range (it is missing every year). With one, its
+    rows are listed — a year outside a row's 起始年度–截止年度 is not missing —
+    and agencies with reports it does not name, apart (``listed`` false).
+    ``agencies`` and ``missing_total`` count all of them, before the limit."""
     where, params = filters.where("r")
-    span = filters.year_to - filters.year_from + 1
     return query(
         f"""
-        WITH scope AS (
-            SELECT agency_id, name FROM agencies
-            WHERE {AGENCY_SCOPE} AND (len($agencies::VARCHAR[]) = 0
-                   OR list_contains($agencies::VARCHAR[], agency_id))
-        ),
+        WITH {_COVERAGE_ROWS},
         published AS (
-            SELECT r.agency_id, list(DISTINCT r.year ORDER BY r.year) AS years
-            FROM reports r WHERE {where} GROUP BY r.agency_id
+            SELECT c.agency_id, list(DISTINCT r.year ORDER BY r.year) AS years
+            FROM coverage_rows c JOIN reports r
+                 ON r.agency_id = c.agency_id OR (c.listed AND r.agency_name = c.name)
+            WHERE {where} GROUP BY c.agency_id
         ),
         joined AS (
-            SELECT s.agency_id, s.name, coalesce(p.years, []::SMALLINT[]) AS years,
-                   $span - len(coalesce(p.years, []::SMALLINT[])) AS missing
-            FROM scope s LEFT JOIN published p USING (agency_id)
+            SELECT c.agency_id, c.name, c.listed, c.first_year, c.last_year,
+                   EXISTS (SELECT 1 FROM reports r WHERE r.agency_id = c.agency_id
+                           OR (c.listed AND r.agency_name = c.name)) AS ever_reported,
+                   coalesce(p.years, []::SMALLINT[]) AS years,
+                   greatest(least($year_to, coalesce(c.last_year, $year_to))
+                            - greatest($year_from, coalesce(c.first_year, $year_from)) + 1, 0)
+                   - len(list_filter(coalesce(p.years, []::SMALLINT[]), lambda y:
+                         y BETWEEN coalesce(c.first_year, 0) AND coalesce(c.last_year, 9999)))
+                   AS missing
+            FROM coverage_rows c LEFT JOIN published p USING (agency_id)
+            WHERE len($agencies::VARCHAR[]) = 0 OR list_contains($agencies::VARCHAR[], c.agency_id)
         )
         SELECT *, count(*) OVER () AS agencies, sum(missing) OVER ()::BIGINT AS missing_total
-        FROM joined ORDER BY missing DESC, name, agency_id LIMIT $limit
+        FROM joined ORDER BY listed DESC, missing DESC, name, agency_id LIMIT $limit
         """,
-        params | {"span": span, "limit": limit},
+        params | {"limit": limit},
     )
 
 
-def coverage_matrix(data: pd.DataFrame, year_from: int, year_to: int) -> pd.DataFrame:
+REGISTER_STATUSES = ("未报", "逾期", "已报")
+
+
+def register_status(filters: Filters, year: int) -> pd.DataFrame:
+    """Every register row that must report for ``year`` (in the sidebar's
+    region, level and kind), with its report for the year: 未报 without one,
+    逾期 when the report was published after 31 January (rule report.late),
+    else 已报."""
+    return query(
+        f"""
+        WITH due AS (
+            SELECT * FROM register WHERE {AGENCY_SCOPE}
+            AND coalesce(first_year, 0) <= $year AND $year <= coalesce(last_year, 9999)
+        ),
+        matched AS (
+            SELECT g.row_number, g.name, g.agency_id, r.report_id, r.agency_name AS printed,
+                   r.published_on, r.published_on_from
+            FROM due g LEFT JOIN reports r ON r.year = $year AND {MATCHES}
+            QUALIFY row_number() OVER (
+                PARTITION BY g.agency_id ORDER BY (r.agency_id = g.agency_id) DESC NULLS LAST
+            ) = 1
+        ),
+        late AS (SELECT DISTINCT report_id FROM findings WHERE rule = 'report.late'),
+        statused AS (
+            SELECT m.*, CASE WHEN m.report_id IS NULL THEN '未报'
+                             WHEN l.report_id IS NOT NULL THEN '逾期' ELSE '已报' END AS status
+            FROM matched m LEFT JOIN late l USING (report_id)
+        )
+        SELECT * FROM statused
+        ORDER BY list_position({list(REGISTER_STATUSES)}, status), row_number
+        """,
+        scope_params(filters) | {"year": year},
+    )
+
+
+def register_table(data: pd.DataFrame) -> pd.DataFrame:
+    """The register's rows for a year as the page lists them."""
+    return pd.DataFrame(
+        {
+            "状态": data.status,
+            "机关": data.name,
+            "报告中的机关名称": data.printed,
+            "发布日期": data.published_on,
+            "发布日期出处": data.published_on_from,
+            "名录行号": data.row_number.astype(int),
+            "机关编号": data.agency_id,
+        }
+    )
+
+
+def coverage_matrix(
+    data: pd.DataFrame, year_from: int, year_to: int, with_register: bool = False
+) -> pd.DataFrame:
     """One row per agency, one column per year: ✓ when the report is in the
-    data, 未收录 when it is not."""
+    data, 未收录 when it is not, 无需报告 for a year outside the register's
+    起始年度–截止年度 of the agency; with a register, whether the agency is in it."""
     matrix = pd.DataFrame({"机关": data.name, "机关编号": data.agency_id})
+    if with_register:
+        matrix.insert(1, "应报名录", ["在名录" if listed else "名录外" for listed in data.listed])
     published = [set(int(year) for year in years) for years in data.years]
+    spans = [
+        range(
+            int(first) if pd.notna(first) else year_from,
+            (int(last) if pd.notna(last) else year_to) + 1,
+        )
+        for first, last in zip(data.first_year, data.last_year, strict=True)
+    ]
     for year in range(year_from, year_to + 1):
-        matrix[str(year)] = [PRESENT if year in have else MISSING for have in published]
+        matrix[str(year)] = [
+            PRESENT if year in have else MISSING if year in due else NOT_DUE
+            for have, due in zip(published, spans, strict=True)
+        ]
     matrix["未收录年数"] = data.missing.astype(int).to_numpy()
     return matrix

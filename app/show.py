@@ -252,13 +252,14 @@ def table(
     key: str,
     column_config: dict[str, object] | None = None,
     whole: Callable[[], pd.DataFrame] | None = None,
-    opens: list[dict[str, str]] | None = None,
+    opens: list[dict[str, str] | None] | None = None,
     **options: object,
 ) -> None:
     """A table and the CSV of the same rows and columns — or, for a list shown
     cut short, of ``whole()``: every row, built when the button is clicked.
     With ``opens`` (profile_queries, one per row) a row can be selected, and
-    selecting it opens that row's 机关档案."""
+    selecting it opens that row's 机关档案 (a row whose ``opens`` is None has
+    none: an agency of the register without reports)."""
     selectable = {"on_select": "rerun", "selection_mode": "single-row"} if opens else {}
     event = st.dataframe(
         data,
@@ -272,7 +273,9 @@ def table(
     print_copy(data)
     if opens:
         selected = event.selection.rows
-        if selected:
+        if selected and opens[selected[0]] is None:
+            st.info("该机关尚无载入的报告，没有机关档案可打开。", icon=":material/info:")
+        elif selected:
             st.switch_page(PROFILE_PAGE, query_params=opens[selected[0]])
         st.caption(OPENS_PROFILE_NOTE)
     csv_download(whole or data, topic, filters, key)

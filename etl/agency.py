@@ -18,6 +18,15 @@ from pathlib import Path
 from etl.model import Agency
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+# An agency's level and kind as officials name them (the codes are etl.model's).
+LEVEL_LABELS = {
+    "central": "中央",
+    "province": "省级",
+    "city": "市级",
+    "county": "县级",
+    "township": "乡镇（街道）",
+}
+KIND_LABELS = {"government": "人民政府", "department": "政府部门", "other": "其他机关"}
 
 _REPORT_WORDS = r"政府信息公开(?:工作)?\s*(?:年度)?\s*(?:工作)?\s*报告"
 # 宁波市镇海区经济和信息化局2021年度政府信息公开工作年度报告

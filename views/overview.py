@@ -22,15 +22,10 @@ CARDS_A_ROW = 4
 for index, figure in enumerate(figures):
     if index % CARDS_A_ROW == 0:  # a row of its own: a taller card does not push the next row
         columns = st.columns(CARDS_A_ROW)
-    delta = None
-    if figure.change is not None:
-        delta = (
-            f"{figure.change * 100:+.1f} 个百分点" if figure.is_rate else f"{figure.change:+,.0f}"
-        )
     columns[index % CARDS_A_ROW].metric(
         figure.label,
         show.figure_text(figure.value, rate=figure.is_rate),
-        delta,
+        figure.change_text(),
         help=f"{figure.definition}。变化为与上一年度相比，小图为所选各年度"
         + ("；比率下方为其分子 / 分母（件）。" if figure.is_rate else "。")
         + (overview.PARTS_HELP if figure.parts is not None else ""),

@@ -4,10 +4,11 @@ who has not published."""
 import pandas as pd
 import streamlit as st
 
-from app import plain, profile, quality, show
+from app import bulletin, plain, profile, quality, show
 from app.filters import current, names_of, year_span
 from app.rules import rule_name
 from app.urlstate import InvalidParameter, parse_many, parse_one, url_number, url_widget
+from etl.register import register_template
 
 filters = current()
 st.title("数据质量")
@@ -19,7 +20,8 @@ known_rules = quality.rules()
 
 
 def _rule_label(rule: str) -> str:
-    return f"{rule_name(rule)}（{rule}）：{quality.RULE_DESCRIPTIONS.get(rule, '—')}"
+    # The code last: a chosen rule's chip, cut to its width, shows the name and what it checks.
+    return f"{rule_name(rule)}：{quality.RULE_DESCRIPTIONS.get(rule, '—')}（{rule}）"
 
 
 rules = url_widget(
@@ -207,7 +209,65 @@ else:
     )
 
 # --- Coverage ------------------------------------------------------------------------------------
+with_register = quality.has_register()
+if with_register:
+    year = filters.year_to
+    st.subheader(f"{year} 年度应报情况")
+    due = quality.register_status(filters, year)
+    counts = due.status.value_counts()
+    columns = st.columns(4)
+    for column, (label, count, help_text) in zip(
+        columns,
+        [
+            ("应报", len(due), "应报名录中该年度应发布报告、且在筛选范围内的机关数"),
+            ("已报", int(counts.get("已报", 0)), "数据中有该年度报告、且按时发布的机关数"),
+            ("未报", int(counts.get("未报", 0)), "数据中没有该年度报告的机关数"),
+            ("逾期", int(counts.get("逾期", 0)), "报告发布日期晚于次年 1 月 31 日的机关数"),
+        ],
+        strict=True,
+    ):
+        column.metric(label, f"{count:,}", help=help_text)
+    st.caption(
+        f"按导入的应报名录统计筛选范围截止年度（{year} 年度）；"
+        "《政府信息公开条例》第五十条要求每年 1 月 31 日前公布上一年度的年度报告。"
+        + quality.definitions(["状态", "发布日期出处", "名录行号"])
+        + "。"
+    )
+    if not due.empty:
+        show.table(show.agency_id_last(quality.register_table(due)), f"数据质量-{year}年度应报情况",
+                   filters, key="quality-register")  # fmt: skip
+
 st.subheader("报告收录情况")
+if not with_register:
+    st.info(
+        "未导入应报名录：下表只列曾载入过报告的机关，从未报告的机关不会出现，"
+        "机关设立前的年度也记为未收录。系统管理员导入应报名录（模板见下方按钮）后，"
+        "本页按名录统计应报、已报、未报和逾期。",
+        icon=":material/info:",
+    )
+place = bulletin.region_name(filters)
+first, second = st.columns(2)
+first.download_button(
+    f"下载{place} {filters.year_to} 年度通报（Word）",
+    data=lambda: bulletin.bulletin(filters, filters.year_to),
+    file_name=f"{place}{filters.year_to}年度政府信息公开工作年度报告发布情况通报.docx",
+    mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    on_click="ignore",
+    icon=":material/description:",
+    key="bulletin",
+    help="筛选范围（地区、层级、机关类型）截止年度的通报：发布情况、有错误的报告、主要数据及较上年变化、"
+    "机关排名；可在 Word 中修改后印发",
+)
+second.download_button(
+    "下载应报名录模板（Excel）",
+    data=register_template,
+    file_name="应报名录模板.xlsx",
+    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    on_click="ignore",
+    icon=":material/download:",
+    key="register-template",
+    help="机关名称、机关编号、地区、层级、机关类型、起始年度、截止年度；第二页为填写说明",
+)
 coverage = quality.coverage(filters)
 if coverage.empty:
     st.info("筛选范围内没有机关。", icon=":material/search:")
@@ -220,13 +280,27 @@ else:
         else ""
     )
     span = year_span(filters.year_from, filters.year_to)
+    whose = (
+        "机关为应报名录中的机关，以及有报告而名录未列的机关（名录外）；"
+        "无需报告：该年度在名录所列起始年度之前或截止年度之后。"
+        if with_register
+        else "机关为曾载入过报告的机关。"
+    )
     st.caption(
         f"筛选范围内共 {agencies_total:,} 个机关，{span} 年度"
         f"共有 {missing_total:,} 份报告未收录。{listed_note}"
         "✓：数据中有该机关该年度的报告；未收录：数据中没有（可能未发布，也可能尚未收集）；"
-        + quality.definitions(["未收录年数"])
-        + "。机关为曾载入过报告的机关。"
+        + quality.definitions(["未收录年数"] + (["应报名录"] if with_register else []))
+        + "。"
+        + whose
     )
-    matrix = quality.coverage_matrix(coverage, filters.year_from, filters.year_to)
+    matrix = quality.coverage_matrix(coverage, filters.year_from, filters.year_to, with_register)
+    # A register's agency without reports has no 机关档案 to open.
+    opens = [
+        query if has_reports else None
+        for query, has_reports in zip(
+            show.profile_queries(matrix["机关编号"]), coverage.ever_reported, strict=True
+        )
+    ]
     show.table(show.agency_id_last(matrix), "数据质量-报告收录情况", filters,
-               key="quality-coverage", opens=show.profile_queries(matrix["机关编号"]))  # fmt: skip
+               key="quality-coverage", opens=opens)  # fmt: skip

@@ -1,4 +1,4 @@
-"""The database commands of ``python -m etl``: load, export and synth.
+"""The database commands of ``python -m etl``: load, register, bulletin, export and synth.
 
 Progress goes to stderr, the summary table to stdout, so a script can keep
 the summary and drop the bar.
@@ -7,6 +7,7 @@ the summary and drop the bar.
 from __future__ import annotations
 
 import argparse
+import os
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TypeVar
@@ -16,10 +17,14 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from etl.bounded import add_limit_options, limits_of
+from etl.db.atomic import LoadError
+from etl.db.connect import connect_read_only
 from etl.db.export import export_parquet
 from etl.db.flatten import PreparedChunk
 from etl.db.inputs import input_files, prepared_chunks, synthetic_chunks
 from etl.db.load import LoadSummary, load_chunks
+from etl.db.register import store_register
+from etl.register import read_register, register_template
 from etl.synth import synthetic_reports, write_report_files
 
 EXIT_OK, EXIT_REJECTS = 0, 1
@@ -49,6 +54,27 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
         "--parquet", type=Path, required=True, metavar="DIR", help="an empty or new folder"
     )
     export.set_defaults(command=run_export)
+
+    register = commands.add_parser(
+        "register", help="import the register of agencies that must report (应报名录)"
+    )
+    register.add_argument("file", type=Path, nargs="?", help="the register: .xlsx or .csv")
+    register.add_argument("--db", type=Path, help="the DuckDB file to store it in")
+    register.add_argument(
+        "--template", type=Path, metavar="OUT", help="write an empty register (.xlsx) to fill in"
+    )
+    register.set_defaults(command=run_register)
+
+    bulletin = commands.add_parser(
+        "bulletin", help="write the 通报 of a region's year as a Word document (.docx)"
+    )
+    bulletin.add_argument("--db", type=Path, required=True)
+    bulletin.add_argument(
+        "--region", default="全国", help="a province, city or county (淮安市); default 全国"
+    )
+    bulletin.add_argument("--year", type=_count, required=True)
+    bulletin.add_argument("--out", type=Path, required=True, metavar="FILE.docx")
+    bulletin.set_defaults(command=run_bulletin)
 
     synth = commands.add_parser(
         "synth", help="make realistic synthetic reports for scale tests (marked synthetic)"
@@ -108,6 +134,48 @@ def run_export(args: argparse.Namespace) -> int:
     for name, count in rows.items():
         table.add_row(name, f"{count:,}")
     _stdout.print(table)
+    return EXIT_OK
+
+
+def run_register(args: argparse.Namespace) -> int:
+    if args.template is not None:
+        args.template.write_bytes(register_template())
+        _stdout.print(f"已写出空白应报名录 {args.template}")
+        return EXIT_OK
+    if args.file is None or args.db is None:
+        raise LoadError("python -m etl register: 需要名录文件和 --db（或 --template OUT）")
+    entries = read_register(args.file)
+    match = store_register(entries, args.db, args.file.name)
+    _stdout.print(f"已导入应报名录 {args.file}：{match.entries:,} 个机关")
+    if match.unmatched_entries:
+        _stdout.print(f"名录中尚无任何报告的机关（{len(match.unmatched_entries):,} 个）：")
+        for row, name, agency_id in match.unmatched_entries:
+            _stdout.print(f"  第 {row} 行 {name}（{agency_id}）", markup=False)
+    if match.unlisted_agencies:
+        _stdout.print(f"有报告但不在名录中的机关（{len(match.unlisted_agencies):,} 个）：")
+        for agency_id, name in match.unlisted_agencies:
+            _stdout.print(f"  {name}（{agency_id}）", markup=False)
+    return EXIT_OK
+
+
+def run_bulletin(args: argparse.Namespace) -> int:
+    """The dashboard's 通报 (app/bulletin.py), from its own queries on ``--db``."""
+    connect_read_only(args.db).close()  # a database of this code's schema, or why not
+    os.environ["XXGK_DB"] = str(args.db)
+    from streamlit.logger import set_log_level
+
+    set_log_level("error")  # the app's queries cache without a server: no warning saying so
+    from app.bulletin import UnknownRegion, bulletin, region_filters
+
+    try:
+        filters = region_filters(args.region, args.year)
+    except UnknownRegion as error:
+        raise LoadError(f"{args.db}: {error}") from error
+    try:
+        args.out.write_bytes(bulletin(filters, args.year))
+    except OSError as error:
+        raise LoadError(f"{args.out}: 无法写入（{error.strerror or error}）") from error
+    _stdout.print(f"已写出 {args.region} {args.year} 年度通报 {args.out}")
     return EXIT_OK
 
 

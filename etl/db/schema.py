@@ -142,6 +142,17 @@ def create_schema(con: duckdb.DuckDBPyConnection) -> None:
         "CREATE TABLE rejects (run_id INTEGER NOT NULL, file VARCHAR NOT NULL, "
         "reason VARCHAR NOT NULL)"
     )
+    # The register of who must report (etl/db/register.py): kept by every load.
+    con.execute(
+        """
+        CREATE TABLE register (
+            row_number INTEGER NOT NULL, name VARCHAR NOT NULL, agency_id VARCHAR PRIMARY KEY,
+            region VARCHAR, province VARCHAR, city VARCHAR, county VARCHAR, level VARCHAR,
+            kind VARCHAR NOT NULL, first_year SMALLINT, last_year SMALLINT,
+            source_file VARCHAR NOT NULL, imported_at TIMESTAMP NOT NULL
+        )
+        """
+    )
     con.execute(
         """
         CREATE TABLE build_info (
