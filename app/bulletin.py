@@ -113,10 +113,12 @@ def _coverage(document, filters: Filters, year: int) -> None:
     due = quality.register_status(filters, year)
     counts = due.status.value_counts()
     on_time, missing, late = (int(counts.get(status, 0)) for status in ("已报", "未报", "逾期"))
+    undated = int(((due.status == "已报") & due.published_on.isna()).sum())
     _paragraph(
         document,
-        f"按应报名录，{year} 年度应发布报告的机关 {len(due):,} 个：按时发布 {on_time:,} 个，"
-        f"逾期发布 {late:,} 个，未发布 {missing:,} 个。",
+        f"按应报名录，{year} 年度应发布报告的机关 {len(due):,} 个：已发布 {on_time + late:,} 个，"
+        f"其中逾期发布（晚于 {year + 1} 年 1 月 31 日）{late:,} 个；未发布 {missing:,} 个。"
+        + (f"另有 {undated:,} 个机关的报告未能读出发布日期，是否按时有待核实。" if undated else ""),
     )
     if missing:
         names = "、".join(due[due.status == "未报"].name)
