@@ -1,11 +1,12 @@
 """The 通报 that closes an office's year: a Word document an office edits and
-sends to its agencies — who reported on time, late or not at all, the reports
-with errors (in the template's words), the main figures with their change on
-the year before, and rankings with the cases each rate is taken over.
+sends to its agencies — who reported, late or not at all, the reports with
+errors (in the template's words), the main figures with their change on the
+year before, and rankings with the cases each rate is taken over; and 检查报告's
+检查意见 on one agency's report, in the same form.
 
 Every figure comes from the dashboard's own queries for the same filters
-(app/overview.py, app/quality.py, app/compare.py), so the document says what
-the pages show."""
+(app/overview.py, app/quality.py, app/compare.py, app/check.py), so the
+documents say what the pages show."""
 
 from __future__ import annotations
 
@@ -21,8 +22,10 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
 from app import compare, overview, quality
+from app.check import Checked, figure_changes
 from app.db import data_version, query
 from app.filters import Filters
+from app.profile import format_name
 from app.rules import rule_name
 
 BODY_FONT, HEADING_FONT = "仿宋", "黑体"
@@ -308,3 +311,60 @@ def _chinese_number(number: int) -> str:
 
 def _chinese_date(day: date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
+
+
+# --- 检查报告's 检查意见: one agency's report --------------------------------------------------
+
+
+def check_opinion(checked: Checked) -> bytes:
+    """The 检查意见 on one uploaded report (检查报告): its findings in the
+    template's words, errors first, and its main figures against the year
+    before — what the page shows, as a document to send the agency."""
+    meta, found = checked.meta, checked.findings
+    document = _document()
+    name, year = str(meta.agency_name), checked.year
+    _title(document, f"关于{name}{year}年度政府信息公开工作年度报告的检查意见")
+    _heading(document, "一、基本情况")
+    published = (
+        f"{meta.published_on}（{meta.published_on_from}）"
+        if isinstance(meta.published_on, str)
+        else "未能从报告中读出"
+    )
+    _paragraph(
+        document,
+        f"报告文件：{meta.source_file}（{format_name(meta.media_type)}）；"
+        f"按 {meta.format} 版模板填报；发布日期：{published}。",
+    )
+    _heading(document, "二、发现的问题")
+    errors, warnings = found[found.severity == "error"], found[found.severity != "error"]
+    if found.empty:
+        _paragraph(document, "按模板勾稽关系和各项规则检查，未发现问题。")
+    for rows, words in ((errors, "错误（违反模板勾稽关系、缺项或无法读取，须更正）"),
+                        (warnings, "提示（需要留意，请核实）")):  # fmt: skip
+        if rows.empty:
+            continue
+        _paragraph(document, f"{words}{len(rows):,} 条：")
+        _table(
+            document,
+            ["序号", "问题", "说明"],
+            [[str(row.number), rule_name(row.rule), row.message] for row in rows.itertuples()],
+            widths=(1.4, 3.6, 11.0),
+        )
+    _heading(document, f"三、主要数据与上年（{year - 1} 年度）对比")
+    if checked.previous is None:
+        _paragraph(document, f"数据库中没有该机关 {year - 1} 年度的报告，未作对比。")
+    else:
+        changes = figure_changes(checked)
+        _table(document, [str(c) for c in changes.columns], changes.astype(str).values.tolist())
+    _heading(document, "四、意见")
+    _paragraph(
+        document,
+        "请对照上述错误核对报告原文，更正后重新发布；提示所列事项请逐项核实。"
+        if not errors.empty
+        else "未发现错误；提示所列事项（如有）请逐项核实。",
+    )
+    closing = document.add_paragraph(f"（单位名称）\n{_chinese_date(date.today())}")
+    closing.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()

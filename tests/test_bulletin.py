@@ -104,3 +104,33 @@ def test_an_unknown_region_is_one_clear_line(registered: Path, tmp_path: Path) -
         f"{registered}: 地区「南京市」在数据和应报名录中都没有：请写省、市或区县的全称，如“淮安市”"
     )
     assert not (tmp_path / "x.docx").exists()
+
+
+def test_the_check_opinion_lists_the_reports_findings_and_its_changes(
+    bundled_database: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import io
+
+    from app.bulletin import check_opinion
+    from app.check import check, figure_changes
+    from tests.conftest import CORPUS
+
+    monkeypatch.setenv("XXGK_DB", str(bundled_database))
+    pdf = check((CORPUS / "orig" / "2023_huaian_hongzequ.pdf").read_bytes(), "洪泽区2023.pdf")
+    document = docx.Document(io.BytesIO(check_opinion(pdf)))
+    text = "\n".join(paragraph.text for paragraph in document.paragraphs)
+    assert "关于洪泽区人民政府2023年度政府信息公开工作年度报告的检查意见" in text
+    assert "发布日期：2024-02-26（PDF 文件属性「创建时间」）" in text
+    errors, warnings = _tables(document)
+    assert [row[:2] for row in errors] == [["序号", "问题"], ["1", "复议诉讼总计不符"],
+                                           ["2", "复议诉讼总计不符"]]  # fmt: skip
+    assert errors[1][2] == pdf.findings.message.iloc[0]  # the page's words
+    assert [row[1] for row in warnings[1:]] == ["逾期发布"]
+    assert "数据库中没有该机关 2022 年度的报告，未作对比。" in text
+
+    # 2024, whose year before is loaded: the page's table of changes, row for row.
+    later = check((CORPUS / "raw" / "2024_huaian_hongzequ.txt").read_bytes(), "洪泽区2024.txt")
+    changes = _tables(docx.Document(io.BytesIO(check_opinion(later))))[-1]
+    shown = figure_changes(later)
+    assert changes == [list(shown.columns), *shown.astype(str).values.tolist()]
+    assert changes[0] == ["指标", "2023 年度", "2024 年度", "变化", "提示"]

@@ -3,7 +3,7 @@ loaded report is, and never stored."""
 
 import streamlit as st
 
-from app import check, plain, profile, show
+from app import bulletin, check, plain, profile, show
 from app.failure import show_failure
 from app.filters import Filters
 from app.rules import RULE_DESCRIPTIONS, rule_name
@@ -83,6 +83,16 @@ else:
         "提示为需要留意但不一定有误。"
     )
     profile.show_scan_checks(found, cells, checked.crops)
+st.download_button(
+    "下载检查意见（Word）",
+    data=lambda: bulletin.check_opinion(checked),
+    file_name=f"{meta.agency_name}{year}年度报告检查意见.docx",
+    mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    on_click="ignore",
+    icon=":material/description:",
+    key="check-opinion",
+    help="本页的校验结果（错误在前）和主要数据与上年对比，可在 Word 中修改后发给报告机关",
+)
 
 
 # --- The year before ------------------------------------------------------------------
