@@ -16,12 +16,11 @@ from datetime import date
 
 import pandas as pd
 from docx import Document
-from docx.enum.section import WD_ORIENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
-from app import compare, overview, quality
+from app import compare, overview, quality, show
 from app.check import Checked, figure_changes
 from app.db import data_version, query
 from app.filters import Filters
@@ -174,7 +173,7 @@ def _figures(document, filters: Filters, year: int) -> None:
     _, figures = latest
     rows = []
     for figure in figures:
-        value = _figure_text(figure.value, figure.is_rate)
+        value = show.figure_text(figure.value, rate=figure.is_rate)
         if figure.cases():
             value += f"（{figure.cases()}）"
         rows.append([figure.label, value, figure.change_text() or "—", figure.definition])
@@ -200,30 +199,11 @@ def _rankings(document, scope: Filters) -> None:
             continue
         table = compare.ranking_table(ranked, key)
         headers = [str(column) for column in table.columns if column not in ("层级", "机关类型")]
-        body = [
-            [_cell(table[column].iloc[i], str(column)) for column in headers]
-            for i in range(len(table))
-        ]
-        _table(document, headers, body)
+        columns = [show.column_texts(table[column], column) for column in headers]
+        _table(document, headers, [list(row) for row in zip(*columns, strict=True)])
         below = int(rows.below_minimum.iloc[0]) if not rows.empty else 0
         if measure.is_rate and below:
             _note(document, f"另有 {below:,} 个机关不足 {min_cases} 件，不排名。")
-
-
-def _cell(value: object, header: str) -> str:
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return "—"
-    if header.endswith("率"):
-        return _figure_text(float(value), True)
-    if pd.api.types.is_number(value) and not isinstance(value, bool):
-        return f"{value:,.0f}"
-    return str(value)
-
-
-def _figure_text(value: float | None, is_rate: bool) -> str:
-    from app.show import figure_text  # the pages' own formatting
-
-    return figure_text(value, rate=is_rate)
 
 
 # --- the document --------------------------------------------------------------------------------
@@ -232,7 +212,6 @@ def _figure_text(value: float | None, is_rate: bool) -> str:
 def _document():
     document = Document()
     section = document.sections[0]
-    section.orientation = WD_ORIENT.PORTRAIT
     section.page_width, section.page_height = Cm(21), Cm(29.7)
     section.left_margin = section.right_margin = Cm(2.6)
     section.top_margin, section.bottom_margin = Cm(3.7), Cm(3.5)
@@ -291,8 +270,7 @@ def _table(
             _font(cell.paragraphs[0].add_run(text), BODY_FONT, 10.5)
     for cell_row in table.rows:
         for cell in cell_row.cells:
-            cell.paragraphs[0].paragraph_format.line_spacing = 1.0
-            cell.paragraphs[0].paragraph_format.first_line_indent = None
+            cell.paragraphs[0].paragraph_format.line_spacing = 1.0  # not the body's 28 pt
     if widths:
         table.autofit = False
         for column, width in zip(table.columns, widths, strict=True):

@@ -305,16 +305,16 @@ def coverage(filters: Filters, limit: int = COVERAGE_LIMIT) -> pd.DataFrame:
     return query(
         f"""
         WITH {_COVERAGE_ROWS},
-        published AS (
-            SELECT c.agency_id, list(DISTINCT r.year ORDER BY r.year) AS years
+        published AS (  -- every report of the row, in any year; the years in the filters
+            SELECT c.agency_id,
+                   list(DISTINCT r.year ORDER BY r.year) FILTER (WHERE {where}) AS years
             FROM coverage_rows c JOIN reports r
                  ON r.agency_id = c.agency_id OR (c.listed AND r.agency_name = c.name)
-            WHERE {where} GROUP BY c.agency_id
+            GROUP BY c.agency_id
         ),
         joined AS (
             SELECT c.agency_id, c.name, c.listed, c.first_year, c.last_year,
-                   EXISTS (SELECT 1 FROM reports r WHERE r.agency_id = c.agency_id
-                           OR (c.listed AND r.agency_name = c.name)) AS ever_reported,
+                   p.agency_id IS NOT NULL AS ever_reported,
                    coalesce(p.years, []::SMALLINT[]) AS years,
                    greatest(least($year_to, coalesce(c.last_year, $year_to))
                             - greatest($year_from, coalesce(c.first_year, $year_from)) + 1, 0)

@@ -204,17 +204,28 @@ def print_copy(data: pd.DataFrame) -> None:
 _FIGURE_TEXT = re.compile(r"^-?[\d,]+(?:\.\d+)?%?$")  # a figure kept as printed text: right-aligned
 
 
+def column_texts(values: pd.Series, header: str) -> list[str]:
+    """A column's cells as text, as the Excel file shows them (1,234, 96,171.6,
+    59.5%; text as it is; "—" for no value): for paper and Word documents."""
+    code = _excel_number_format(values, header)
+    return [
+        "—"
+        if value is None or (not isinstance(value, str) and bool(pd.isna(value)))
+        else _shown_in_excel(value, code)
+        if code
+        else str(value)
+        for value in values
+    ]
+
+
 def _printed_cells(values: pd.Series, header: str) -> list[str]:
     """A column's cells as printed: <td> elements, escaped, figures right-aligned."""
-    code = _excel_number_format(values, header)
+    numbers = _excel_number_format(values, header) is not None
     cells = []
-    for value in values:
-        if value is None or (not isinstance(value, str) and bool(pd.isna(value))):
-            text = "—"
-        else:
-            text = _shown_in_excel(value, code) if code else html.escape(str(value))
-        figure = code is not None or _FIGURE_TEXT.match(text) is not None
-        cells.append(f'<td class="number">{text}</td>' if figure else f"<td>{text}</td>")
+    for text in column_texts(values, header):
+        figure = numbers or _FIGURE_TEXT.match(text) is not None
+        escaped = html.escape(text)
+        cells.append(f'<td class="number">{escaped}</td>' if figure else f"<td>{escaped}</td>")
     return cells
 
 

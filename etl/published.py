@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from itertools import islice
 from typing import NamedTuple
 
 # The labels of a publication date, most trusted first.
@@ -74,8 +75,9 @@ def _labelled(lines: list[str]) -> PublishedOn | None:
 
 
 def _signature(lines: list[str], year: int) -> PublishedOn | None:
-    last = [(number, line.strip()) for number, line in enumerate(lines) if line.strip()]
-    for number, line in reversed(last[-_SIGNATURE_LINES:]):
+    # The last non-empty lines, last first: read from the end, the rest never.
+    numbered = ((number, lines[number].strip()) for number in range(len(lines) - 1, -1, -1))
+    for number, line in islice(((n, text) for n, text in numbered if text), _SIGNATURE_LINES):
         match = _SIGNATURE.match(line)
         on = _iso_of(match) if match is not None else None
         if on is not None and _plausible(on, year):  # a signature, not a date cited

@@ -46,9 +46,6 @@ class RegisterEntry:
     first_year: int | None  # the first year it must report (None: every year)
     last_year: int | None  # the last (None: still reporting)
 
-    def must_report(self, year: int) -> bool:
-        return (self.first_year or 0) <= year <= (self.last_year or _LAST_YEAR)
-
 
 def read_register(path: Path) -> list[RegisterEntry]:
     """The register in ``path`` (.xlsx, or .csv in UTF-8 or GB18030)."""

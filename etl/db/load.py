@@ -85,6 +85,17 @@ def load_chunks(
             loader.discard()
 
 
+def writable_copy(db: Path, temp: Path) -> duckdb.DuckDBPyConnection:
+    """A connection to ``temp``: a copy of ``db`` to change and swap in whole
+    (etl/db/atomic.py), or a new database of this schema when there is none."""
+    if db.exists():
+        shutil.copyfile(db, temp)
+        return duckdb.connect(str(temp), config=_WRITER_CONFIG)
+    con = duckdb.connect(str(temp), config=_WRITER_CONFIG)
+    create_schema(con)
+    return con
+
+
 def _stored_reports(db: Path) -> dict[tuple[str, int], Stored]:
     if not db.exists():
         return {}
@@ -180,17 +191,11 @@ class _Loader:
     def _open(self) -> None:
         if self.con is not None:
             return
-        if self.db.exists():
-            # Ids were handed out from 1 before the file was opened: shift them.
-            shutil.copyfile(self.db, self.temp)
-            self.con = duckdb.connect(str(self.temp), config=_WRITER_CONFIG)
-            (last_id,) = self.con.execute(
-                "SELECT coalesce(max(report_id), 0) FROM reports"
-            ).fetchone()
-            self.id_offset = last_id
-        else:
-            self.con = duckdb.connect(str(self.temp), config=_WRITER_CONFIG)
-            create_schema(self.con)
+        self.con = writable_copy(self.db, self.temp)
+        # Ids were handed out from 1 before the file was opened: shift them.
+        (self.id_offset,) = self.con.execute(
+            "SELECT coalesce(max(report_id), 0) FROM reports"
+        ).fetchone()
 
     def _flush(self) -> None:
         """Write the pending reports in the background; the next chunks are

@@ -9,7 +9,6 @@ the old register or the new one, and the data version changes with it.
 
 from __future__ import annotations
 
-import shutil
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -19,7 +18,7 @@ import duckdb
 from etl.db.atomic import exclusive_lock, remove_stale_temps, swap_in, temp_path
 from etl.db.connect import connect_read_only
 from etl.db.derived import write_build_info
-from etl.db.schema import create_schema
+from etl.db.load import writable_copy
 from etl.register import RegisterEntry
 
 REGISTER_COLUMNS = (
@@ -46,12 +45,7 @@ def store_register(entries: list[RegisterEntry], db: Path, source_file: str) -> 
         try:
             if db.exists():
                 connect_read_only(db).close()  # a database of this code's schema, or why not
-                shutil.copyfile(db, temp)
-                con = duckdb.connect(str(temp))
-            else:
-                con = duckdb.connect(str(temp))
-                create_schema(con)
-            with con:
+            with writable_copy(db, temp) as con:
                 con.execute("DELETE FROM register")
                 imported_at = datetime.now()
                 con.executemany(
