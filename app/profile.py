@@ -160,8 +160,8 @@ def report(agency_id: str, year: int, run: Run = query) -> pd.Series | None:
     rows = run(
         """
         SELECT report_id, agency_id, agency_name, province, city, county, level, kind, year,
-               format, source_file, source_sha256, media_type, source_url, published_on,
-               published_on_from,
+               format, source_file, source_sha256, media_type, source_url, source_fetched_at,
+               published_on, published_on_from,
                parser_name, parser_version, input_file, errors, warnings, blank_cells,
                dash_cells, text_cells, scope
         FROM reports WHERE agency_id = ? AND year = ?
@@ -753,6 +753,7 @@ def source_table(meta: pd.Series) -> pd.DataFrame:
         ("源文件", meta.source_file),
         ("文件类型", format_name(meta.media_type)),
         ("源文件网址", meta.source_url),
+        ("下载时间（UTC）", meta.get("source_fetched_at")),
         ("发布日期", _published(meta)),
         ("源文件 SHA-256", meta.source_sha256),
         ("读取程序", f"{meta.parser_name} {meta.parser_version}"),

@@ -13,6 +13,7 @@ from etl.db.atomic import LoadError
 from etl.db.commands import add_commands
 from etl.errors import ExtractionError
 from etl.extract import extract_path
+from etl.fetch import command as fetch
 from etl.model import Finding, Report, report_json_schema
 from etl.reports import load_report
 from etl.validate import revalidate
@@ -60,6 +61,7 @@ def _parser() -> argparse.ArgumentParser:
     schema.set_defaults(command=_schema)
     add_commands(commands)
     accuracy.add_command(commands)
+    fetch.add_command(commands)
     return parser
 
 

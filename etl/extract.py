@@ -15,6 +15,7 @@ from etl import __version__, template, uncertain
 from etl.agency import Title, clear_region_cache, find_title, resolve_agency
 from etl.cells import CellData
 from etl.errors import ExtractionError
+from etl.fetch.provenance import Fetched, fetched_source
 from etl.files import check_size, read_bytes
 from etl.labels import NUMBERING, clear_layout_caches, label_pattern
 from etl.model import FIRST_REPORT_YEAR, Finding, Location, Narrative, Parser, Report, Source
@@ -60,26 +61,27 @@ class SourceText:
     reader_findings: tuple[Finding, ...] = ()  # what the format's reader could not place
     scans: Mapping[int, ScannedText] = field(default_factory=dict)  # lines read by OCR
     file_date: PublishedOn | None = None  # the file's own creation date, if it has one
+    fetched: Fetched | None = None  # where `etl fetch` downloaded it from (fetched.tsv)
 
 
 def extract_path(path: Path) -> Report:
     """The report in a file, or in a folder of scanned pages; errors name the
-    file as given, the report its name alone."""
+    file as given, the report its name alone. A file `etl fetch` saved keeps
+    the URL and time the manifest beside it records."""
     try:
         if path.is_dir():
             return _extract_page_folder(path)
         data = read_bytes(path)
-        return extract_bytes(data, path.name)
+        return extract_bytes(data, path.name, fetched_source(path))
     except ExtractionError as error:
         raise ExtractionError(str(path), error.problem) from error
 
 
-def extract_bytes(data: bytes, file: str) -> Report:
+def extract_bytes(data: bytes, file: str, fetched: Fetched | None = None) -> Report:
     check_size(len(data), file)
     document = read_document(data, file)  # by content, whatever the file is called
-    return _extracted(
-        document.laid_out, file, hashlib.sha256(data).hexdigest(), document.media_type
-    )
+    digest = hashlib.sha256(data).hexdigest()
+    return _extracted(document.laid_out, file, digest, document.media_type, fetched)
 
 
 def _extract_page_folder(folder: Path) -> Report:
@@ -93,7 +95,13 @@ def _extract_page_folder(folder: Path) -> Report:
     return _extracted(laid_out, folder.name, digest.hexdigest(), media_type)
 
 
-def _extracted(laid_out: LaidOutText, file: str, digest: str, media_type: str) -> Report:
+def _extracted(
+    laid_out: LaidOutText,
+    file: str,
+    digest: str,
+    media_type: str,
+    fetched: Fetched | None = None,
+) -> Report:
     source = SourceText(
         laid_out.text,
         file,
@@ -103,6 +111,7 @@ def _extracted(laid_out: LaidOutText, file: str, digest: str, media_type: str) -
         tuple(laid_out.findings),
         laid_out.scans,
         laid_out.file_date,
+        fetched,
     )
     return extract_text(source)
 
@@ -383,12 +392,15 @@ def _source(source: SourceText, lines: list[str], body_line: int, year: int) -> 
     for line in lines[:_METADATA_LINES]:
         if url is None and (match := _SOURCE_URL.match(line.strip())):
             url = match.group(1)
+    if source.fetched is not None:  # the URL it was fetched from, not one the text quotes
+        url = source.fetched.url
     published = published_on(lines, body_line - 1, year, source.file_date)
     return Source(
         file=source.file,
         sha256=source.sha256,
         media_type=source.media_type,
         url=url,
+        fetched_at=source.fetched.fetched_at if source.fetched is not None else None,
         published_on=published.on if published else None,
         published_on_from=published.source if published else None,
         parser=PARSER,

@@ -18,12 +18,16 @@ _MB = 1024 * 1024
 def check_size(size: int, file: str) -> None:
     """Refuse input larger than MAX_INPUT_BYTES, saying how large it is and what the limit is."""
     if size > MAX_INPUT_BYTES:
-        megabytes = math.ceil(size * 10 / _MB) / 10  # rounded up: 1 byte over shows as over
         raise ExtractionError(
             file,
-            f"文件过大（{megabytes:.1f} MB），超过 {MAX_INPUT_BYTES // _MB} MB 的上限，"
+            f"文件过大（{megabytes(size):.1f} MB），超过 {MAX_INPUT_BYTES // _MB} MB 的上限，"
             "不像年度报告，已拒绝读取",
         )
+
+
+def megabytes(size: int) -> float:
+    """``size`` in MB to one decimal, rounded up: 1 byte over a limit shows as over."""
+    return math.ceil(size * 10 / _MB) / 10
 
 
 def not_a_file(path: Path) -> str | None:

@@ -132,6 +132,7 @@ class Source(_Strict):
     sha256: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
     media_type: str
     url: str | None = None
+    fetched_at: str | None = None  # when `etl fetch` downloaded it, ISO-8601 UTC
     published_on: str | None = None  # YYYY-MM-DD
     published_on_from: str | None = None  # where it was read: 「发布日期」（第 3 行）, 落款日期 …
     parser: Parser

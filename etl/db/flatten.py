@@ -139,6 +139,7 @@ def flatten(stored: StoredReport) -> FlatReport:
         source.sha256,
         source.media_type,
         source.url,
+        source.fetched_at,
         source.published_on,
         source.published_on_from,
         source.parser.name,

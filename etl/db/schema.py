@@ -17,7 +17,7 @@ from etl.db.cellkeys import CellKey, cell_keys, column
 
 # Bump when a table, view or macro changes: an older database is then rebuilt,
 # not patched.
-DB_SCHEMA_VERSION = "3"
+DB_SCHEMA_VERSION = "4"
 
 REPORT_COLUMNS: tuple[tuple[str, str], ...] = (
     ("report_id", "INTEGER NOT NULL"),
@@ -37,6 +37,7 @@ REPORT_COLUMNS: tuple[tuple[str, str], ...] = (
     ("source_sha256", "VARCHAR NOT NULL"),
     ("media_type", "VARCHAR NOT NULL"),
     ("source_url", "VARCHAR"),
+    ("source_fetched_at", "VARCHAR"),  # when `etl fetch` downloaded it, ISO-8601 UTC
     ("published_on", "VARCHAR"),
     ("published_on_from", "VARCHAR"),  # where the date was read (etl/published.py)
     ("parser_name", "VARCHAR NOT NULL"),
