@@ -66,12 +66,21 @@ PAGES = [
         url_path="check",
     ),
     st.Page(
+        "views/imports.py",
+        title="数据导入",
+        icon=":material/cloud_upload:",
+        url_path="import",
+    ),
+    st.Page(
         "views/definitions.py",
         title="指标说明",
         icon=":material/menu_book:",
         url_path="definitions",
     ),
 ]
+
+
+IMPORT_PAGE = "import"
 
 
 def _filtered_downloads(chosen: filters.Filters) -> None:
@@ -114,6 +123,10 @@ st.set_page_config(page_title="政府信息公开年报看板", page_icon="📊"
 def _run_page() -> None:
     urlstate.begin_run()
     page_style.apply()
+    navigation = st.navigation(PAGES)
+    if navigation.url_path == IMPORT_PAGE:
+        navigation.run()  # reads no data: it fills an empty or new database too
+        return
     try:
         synthetic = synthetic_reports()
     except LoadError as error:
@@ -124,9 +137,11 @@ def _run_page() -> None:
             f"当前数据含 {synthetic:,} 份合成（模拟）报告，仅供测试和性能评估，不是真实数据。",
             icon=":material/science:",
         )
-    navigation = st.navigation(PAGES)
     if not filters.years():
-        st.info("数据库中还没有报告。用 `python -m etl load 报告文件或文件夹 --db 数据库` 载入。")
+        st.info(
+            "数据库中还没有报告。管理员可在“数据导入”页上传，"
+            "或用 `python -m etl load 报告文件或文件夹 --db 数据库` 载入。"
+        )
         st.stop()
     _filtered_downloads(filters.sidebar())
     navigation.run()

@@ -20,7 +20,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
-from app import compare, overview, quality, show
+from app import compare, notes, overview, quality, show
 from app.check import Checked, figure_changes
 from app.db import data_version, query
 from app.filters import Filters
@@ -86,6 +86,7 @@ def bulletin(filters: Filters, year: int) -> bytes:
     )
     _coverage(document, filters, year)
     _errors(document, scope)
+    _notes(document, scope)
     _figures(document, dataclasses.replace(filters, year_from=year - 1, year_to=year), year)
     _rankings(document, scope)
     _note(
@@ -162,6 +163,16 @@ def _errors(document, scope: Filters) -> None:
         for row in findings.itertuples(index=False)
     ]
     _table(document, ["机关", "问题", "说明"], rows, widths=(4.0, 3.5, 9.5))
+
+
+def _notes(document, scope: Filters) -> None:
+    """What the office noted on these reports (已核实 …), beside what they print."""
+    noted = notes.notes_in_scope(scope)
+    if noted.empty:
+        return
+    _paragraph(document, f"核实备注（{len(noted):,} 条，由管理员记录，报告所印数据未改动）：")
+    rows = noted[["机关", "对象", "备注"]].astype(str).values.tolist()
+    _table(document, ["机关", "对象", "备注"], rows, widths=(4.0, 4.5, 8.5))
 
 
 def _figures(document, filters: Filters, year: int) -> None:

@@ -27,12 +27,14 @@ from functools import cache
 import streamlit as st
 
 from app.check import MAX_UPLOAD_MB
+from app.imports import MAX_UPLOAD_MB as SERVER_UPLOAD_MB
 from app.show import PRINT_COPY_CLASS
 
 # A4 with 12 mm margins is 186 mm ≈ 703 CSS px wide; the main column is laid
 # out 1,000 px wide for print and scaled to fit.
 _PRINT_WIDTH_PX = 1000
 _PRINT_ZOOM = 0.7
+_INSTRUCTIONS = "[data-testid=stFileUploaderDropzoneInstructions] span"
 
 
 def _replaced(selector: str, text: str, size: str = "0.875rem") -> str:
@@ -48,8 +50,10 @@ def stylesheet() -> str:
     chinese = (
         _replaced("[data-testid=stFileUploaderDropzone] button [data-testid=stMarkdownContainer] p",
                   "选择文件")
-        + _replaced("[data-testid=stFileUploaderDropzoneInstructions] span",
-                    f"每个文件不超过 {MAX_UPLOAD_MB} MB", "0.75rem")
+        # The limit the server takes (数据导入), then the smaller one of 检查报告's uploader.
+        + _replaced(f"{_INSTRUCTIONS}", f"每个文件不超过 {SERVER_UPLOAD_MB} MB", "0.75rem")
+        + _replaced(f".st-key-check_file {_INSTRUCTIONS}", f"每个文件不超过 {MAX_UPLOAD_MB} MB",
+                    "0.75rem")
         + _replaced('[role=option][data-key="__select_all__"] > div:first-child', "全选")
         # While a page runs, the top bar offers "Stop".
         + _replaced("[data-testid=stStatusWidget] button", "停止")

@@ -12,10 +12,12 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from app import aggregate, plain
 from app.db import data_version
 from app.filters import Filters
+from etl.register import register_template
 
 
 def _counts_as_integers(data: pd.DataFrame) -> pd.DataFrame:
@@ -374,3 +376,17 @@ def figure_text(value: float | None, *, rate: bool = False, unit: str = "") -> s
         return f"{value:.1%}"
     text = f"{value:,.2f}" if unit == "万元" else f"{value:,.0f}"
     return f"{text} {unit}" if unit == "万元" else text
+
+
+def register_template_button(where: DeltaGenerator) -> None:
+    """The empty 应报名录 to fill in, as an Excel sheet."""
+    where.download_button(
+        "下载应报名录模板（Excel）",
+        data=register_template,
+        file_name="应报名录模板.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        on_click="ignore",
+        icon=":material/download:",
+        key="register-template",
+        help="机关名称、机关编号、地区、层级、机关类型、起始年度、截止年度；第二页为填写说明",
+    )

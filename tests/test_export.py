@@ -36,7 +36,8 @@ def test_export_writes_every_table_and_reads_back_equal(
             ).fetchone()
             (expected,) = con.execute(f"SELECT count(*) FROM {table}").fetchone()
             assert count == expected, table
-        for table in ("agencies", "cell_keys", "build_info", "load_runs", "rejects", "register"):
+        whole = ("agencies", "cell_keys", "build_info", "load_runs", "rejects", "register", "notes")
+        for table in whole:
             rows = con.execute("SELECT * FROM read_parquet(?)", [str(out / f"{table}.parquet")])
             assert sorted(rows.fetchall(), key=repr) == sorted(
                 con.execute(f"SELECT * FROM {table}").fetchall(), key=repr

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from app import aggregate, plain, profile, show
+from app import admin, aggregate, notes, plain, profile, show
 from app.filters import Filters, current, names_of, year_span
 from app.measures import MEASURE_BY_KEY
 from app.urlstate import InvalidParameter, parse_one, url_number, url_widget
@@ -166,6 +166,15 @@ if picked is not None:
     profile.show_picked(found[found.number == picked].iloc[0])
 marks = profile.cell_marks(found, picked)
 st.caption(profile.MARKS_CAPTION)
+
+st.subheader("备注")
+report_notes = notes.report_notes(agency_id, year)
+if report_notes.empty:
+    st.caption("本报告尚无备注。")
+else:
+    show.table(report_notes, f"{topic}-备注", report_scope, key="profile-notes")
+st.caption(notes.NOTES_CAPTION + ("" if admin.is_admin() else "管理员在“数据导入”页登录后可添加。"))
+notes.show_editor(agency_id, year, cells.path.tolist())
 
 
 def _narrative(key: str, text: str | None) -> None:

@@ -4,11 +4,10 @@ who has not published."""
 import pandas as pd
 import streamlit as st
 
-from app import bulletin, plain, profile, quality, show
+from app import bulletin, notes, plain, profile, quality, show
 from app.filters import current, names_of, year_span
 from app.rules import rule_name
 from app.urlstate import InvalidParameter, parse_many, parse_one, url_number, url_widget
-from etl.register import register_template
 
 filters = current()
 st.title("数据质量")
@@ -241,6 +240,15 @@ if with_register:
         show.table(show.agency_id_last(quality.register_table(due)), f"数据质量-{year}年度应报情况",
                    filters, key="quality-register")  # fmt: skip
 
+st.subheader("管理员备注")
+scope_notes = notes.notes_in_scope(filters)
+if scope_notes.empty:
+    st.caption("筛选范围内的报告尚无备注。管理员可在“机关档案”中为报告或单元格添加备注。")
+else:
+    opens = show.profile_queries(scope_notes["机关编号"], scope_notes["年度"])
+    show.table(scope_notes, "数据质量-管理员备注", filters, key="quality-notes", opens=opens)
+    st.caption(notes.NOTES_CAPTION + "点选一行可打开该报告的机关档案。")
+
 st.subheader("报告收录情况")
 if not with_register:
     st.info(
@@ -262,16 +270,7 @@ first.download_button(
     help="筛选范围（地区、层级、机关类型）截止年度的通报：发布情况、有错误的报告、主要数据及较上年变化、"
     "机关排名；可在 Word 中修改后印发",
 )
-second.download_button(
-    "下载应报名录模板（Excel）",
-    data=register_template,
-    file_name="应报名录模板.xlsx",
-    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    on_click="ignore",
-    icon=":material/download:",
-    key="register-template",
-    help="机关名称、机关编号、地区、层级、机关类型、起始年度、截止年度；第二页为填写说明",
-)
+show.register_template_button(second)
 coverage = quality.coverage(filters)
 if coverage.empty:
     st.info("筛选范围内没有机关。", icon=":material/search:")

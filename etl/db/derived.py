@@ -130,12 +130,14 @@ def write_build_info(con: duckdb.DuckDBPyConnection, built_at: datetime) -> str:
     """Record what the database now holds; return its data version, which
     changes whenever the reports or the code that derived the findings do."""
     con.execute("DELETE FROM build_info")
-    # The register is part of what the pages show: a new one is a new version.
+    # The register and the notes are part of what the pages show: new ones, a new version.
     (data_version,) = con.execute(
         """
         SELECT substr(md5(? || coalesce(string_agg(content_sha256, ',' ORDER BY content_sha256),
                '') || (SELECT coalesce(string_agg(g::VARCHAR, ',' ORDER BY row_number), '')
-                       FROM register g)), 1, 16)
+                       FROM register g)
+                   || (SELECT coalesce(string_agg(n::VARCHAR, ',' ORDER BY note_id), '')
+                       FROM notes n)), 1, 16)
         FROM reports
         """,
         [__version__ + DB_SCHEMA_VERSION],

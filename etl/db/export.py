@@ -23,7 +23,7 @@ BY_YEAR = {
     "findings": "SELECT r.year, f.* FROM findings f JOIN reports r USING (report_id)",
     "cell_crops": "SELECT r.year, p.* FROM cell_crops p JOIN reports r USING (report_id)",
 }
-WHOLE = ("agencies", "cell_keys", "build_info", "load_runs", "rejects", "register")
+WHOLE = ("agencies", "cell_keys", "build_info", "load_runs", "rejects", "register", "notes")
 
 
 def export_parquet(db: Path, folder: Path) -> dict[str, int]:

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import shutil
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -49,8 +50,30 @@ class Stored:
     input_file: str
 
 
+# What became of one input (Outcome.status).
+LOADED, UNCHANGED, REPLACED, CONFLICT, REJECTED = (
+    "loaded", "unchanged", "replaced", "conflict", "rejected"
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One input's fate in a load. A CONFLICT is a different report for an
+    agency and year already stored: rejected unless ``replace`` is asked for."""
+
+    input_file: str
+    status: str
+    reason: str = ""  # why it was rejected or not stored
+    agency_id: str | None = None
+    agency_name: str | None = None
+    year: int | None = None
+    errors: int = 0  # its single-report findings (cross-year ones come with the load)
+    warnings: int = 0
+
+
 @dataclass
 class LoadSummary:
+    outcomes: list[Outcome] = field(default_factory=list)  # one per input, in input order
     read: int = 0
     loaded: int = 0
     unchanged: int = 0
@@ -85,6 +108,20 @@ def load_chunks(
             loader.discard()
 
 
+def _finding_counts(chunk: PreparedChunk) -> dict[int, tuple[int, int]]:
+    """Each report's (errors, warnings), by its place in the chunk."""
+    reports = chunk.tables.get("reports")
+    if reports is None or reports.num_rows == 0:
+        return {}
+    columns = reports.select(["report_id", "errors", "warnings"]).to_pydict()
+    return {
+        place: (errors, warnings)
+        for place, errors, warnings in zip(
+            columns["report_id"], columns["errors"], columns["warnings"], strict=True
+        )
+    }
+
+
 def writable_copy(db: Path, temp: Path) -> duckdb.DuckDBPyConnection:
     """A connection to ``temp``: a copy of ``db`` to change and swap in whole
     (etl/db/atomic.py), or a new database of this schema when there is none."""
@@ -94,6 +131,27 @@ def writable_copy(db: Path, temp: Path) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect(str(temp), config=_WRITER_CONFIG)
     create_schema(con)
     return con
+
+
+@contextmanager
+def rewritten(db: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A writable copy of the database ``db`` (a new one when there is none),
+    made the database whole when the block ends without error, with a new data
+    version; ``db`` is left as it was otherwise. One writer at a time."""
+    with exclusive_lock(db):
+        remove_stale_temps(db)
+        temp = temp_path(db)
+        try:
+            if db.exists():
+                connect_read_only(db).close()  # a database of this code's schema, or why not
+            with writable_copy(db, temp) as con:
+                yield con
+                write_build_info(con, datetime.now())
+                con.execute("CHECKPOINT")
+            swap_in(temp, db)
+        finally:
+            temp.unlink(missing_ok=True)
+            temp.with_name(temp.name + ".wal").unlink(missing_ok=True)
 
 
 def _stored_reports(db: Path) -> dict[tuple[str, int], Stored]:
@@ -130,7 +188,10 @@ class _Loader:
         self.writing: Future[None] | None = None
 
     def take(self, chunk: PreparedChunk) -> None:
-        ids = [self._decide(item) for item in chunk.items]
+        counts = _finding_counts(chunk)
+        ids = [
+            self._decide(item, counts.get(place, (0, 0))) for place, item in enumerate(chunk.items)
+        ]
         if any(report_id is not None for report_id in ids):
             self._open()
             self.pending.append(renumbered(chunk.tables, ids))
@@ -138,55 +199,72 @@ class _Loader:
             if self.pending_reports >= BATCH_REPORTS:
                 self._flush()
 
-    def _decide(self, item: FlatReport | Reject) -> int | None:
-        """The id ``item`` is stored under, or None when it is not stored."""
+    def _decide(self, item: FlatReport | Reject, findings: tuple[int, int]) -> int | None:
+        """The id ``item`` is stored under, or None when it is not stored;
+        ``findings`` is its (errors, warnings)."""
         self.summary.read += 1
         if isinstance(item, Reject):
-            self.summary.rejects.append(item)
+            self._reject(item, Outcome(item.file, REJECTED, item.reason))
             return None
+
+        def outcome(status: str, reason: str = "") -> Outcome:
+            return Outcome(item.input_file, status, reason, item.agency_id, item.agency_name,
+                           item.year, *findings)  # fmt: skip
+
         key = (item.agency_id, item.year)
         incoming = Stored(None, item.content_sha256, item.source_sha256, item.input_file)
         if key in self.seen:
-            self._take_again(key, incoming, item)
+            self._take_again(key, incoming, item, outcome)
             return None
         self.seen[key] = incoming
         before = self.stored.get(key)
         if before is None:
             self.summary.loaded += 1
+            self.summary.outcomes.append(outcome(LOADED))
         elif before.content_sha256 == item.content_sha256:
             self.summary.unchanged += 1
+            self.summary.outcomes.append(outcome(UNCHANGED, f"与 {before.input_file} 相同"))
             return None
         elif before.source_sha256 == item.source_sha256 or self.replace:
             self.summary.replaced += 1
             self.replaced_ids.append(before.report_id)
+            self.summary.outcomes.append(outcome(REPLACED, f"替换了 {before.input_file}"))
         else:
             del self.seen[key]
-            self.summary.rejects.append(
-                Reject(
-                    item.input_file,
-                    f"「{item.agency_name}」{item.year} 年度的报告已由 {before.input_file} "
-                    "载入，两者内容不同；确需替换请加 --replace",
-                )
+            reason = (
+                f"「{item.agency_name}」{item.year} 年度的报告已由 {before.input_file} "
+                "载入，两者内容不同"
             )
+            reject = Reject(item.input_file, f"{reason}；确需替换请加 --replace")
+            self._reject(reject, outcome(CONFLICT, reason))
             return None
         self.next_id += 1
         return self.next_id - 1
 
-    def _take_again(self, key: tuple[str, int], incoming: Stored, item: FlatReport) -> None:
+    def _reject(self, reject: Reject, outcome: Outcome) -> None:
+        self.summary.rejects.append(reject)
+        self.summary.outcomes.append(outcome)
+
+    def _take_again(
+        self,
+        key: tuple[str, int],
+        incoming: Stored,
+        item: FlatReport,
+        outcome: Callable[[str, str], Outcome],
+    ) -> None:
         """A second input for an agency and year already read in this load."""
         first = self.seen[key]
         # The same bytes under another name (or their JSON) are the same report.
         same_source = first.source_sha256 == incoming.source_sha256
         if first.content_sha256 == incoming.content_sha256 or same_source:
             self.summary.unchanged += 1
+            self.summary.outcomes.append(outcome(UNCHANGED, f"与本次的 {first.input_file} 相同"))
             return
-        self.summary.rejects.append(
-            Reject(
-                item.input_file,
-                f"「{item.agency_name}」{item.year} 年度的报告在本次载入中已由 "
-                f"{first.input_file} 提供，两者内容不同；请只保留其中一份",
-            )
+        reason = (
+            f"「{item.agency_name}」{item.year} 年度的报告在本次载入中已由 "
+            f"{first.input_file} 提供，两者内容不同；请只保留其中一份"
         )
+        self._reject(Reject(item.input_file, reason), outcome(REJECTED, reason))
 
     def _open(self) -> None:
         if self.con is not None:

@@ -15,10 +15,7 @@ from pathlib import Path
 
 import duckdb
 
-from etl.db.atomic import exclusive_lock, remove_stale_temps, swap_in, temp_path
-from etl.db.connect import connect_read_only
-from etl.db.derived import write_build_info
-from etl.db.load import writable_copy
+from etl.db.load import rewritten
 from etl.register import RegisterEntry
 
 REGISTER_COLUMNS = (
@@ -39,28 +36,15 @@ class RegisterMatch:
 
 def store_register(entries: list[RegisterEntry], db: Path, source_file: str) -> RegisterMatch:
     """Make ``entries`` the database's register; say how it matches the reports."""
-    with exclusive_lock(db):
-        remove_stale_temps(db)
-        temp = temp_path(db)
-        try:
-            if db.exists():
-                connect_read_only(db).close()  # a database of this code's schema, or why not
-            with writable_copy(db, temp) as con:
-                con.execute("DELETE FROM register")
-                imported_at = datetime.now()
-                con.executemany(
-                    f"INSERT INTO register ({', '.join(REGISTER_COLUMNS)}) "
-                    f"VALUES ({', '.join('?' * len(REGISTER_COLUMNS))})",
-                    [_row(entry, source_file, imported_at) for entry in entries],
-                )
-                write_build_info(con, imported_at)
-                match = register_match(con)
-                con.execute("CHECKPOINT")
-            swap_in(temp, db)
-            return match
-        finally:
-            temp.unlink(missing_ok=True)
-            temp.with_name(temp.name + ".wal").unlink(missing_ok=True)
+    imported_at = datetime.now()
+    with rewritten(db) as con:
+        con.execute("DELETE FROM register")
+        con.executemany(
+            f"INSERT INTO register ({', '.join(REGISTER_COLUMNS)}) "
+            f"VALUES ({', '.join('?' * len(REGISTER_COLUMNS))})",
+            [_row(entry, source_file, imported_at) for entry in entries],
+        )
+        return register_match(con)
 
 
 def _row(entry: RegisterEntry, source_file: str, imported_at: datetime) -> list[object]:

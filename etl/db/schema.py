@@ -154,6 +154,16 @@ def create_schema(con: duckdb.DuckDBPyConnection) -> None:
         )
         """
     )
+    # Administrators' notes on reports and cells (etl/db/notes.py): kept by every load.
+    con.execute(
+        """
+        CREATE TABLE notes (
+            note_id INTEGER PRIMARY KEY, agency_id VARCHAR NOT NULL, year SMALLINT NOT NULL,
+            cell_path VARCHAR, text VARCHAR NOT NULL, author VARCHAR,
+            written_at TIMESTAMP NOT NULL
+        )
+        """
+    )
     con.execute(
         """
         CREATE TABLE build_info (

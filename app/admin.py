@@ -1,0 +1,105 @@
+"""Who may write: an administrator, once he has given the password configured
+on the server. Without a configured password nothing in the app writes.
+
+The password is read from the environment (``XXGK_ADMIN_PASSWORD``) or from
+Streamlit's secrets (``admin_password`` in ``.streamlit/secrets.toml``), the
+environment first. A session that gave it keeps a keyed digest of it in its
+own state, never the password, and stops being an administrator as soon as
+the configured password changes. Every function that writes calls
+``require_admin`` itself, so no page, link or widget can write around it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import secrets
+import threading
+import time
+from collections import deque
+
+import streamlit as st
+from streamlit.errors import StreamlitSecretNotFoundError
+from streamlit.logger import get_logger
+
+PASSWORD_ENV = "XXGK_ADMIN_PASSWORD"
+PASSWORD_SECRET = "admin_password"
+# Guessing is slowed server-wide: after this many wrong passwords within the
+# window, every attempt is refused until the window has passed.
+MAX_FAILURES = 5
+FAILURE_WINDOW_SECONDS = 60.0
+SIGNED_IN_KEY = "_admin_digest"
+
+_PROCESS_KEY = secrets.token_bytes(32)  # digests mean nothing outside this server process
+_failures: deque[float] = deque()
+_failures_lock = threading.Lock()
+_LOG = get_logger(__name__)
+
+
+class NotAdmin(PermissionError):
+    """A write was asked for by a session that is not an administrator's."""
+
+    def __init__(self) -> None:
+        super().__init__("只有管理员可以写入数据库：请先在“数据导入”页输入管理员密码")
+
+
+def configured_password() -> str | None:
+    """The administrator's password, or None when writing is off."""
+    password = os.environ.get(PASSWORD_ENV, "")
+    if not password:
+        try:
+            password = str(st.secrets.get(PASSWORD_SECRET, "") or "")
+        except (StreamlitSecretNotFoundError, FileNotFoundError):
+            password = ""  # no secrets file: writing stays off
+    return password or None
+
+
+def _digest(password: str) -> str:
+    return hmac.new(_PROCESS_KEY, password.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def is_admin() -> bool:
+    password = configured_password()
+    given = st.session_state.get(SIGNED_IN_KEY)
+    return password is not None and isinstance(given, str) and given == _digest(password)
+
+
+def require_admin() -> None:
+    if not is_admin():
+        raise NotAdmin()
+
+
+class TooManyAttempts(Exception):
+    """Wrong passwords came too fast; ``wait`` is how many seconds are left."""
+
+    def __init__(self, wait: float) -> None:
+        super().__init__(f"密码错误次数过多，请 {wait:,.0f} 秒后再试")
+        self.wait = wait
+
+
+def sign_in(password: str) -> bool:
+    """Whether ``password`` is the administrator's; a right one signs this
+    session in. Raises TooManyAttempts while guessing is throttled."""
+    configured = configured_password()
+    if configured is None:
+        return False
+    with _failures_lock:
+        now = time.monotonic()
+        while _failures and now - _failures[0] > FAILURE_WINDOW_SECONDS:
+            _failures.popleft()
+        if len(_failures) >= MAX_FAILURES:
+            raise TooManyAttempts(FAILURE_WINDOW_SECONDS - (now - _failures[0]))
+        # Compared as digests: equal lengths, in constant time.
+        if not hmac.compare_digest(_digest(password), _digest(configured)):
+            _failures.append(now)
+            _LOG.warning(
+                "管理员密码错误（%.0f 秒内第 %d 次）", FAILURE_WINDOW_SECONDS, len(_failures)
+            )
+            return False
+    st.session_state[SIGNED_IN_KEY] = _digest(configured)
+    return True
+
+
+def sign_out() -> None:
+    st.session_state.pop(SIGNED_IN_KEY, None)
