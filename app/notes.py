@@ -83,9 +83,21 @@ def show_editor(agency_id: str, year: int, cell_paths: list[str]) -> None:
     and to delete a note; nothing for anyone else."""
     if not is_admin():
         return
+    with st.expander("添加或删除备注（管理员）", icon=":material/edit_note:"):
+        _note_form(agency_id, year, cell_paths)
+        existing = report_notes(agency_id, year)
+        if existing.empty:
+            return
+        left, right = st.columns([3, 1], vertical_alignment="bottom")
+        chosen = left.selectbox("删除备注", existing["备注编号"].tolist(), key="note_delete",
+                                format_func=lambda number: f"第 {number} 条")  # fmt: skip
+        if right.button("删除", icon=":material/delete:", key="note-delete-button"):
+            _written(lambda: remove_note(int(chosen)), "备注已删除。")
+
+
+def _note_form(agency_id: str, year: int, cell_paths: list[str]) -> None:
     headings = cell_headings()
     with st.form(f"note-{agency_id}-{year}", clear_on_submit=True):
-        st.markdown("**添加备注**")
         cell = st.selectbox(
             "对象",
             [None, *cell_paths],
@@ -98,14 +110,6 @@ def show_editor(agency_id: str, year: int, cell_paths: list[str]) -> None:
         saved = st.form_submit_button("保存备注", icon=":material/save:")
     if saved:
         _written(lambda: save_note(agency_id, year, cell, text, author), "备注已保存。")
-    existing = report_notes(agency_id, year)
-    if existing.empty:
-        return
-    left, right = st.columns([3, 1], vertical_alignment="bottom")
-    chosen = left.selectbox("删除备注", existing["备注编号"].tolist(), key="note_delete",
-                            format_func=lambda number: f"第 {number} 条")  # fmt: skip
-    if right.button("删除", icon=":material/delete:", key="note-delete-button"):
-        _written(lambda: remove_note(int(chosen)), "备注已删除。")
 
 
 def _written(write: Callable[[], object], done: str) -> None:

@@ -246,8 +246,9 @@ if scope_notes.empty:
     st.caption("筛选范围内的报告尚无备注。管理员可在“机关档案”中为报告或单元格添加备注。")
 else:
     opens = show.profile_queries(scope_notes["机关编号"], scope_notes["年度"])
-    show.table(scope_notes, "数据质量-管理员备注", filters, key="quality-notes", opens=opens)
-    st.caption(notes.NOTES_CAPTION + "点选一行可打开该报告的机关档案。")
+    shown_notes = scope_notes.drop(columns="备注编号")
+    show.table(shown_notes, "数据质量-管理员备注", filters, key="quality-notes", opens=opens)
+    st.caption(notes.NOTES_CAPTION)
 
 st.subheader("报告收录情况")
 if not with_register:
