@@ -52,13 +52,20 @@ $(NGINX):
 	apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx
 
+# Streamlit's web files gzipped ahead, which nginx serves from disk
+# (deploy/nginx.conf); rebuilt whenever the packages are reinstalled.
+STATIC := build/static
+$(STATIC): $(STAMP) deploy/precompress.py
+	$(BIN)/python deploy/precompress.py $@
+	touch $@
+
 # Scanned reports are read by OCR (etl/ocr/): its OpenCV needs the system's
 # OpenGL and GLib libraries, which a minimal Debian lacks.
 ocr-libraries:
 	@ldconfig -p | grep -q 'libGL.so.1 ' && ldconfig -p | grep -q 'libglib-2.0.so.0 ' || \
 	{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libgl1 libglib2.0-0; }
 
-test: lint $(CHROMIUM) $(SOFFICE) $(NGINX) ocr-libraries
+test: lint $(CHROMIUM) $(SOFFICE) $(NGINX) $(STATIC) ocr-libraries
 	$(BIN)/python -m etl schema --check
 	$(BIN)/pytest
 
@@ -95,12 +102,14 @@ bench-large: $(STAMP)
 
 # Each dashboard page in the browser on a 20,000-report database (direct and
 # through nginx), and 10 sessions at once. DB=… for another database.
+# Rebuilt when the database schema changes (an older one is refused, not patched).
 PAGES_DB ?= benchmarks/data/synthetic-20000.duckdb
-$(PAGES_DB): | $(STAMP)
+$(PAGES_DB): etl/db/schema.py | $(STAMP)
 	mkdir -p $(dir $@)
+	rm -f $@
 	$(BIN)/python -m etl synth --reports 20000 --seed 1 --out $@
 
-bench-pages: $(STAMP) $(CHROMIUM) $(NGINX) $(PAGES_DB)
+bench-pages: $(STAMP) $(CHROMIUM) $(NGINX) $(STATIC) $(PAGES_DB)
 	$(BIN)/python -m benchmarks.page_load --db $(PAGES_DB)
 
 clean:

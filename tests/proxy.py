@@ -13,19 +13,23 @@ from tests.browser import ROOT, free_port, wait_until_up
 
 NGINX = "/usr/sbin/nginx"
 CONFIG = ROOT / "deploy" / "nginx.conf"
+STATIC = ROOT / "build" / "static"  # deploy/precompress.py's output: `make test` builds it
 
 
 @contextmanager
 def nginx_in_front_of(upstream_url: str) -> Iterator[str]:
     """Yields the proxy's URL; nginx stops with the block."""
     assert Path(NGINX).exists(), "nginx is required: `make test` installs it"
+    assert (STATIC / "static").is_dir(), "build/static is missing: `make test` builds it"
     port = free_port()
     upstream = upstream_url.removeprefix("http://")
     with tempfile.TemporaryDirectory(prefix="nginx-") as folder:
         prefix = Path(folder)
         (prefix / "temp").mkdir()
         config = CONFIG.read_text(encoding="utf-8")
-        config = config.replace("@LISTEN@", f"127.0.0.1:{port}").replace("@UPSTREAM@", upstream)
+        for placeholder, value in (("@LISTEN@", f"127.0.0.1:{port}"), ("@UPSTREAM@", upstream),
+                                   ("@STATIC@", str(STATIC))):  # fmt: skip
+            config = config.replace(placeholder, value)
         (prefix / "nginx.conf").write_text(config, encoding="utf-8")
         server = subprocess.Popen(
             [NGINX, "-p", str(prefix), "-c", str(prefix / "nginx.conf"), "-g", "daemon off;"],
