@@ -23,6 +23,8 @@ import streamlit as st
 from streamlit.errors import StreamlitSecretNotFoundError
 from streamlit.logger import get_logger
 
+from app.db import BUNDLED_DB, database_path
+
 PASSWORD_ENV = "XXGK_ADMIN_PASSWORD"
 PASSWORD_SECRET = "admin_password"
 # Guessing is slowed server-wide: after this many wrong passwords within the
@@ -65,9 +67,30 @@ def is_admin() -> bool:
     return password is not None and isinstance(given, str) and given == _digest(password)
 
 
+BUNDLED_NOTE = (
+    "当前打开的是项目自带的示例数据库（data/xxgk.duckdb）：`make run` 会按 data/reports 重建它，"
+    "在此导入的报告、名录和备注都会丢失，所以本看板不写入它。请由服务器管理员设置环境变量 "
+    "XXGK_DB 指向本单位的数据库文件后再导入（见 docs/deploy.md）。"
+)
+
+
+def writes_bundled_database() -> bool:
+    """Whether the app is on the bundled database, which `make run` rebuilds
+    from data/reports whenever the loader changes: nothing is written there."""
+    return database_path().resolve() == BUNDLED_DB.resolve()
+
+
+class NotWritable(PermissionError):
+    def __init__(self) -> None:
+        super().__init__(BUNDLED_NOTE)
+
+
 def require_admin() -> None:
+    """Before any write: an administrator's session, on a database of the office's own."""
     if not is_admin():
         raise NotAdmin()
+    if writes_bundled_database():
+        raise NotWritable()
 
 
 class TooManyAttempts(Exception):

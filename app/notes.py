@@ -8,7 +8,7 @@ from collections.abc import Callable
 import pandas as pd
 import streamlit as st
 
-from app.admin import is_admin, require_admin
+from app.admin import BUNDLED_NOTE, is_admin, require_admin, writes_bundled_database
 from app.db import database_path, query
 from app.filters import Filters
 from app.plain import markdown_text
@@ -82,6 +82,9 @@ def show_editor(agency_id: str, year: int, cell_paths: list[str]) -> None:
     """An administrator's form to note the report or one of ``cell_paths``,
     and to delete a note; nothing for anyone else."""
     if not is_admin():
+        return
+    if writes_bundled_database():
+        st.caption(BUNDLED_NOTE)
         return
     with st.expander("添加或删除备注（管理员）", icon=":material/edit_note:"):
         _note_form(agency_id, year, cell_paths)

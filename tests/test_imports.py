@@ -353,3 +353,17 @@ def test_guessing_is_stopped_after_five_wrong_passwords(database: Path, password
         assert len(app.file_uploader) == 0
     finally:
         admin._failures.clear()  # the other tests of this process may sign in again
+
+
+def test_the_bundled_database_is_never_written(password: str) -> None:
+    """`make run` rebuilds data/xxgk.duckdb from data/reports: what an import
+    put there would be lost, so the page says so and offers nothing to upload."""
+    from app.db import BUNDLED_DB
+
+    app = dashboard(BUNDLED_DB, PAGE).run()
+    app.text_input(key="admin_password_input").input(password)
+    app.button[0].click().run()
+    assert not app.exception
+    assert [w.value for w in app.warning] == [admin.BUNDLED_NOTE]
+    assert len(app.file_uploader) == 0 and not [b for b in app.button if b.label == "读取并载入"]
+    assert admin.writes_bundled_database()  # XXGK_DB as dashboard() left it

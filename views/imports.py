@@ -44,6 +44,9 @@ if not admin.is_admin():
     st.stop()
 
 db = database_path()
+if admin.writes_bundled_database():
+    st.warning(admin.BUNDLED_NOTE, icon=":material/lock:")
+    st.stop()
 left, right = st.columns([4, 1], vertical_alignment="center")
 left.success("已以管理员身份登录：本页和“机关档案”的备注可写入数据库。", icon=":material/key:")
 if right.button("退出登录", icon=":material/logout:"):
