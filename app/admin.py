@@ -7,6 +7,8 @@ environment first. A session that gave it keeps a keyed digest of it in its
 own state, never the password, and stops being an administrator as soon as
 the configured password changes. Every function that writes calls
 ``require_admin`` itself, so no page, link or widget can write around it.
+Guessing is slowed per session (one second a wrong password, and a pause
+after five), so that no one's guesses lock the administrator out.
 """
 
 from __future__ import annotations
@@ -15,9 +17,7 @@ import hashlib
 import hmac
 import os
 import secrets
-import threading
 import time
-from collections import deque
 
 import streamlit as st
 from streamlit.errors import StreamlitSecretNotFoundError
@@ -27,15 +27,15 @@ from app.db import BUNDLED_DB, database_path
 
 PASSWORD_ENV = "XXGK_ADMIN_PASSWORD"
 PASSWORD_SECRET = "admin_password"
-# Guessing is slowed server-wide: after this many wrong passwords within the
-# window, every attempt is refused until the window has passed.
+# Guessing is slowed in each session: after this many wrong passwords within
+# the window, the session's attempts are refused until the window has passed.
 MAX_FAILURES = 5
 FAILURE_WINDOW_SECONDS = 60.0
+WRONG_PASSWORD_DELAY = 1.0  # seconds
 SIGNED_IN_KEY = "_admin_digest"
+FAILURES_KEY = "_admin_failures"
 
 _PROCESS_KEY = secrets.token_bytes(32)  # digests mean nothing outside this server process
-_failures: deque[float] = deque()
-_failures_lock = threading.Lock()
 _LOG = get_logger(__name__)
 
 
@@ -97,29 +97,32 @@ class TooManyAttempts(Exception):
     """Wrong passwords came too fast; ``wait`` is how many seconds are left."""
 
     def __init__(self, wait: float) -> None:
-        super().__init__(f"密码错误次数过多，请 {wait:,.0f} 秒后再试")
+        super().__init__(f"本页密码错误次数过多，请 {wait:,.0f} 秒后再试")
         self.wait = wait
 
 
 def sign_in(password: str) -> bool:
     """Whether ``password`` is the administrator's; a right one signs this
-    session in. Raises TooManyAttempts while guessing is throttled."""
+    session in. Raises TooManyAttempts while this session's guessing is
+    stopped. Each wrong password also costs its session WRONG_PASSWORD_DELAY:
+    guessing is slow, and no one's guesses keep another session out."""
     configured = configured_password()
     if configured is None:
         return False
-    with _failures_lock:
-        now = time.monotonic()
-        while _failures and now - _failures[0] > FAILURE_WINDOW_SECONDS:
-            _failures.popleft()
-        if len(_failures) >= MAX_FAILURES:
-            raise TooManyAttempts(FAILURE_WINDOW_SECONDS - (now - _failures[0]))
-        # Compared as digests: equal lengths, in constant time.
-        if not hmac.compare_digest(_digest(password), _digest(configured)):
-            _failures.append(now)
-            _LOG.warning(
-                "管理员密码错误（%.0f 秒内第 %d 次）", FAILURE_WINDOW_SECONDS, len(_failures)
-            )
-            return False
+    now = time.monotonic()
+    failures = [
+        t for t in st.session_state.get(FAILURES_KEY, []) if now - t < FAILURE_WINDOW_SECONDS
+    ]
+    if len(failures) >= MAX_FAILURES:
+        raise TooManyAttempts(FAILURE_WINDOW_SECONDS - (now - failures[0]))
+    # Compared as digests: equal lengths, in constant time.
+    if not hmac.compare_digest(_digest(password), _digest(configured)):
+        st.session_state[FAILURES_KEY] = [*failures, now]
+        _LOG.warning("管理员密码错误（本会话 %.0f 秒内第 %d 次）", FAILURE_WINDOW_SECONDS,
+                     len(failures) + 1)  # fmt: skip
+        time.sleep(WRONG_PASSWORD_DELAY)
+        return False
+    st.session_state.pop(FAILURES_KEY, None)
     st.session_state[SIGNED_IN_KEY] = _digest(configured)
     return True
 

@@ -28,6 +28,8 @@ import pandas as pd
 import streamlit as st
 
 from app.admin import require_admin
+from app.db import query
+from etl.db.atomic import LoadError
 from etl.db.flatten import PreparedChunk, Reject
 from etl.db.inputs import REPORT_SUFFIXES, input_files, prepared_chunks
 from etl.db.load import (
@@ -152,7 +154,7 @@ def _unpack_archive(
             return
         written: list[Path] = []
         for info in entries:
-            shown = f"{name}/{_entry_name(info)}"
+            shown = f"{folder.name}/{_entry_name(info)}"  # where its neighbours are shown
             problem = _entry_problem(info, _entry_name(info))
             if problem is None:
                 target = _entry_path(folder, _entry_name(info))
@@ -265,6 +267,15 @@ STATUS_LABELS = {
 }
 CONFIRMED = "已替换"  # a CONFLICT the administrator then let replace the stored report
 KEPT = "未替换（保留已载入的）"  # a CONFLICT he chose not to load
+# The page's counts, each over the labels it counts.
+COUNTED = {
+    "新增": (STATUS_LABELS[LOADED], STATUS_LABELS[REPLACED]),
+    "未变": (STATUS_LABELS[UNCHANGED],),
+    "需确认替换": (STATUS_LABELS[CONFLICT],),
+    "已替换": (CONFIRMED,),
+    "未替换": (KEPT,),
+    "拒收": (STATUS_LABELS[REJECTED],),
+}
 
 
 @dataclass
@@ -276,15 +287,21 @@ class Sitting:
     status: list[str]  # the label shown for each outcome, changed by confirmations
 
     def table(self) -> pd.DataFrame:
+        def counted(values: list[int]) -> pd.api.extensions.ExtensionArray:
+            # A file refused before it was read has no counts, not zero.
+            read = [o.agency_name is not None for o in self.outcomes]
+            return pd.array([v if r else None for v, r in zip(values, read, strict=True)],
+                            dtype="Int64")  # fmt: skip
+
         return pd.DataFrame(
             {
                 "文件": [self.shown(o.input_file) for o in self.outcomes],
                 "结果": self.status,
                 "机关": [o.agency_name for o in self.outcomes],
                 "年度": pd.array([o.year for o in self.outcomes], dtype="Int64"),
-                "错误": [o.errors for o in self.outcomes],
-                "提示": [o.warnings for o in self.outcomes],
-                "说明": [o.reason for o in self.outcomes],
+                "说明": [self.plain(o.reason) for o in self.outcomes],
+                "错误": counted([o.errors for o in self.outcomes]),
+                "提示": counted([o.warnings for o in self.outcomes]),
             }
         )
 
@@ -295,16 +312,16 @@ class Sitting:
             str(path.relative_to(self.folder)) if path.is_relative_to(self.folder) else input_file
         )
 
+    def plain(self, text: str) -> str:
+        """``text`` with the server's folders left out of the files it names:
+        this sitting's by the upload's own name, an earlier one's by its date."""
+        text = text.replace(f"{self.folder}{os.sep}", "")
+        return text.replace(f"{self.folder.parent}{os.sep}", "此前导入的 ")
+
     def counts(self) -> dict[str, int]:
-        kinds = {"新增": (LOADED, REPLACED), "未变": (UNCHANGED,), "需确认替换": (CONFLICT,),
-                 "拒收": (REJECTED,)}  # fmt: skip
-        return {
-            label: sum(
-                o.status in statuses and shown == STATUS_LABELS[o.status]
-                for o, shown in zip(self.outcomes, self.status, strict=True)
-            )
-            for label, statuses in kinds.items()
-        }
+        """Outcomes as they stand now, confirmations included."""
+        return {label: sum(status in shown for status in self.status)
+                for label, shown in COUNTED.items()}  # fmt: skip
 
 
 def sitting(folder: Path, unpacked: Unpacked, summary: LoadSummary) -> Sitting:
@@ -313,12 +330,13 @@ def sitting(folder: Path, unpacked: Unpacked, summary: LoadSummary) -> Sitting:
     return Sitting(folder, outcomes, [STATUS_LABELS[o.status] for o in outcomes])
 
 
-# The outcome table's columns at 1280 px: all but 说明 in view.
+# The outcome table's columns at 1280 px: 说明 in view, the counts after it.
 RESULT_WIDTHS = {
-    "文件": st.column_config.TextColumn(width=300),
+    "文件": st.column_config.TextColumn(width=230),
     "结果": st.column_config.TextColumn(width=190),
-    "机关": st.column_config.TextColumn(width=170),
-    "年度": st.column_config.NumberColumn(width=60, format="%d"),
+    "机关": st.column_config.TextColumn(width=150),
+    "年度": st.column_config.NumberColumn(width=55, format="%d"),
+    "说明": st.column_config.TextColumn(width=300),
     "错误": st.column_config.NumberColumn(width=50, format="localized"),
     "提示": st.column_config.NumberColumn(width=50, format="localized"),
 }
@@ -326,6 +344,8 @@ COUNT_HELP = {
     "新增": "新载入数据库的报告（含同一源文件重新读取后更新的）",
     "未变": "与数据库中已有的报告内容相同，未改动",
     "需确认替换": "该机关该年度已载入内容不同的报告，等待您确认是否替换",
+    "已替换": "您确认后替换了已载入报告的",
+    "未替换": "您选择保留已载入报告、未载入的",
     "拒收": "无法读取或不能载入的文件，原因见“说明”",
 }
 
@@ -341,3 +361,19 @@ def unlisted_table(match: RegisterMatch) -> pd.DataFrame:
     """Agencies with reports the register lacks."""
     rows = match.unlisted_agencies
     return pd.DataFrame({"机关名称": [r[1] for r in rows], "机关编号": [r[0] for r in rows]})
+
+
+def stored_counts(agency_id: str, year: int) -> tuple[int, int] | None:
+    """The (errors, warnings) of the report stored for an agency and year."""
+    rows = query(
+        "SELECT errors, warnings FROM reports WHERE agency_id = ? AND year = ?", (agency_id, year)
+    )
+    return None if rows.empty else (int(rows.errors.iloc[0]), int(rows.warnings.iloc[0]))
+
+
+def register_size() -> int:
+    """How many agencies the register now lists (0 in a new database)."""
+    try:
+        return int(query("SELECT count(*) AS n FROM register").n.iloc[0])
+    except LoadError:
+        return 0  # no database yet: the register starts it

@@ -91,20 +91,30 @@ def show_editor(agency_id: str, year: int, cell_paths: list[str]) -> None:
         existing = report_notes(agency_id, year)
         if existing.empty:
             return
-        left, right = st.columns([3, 1], vertical_alignment="bottom")
-        chosen = left.selectbox("删除备注", existing["备注编号"].tolist(), key="note_delete",
-                                format_func=lambda number: f"第 {number} 条")  # fmt: skip
-        if right.button("删除", icon=":material/delete:", key="note-delete-button"):
+        shown = {
+            int(number): f"{target}：{text if len(text) <= 30 else text[:30] + '…'}"
+            for number, target, text in zip(
+                existing["备注编号"], existing["对象"], existing["备注"], strict=True
+            )
+        }
+        chosen = st.selectbox("删除备注", list(shown), key="note_delete", format_func=shown.get)
+        left, right = st.columns([3, 1], vertical_alignment="center")
+        sure = left.checkbox("确认删除所选备注（删除后不能恢复）", key="note_delete_sure")
+        delete = right.button(
+            "删除", icon=":material/delete:", key="note-delete-button", disabled=not sure
+        )
+        if delete:
             _written(lambda: remove_note(int(chosen)), "备注已删除。")
 
 
 def _note_form(agency_id: str, year: int, cell_paths: list[str]) -> None:
     headings = cell_headings()
     with st.form(f"note-{agency_id}-{year}", clear_on_submit=True):
+        # The whole report is "" (not None, which a cleared form shows as no choice).
         cell = st.selectbox(
             "对象",
-            [None, *cell_paths],
-            format_func=lambda path: WHOLE_REPORT if path is None else headings.get(path, path),
+            ["", *cell_paths],
+            format_func=lambda path: headings.get(path, path) if path else WHOLE_REPORT,
             key="note_cell",
         )
         text = st.text_area("备注", max_chars=MAX_NOTE_CHARS, key="note_text",
@@ -112,7 +122,7 @@ def _note_form(agency_id: str, year: int, cell_paths: list[str]) -> None:
         author = st.text_input("记录人（可不填）", max_chars=MAX_AUTHOR_CHARS, key="note_author")
         saved = st.form_submit_button("保存备注", icon=":material/save:")
     if saved:
-        _written(lambda: save_note(agency_id, year, cell, text, author), "备注已保存。")
+        _written(lambda: save_note(agency_id, year, cell or None, text, author), "备注已保存。")
 
 
 def _written(write: Callable[[], object], done: str) -> None:

@@ -75,10 +75,11 @@ def test_reports_are_imported_in_the_browser(browser: Browser, tmp_path: Path) -
         page.get_by_role("button", name="读取并载入").click()
 
         expect(page.get_by_test_id("stProgress")).to_contain_text(
-            "已读取 4 / 4 个文件，已载入数据库", timeout=120_000
+            "已读取 4 / 4 个文件，数据库已更新", timeout=120_000
         )
-        for label, count in (("新增", "2"), ("未变", "1"), ("需确认替换", "1"), ("拒收", "0")):
-            metric = page.get_by_test_id("stMetric").filter(has_text=label)
+        counts = (("新增", "2"), ("未变", "1"), ("需确认替换", "1"), ("已替换", "0"), ("拒收", "0"))
+        for label, count in counts:
+            metric = page.get_by_test_id("stMetric").filter(has_text=label).first
             expect(metric.get_by_test_id("stMetricValue")).to_have_text(count)
         outcomes = _outcomes(page)
         for row in (
@@ -94,7 +95,12 @@ def test_reports_are_imported_in_the_browser(browser: Browser, tmp_path: Path) -
 
         page.get_by_role("button", name="替换为新文件").click()
         expect(page.get_by_role("button", name="替换为新文件")).to_have_count(0, timeout=60_000)
+        expect(
+            page.get_by_test_id("stAlertContentSuccess").filter(has_text="已替换")
+        ).to_be_visible()
         assert "2024年度报告/2024_huaian_shi.pdf已替换" in _outcomes(page)
+        replaced = page.get_by_test_id("stMetric").filter(has_text="已替换").first
+        expect(replaced.get_by_test_id("stMetricValue")).to_have_text("1")
 
         # The other session's next step shows the new data: 5 reports, 2 new.
         other.get_by_role("link", name="依申请公开").click()

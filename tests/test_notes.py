@@ -58,7 +58,7 @@ def _notes_table(app: AppTest):
 
 
 def _write(app: AppTest, text: str, cell: str | None = None, author: str = "") -> AppTest:
-    app.selectbox(key="note_cell").set_value(cell)
+    app.selectbox(key="note_cell").set_value(cell or "")
     app.text_area(key="note_text").input(text)
     app.text_input(key="note_author").input(author)
     (save,) = [b for b in app.button if b.label == "保存备注"]
@@ -109,7 +109,10 @@ def test_others_see_notes_but_cannot_write_them(database: Path, password: None) 
 def test_a_note_is_deleted(database: Path, password: None) -> None:
     app = _write(_profile(database, signed_in=True), "写错了")
     (delete,) = [b for b in app.button if b.label == "删除"]
-    delete.click().run()
+    assert delete.disabled  # until the deletion is confirmed
+    assert app.selectbox(key="note_delete").options == ["整份报告：写错了"]
+    app.checkbox(key="note_delete_sure").check().run()
+    next(b for b in app.button if b.label == "删除").click().run()
     assert not [frame for frame in app.dataframe if "备注" in frame.value.columns]
     with duckdb.connect(str(database), read_only=True) as con:
         assert con.execute("SELECT count(*) FROM notes").fetchone() == (0,)

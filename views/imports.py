@@ -12,6 +12,9 @@ from etl.errors import ExtractionError
 
 SITTING = "import_sitting"  # session key: the latest sitting's outcomes
 UPLOADS = "import_uploads"  # session key: a number in the uploader's key, to empty it
+JUST_LOADED = "import_just_loaded"  # session key: the results below are new: say so at once
+DONE = "import_done"  # session key: the confirmation just made, said once
+REGISTERED = "import_registered"  # session key: the latest register import's match
 
 st.title("数据导入")
 st.caption(
@@ -40,7 +43,11 @@ if not admin.is_admin():
             st.error("密码不正确，未登录。", icon=":material/error:")
         except admin.TooManyAttempts as error:
             st.error(str(error), icon=":material/timer:")
-    st.info("导入和备注只对管理员开放；其他页面无需登录。", icon=":material/lock:")
+    st.info(
+        "导入和备注只对管理员开放，密码请向本看板的服务器管理员索取；其他页面无需登录。"
+        "登录只在当前浏览器标签页有效：刷新页面或打开新标签页后需重新登录。",
+        icon=":material/lock:",
+    )
     st.stop()
 
 db = database_path()
@@ -94,11 +101,14 @@ if st.button("读取并载入", type="primary", icon=":material/upload:", disabl
     except LoadError as error:
         st.error(plain.markdown_text(str(error)), icon=":material/error:")
         st.stop()
-    done = len(unpacked.files)
-    st.session_state[SITTING] = (
-        imports.sitting(folder, unpacked, summary),
-        _progress_text(done, done, "") + "，已载入数据库",
+    done, refused = len(unpacked.files), len(unpacked.refused)
+    finished = _progress_text(done, done, "") + (
+        "，数据库已更新" if summary.data_version else "，数据库未改动"
     )
+    if refused:
+        finished += f"；另有 {refused:,} 个文件未读取（见“拒收”）"
+    st.session_state[SITTING] = (imports.sitting(folder, unpacked, summary), finished)
+    st.session_state[JUST_LOADED] = True
     st.session_state[UPLOADS] = st.session_state.get(UPLOADS, 0) + 1  # an empty uploader
     st.rerun()
 
@@ -108,11 +118,19 @@ def _confirm(sitting: imports.Sitting, place: int) -> None:
     outcome = sitting.outcomes[place]
     path = Path(outcome.input_file)
     with st.container(border=True):
-        name, reason = (plain.markdown_text(text) for text in (sitting.shown(outcome.input_file),
-                                                                outcome.reason))  # fmt: skip
+        name = plain.markdown_text(sitting.shown(outcome.input_file))
+        reason = plain.markdown_text(sitting.plain(outcome.reason))
+        stored = imports.stored_counts(str(outcome.agency_id), int(outcome.year or 0))
+        before = f"已载入的有 {stored[0]:,} 个错误、{stored[1]:,} 个提示；" if stored else ""
         st.markdown(
-            f"**{name}**：{reason}。"
+            f"**{name}**：{reason}。{before}"
             f"新文件有 {outcome.errors:,} 个错误、{outcome.warnings:,} 个提示。"
+        )
+        st.page_link(
+            "views/profile.py",
+            label="在“机关档案”中查看已载入的报告",
+            icon=":material/folder_open:",
+            query_params={"prof_agency": str(outcome.agency_id), "prof_year": str(outcome.year)},
         )
         replace, keep, _ = st.columns([1, 1, 3])
         if replace.button("替换为新文件", key=f"import-replace-{place}", icon=":material/sync:"):
@@ -131,10 +149,12 @@ def _confirm(sitting: imports.Sitting, place: int) -> None:
             sitting.status[place] = (
                 imports.CONFIRMED if replaced else imports.STATUS_LABELS[summary.outcomes[0].status]
             )
+            st.session_state[DONE] = f"{name}：{sitting.status[place]}"
             st.rerun()
         if keep.button("不替换", key=f"import-keep-{place}", icon=":material/block:"):
             imports.discard(path)
             sitting.status[place] = imports.KEPT
+            st.session_state[DONE] = f"{name}：{imports.KEPT}"
             st.rerun()
 
 
@@ -143,6 +163,11 @@ if SITTING in st.session_state:
     st.subheader("本次导入的结果")
     st.progress(1.0, text=finished)
     counts = sitting.counts()
+    if st.session_state.pop(JUST_LOADED, False):  # the results may be below the screen's edge
+        st.toast(finished + "。" + "，".join(f"{k} {v:,}" for k, v in counts.items() if v),
+                 icon=":material/check:")  # fmt: skip
+    if done_now := st.session_state.pop(DONE, None):
+        st.success(done_now, icon=":material/check:")
     for column, (label, count) in zip(st.columns(len(counts)), counts.items(), strict=True):
         column.metric(label, f"{count:,}", help=imports.COUNT_HELP[label])
     results = sitting.table()
@@ -150,6 +175,7 @@ if SITTING in st.session_state:
         results,
         hide_index=True,
         key="import-results",
+        placeholder="—",
         column_config=show.number_columns(results) | imports.RESULT_WIDTHS,
     )
     show.print_copy(results)
@@ -189,12 +215,17 @@ if right.button("导入名录", icon=":material/checklist:", disabled=register i
     folder = imports.sitting_folder(db)
     path = folder / imports.safe_name(register.name)
     path.write_bytes(register.getvalue())
+    replaced = imports.register_size()
     try:
         match = imports.import_register(path, db)
     except (ExtractionError, LoadError) as error:
         st.error(plain.markdown_text(str(error)), icon=":material/error:")
         st.stop()
-    st.success(f"已导入应报名录：{match.entries:,} 个机关。", icon=":material/check:")
+    st.session_state[REGISTERED] = (match, replaced)
+if REGISTERED in st.session_state:
+    match, replaced = st.session_state[REGISTERED]
+    before = f"，替换了原有的 {replaced:,} 个机关的名录" if replaced else ""
+    st.success(f"已导入应报名录：{match.entries:,} 个机关{before}。", icon=":material/check:")
     if match.unmatched_entries:
         st.markdown(f"**名录中尚无任何报告的机关（{len(match.unmatched_entries):,} 个）**")
         st.dataframe(imports.unmatched_table(match), hide_index=True, key="import-unmatched")
