@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import tempfile
 from collections.abc import Iterator
@@ -30,6 +31,10 @@ def nginx_in_front_of(upstream_url: str) -> Iterator[str]:
         for placeholder, value in (("@LISTEN@", f"127.0.0.1:{port}"), ("@UPSTREAM@", upstream),
                                    ("@STATIC@", str(STATIC))):  # fmt: skip
             config = config.replace(placeholder, value)
+        if os.geteuid() == 0:
+            # nginx started by root runs its workers as `nobody`, who may not read a
+            # checkout in a private folder (CI's mktemp -d): keep them as root here.
+            config = "user root;\n" + config
         (prefix / "nginx.conf").write_text(config, encoding="utf-8")
         server = subprocess.Popen(
             [NGINX, "-p", str(prefix), "-c", str(prefix / "nginx.conf"), "-g", "daemon off;"],
