@@ -18,7 +18,6 @@ import re
 import secrets
 import shutil
 import zipfile
-import zlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -43,7 +42,7 @@ from etl.db.load import (
     load_chunks,
 )
 from etl.db.register import RegisterMatch, store_register
-from etl.files import MAX_INPUT_BYTES
+from etl.files import DAMAGED_ZIP_ERRORS, MAX_INPUT_BYTES
 from etl.readers.image import is_page_archive
 from etl.register import read_register
 
@@ -136,7 +135,7 @@ def _unpack_archive(
 ) -> None:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, OSError, ValueError) as error:
+    except DAMAGED_ZIP_ERRORS as error:
         result.refused.append(Reject(name, f"压缩包已损坏，无法打开（{type(error).__name__}）"))
         return
     folder = _free_path(folder)
@@ -208,7 +207,7 @@ def _extract(
     except _TooLarge as error:
         target.unlink(missing_ok=True)
         return str(error)
-    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, NotImplementedError) as error:
+    except DAMAGED_ZIP_ERRORS as error:
         target.unlink(missing_ok=True)
         return f"压缩包中的这个文件已损坏，无法解压（{type(error).__name__}）"
     budget[0] -= size

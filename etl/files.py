@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 import os
 import stat
+import zipfile
+import zlib
 from pathlib import Path
 
 from etl.errors import ExtractionError
@@ -13,6 +15,12 @@ from etl.errors import ExtractionError
 # file far larger holds something else, and reading it would only fill memory.
 MAX_INPUT_BYTES = 100 * 1024 * 1024
 _MB = 1024 * 1024
+# What zipfile raises on a damaged archive, opening it or reading an entry: a
+# bad signature or offset, a broken deflate stream, a cut-off entry, a version
+# or compression method it does not know (an entry's header can claim any).
+DAMAGED_ZIP_ERRORS = (
+    zipfile.BadZipFile, zlib.error, OSError, ValueError, EOFError, NotImplementedError
+)  # fmt: skip
 
 
 def check_size(size: int, file: str) -> None:

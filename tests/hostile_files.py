@@ -145,6 +145,20 @@ REFUSED_FOR: dict[str, str | None] = {
 }
 
 
+def zip_claiming_version(data: bytes, version: int = 78) -> bytes:
+    """The zip with each entry of its central directory claiming to need zip
+    ``version`` (tenths: 78 is 7.8), which zipfile refuses with NotImplementedError."""
+    patched = bytearray(data)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        entry = archive.start_dir
+        for _ in archive.infolist():
+            patched[entry + 6 : entry + 8] = version.to_bytes(2, "little")
+            name, extra, comment = (int.from_bytes(patched[at : at + 2], "little")
+                                    for at in (entry + 28, entry + 30, entry + 32))  # fmt: skip
+            entry += 46 + name + extra + comment
+    return bytes(patched)
+
+
 def write_hostile_files(folder: Path) -> dict[str, Path]:
     """Each hostile file written into ``folder``, by name."""
     folder.mkdir(parents=True, exist_ok=True)

@@ -25,6 +25,7 @@ from etl.files import MAX_INPUT_BYTES
 from etl.reports import BUNDLED_REPORTS
 from tests.conftest import CORPUS, dashboard
 from tests.documents import document_from
+from tests.hostile_files import zip_claiming_version
 
 RAW, ORIG = CORPUS / "raw", CORPUS / "orig"
 PASSWORD = "测试-密码-2024"
@@ -326,6 +327,15 @@ def test_an_entry_too_large_or_encrypted_is_refused_and_the_rest_kept(tmp_path: 
     }
     assert unpacked.files == [tmp_path / "up" / "好.txt"]
     assert not (tmp_path / "up" / "大.txt").exists()
+
+
+def test_a_zip_needing_an_unknown_zip_version_is_refused_as_damaged(tmp_path: Path) -> None:
+    data = zip_claiming_version(_zip({"a.txt": b"1", "b.txt": b"2"}))
+    unpacked = imports.unpack([("up.zip", data)], tmp_path)
+    assert unpacked.files == []
+    assert [(reject.file, reject.reason) for reject in unpacked.refused] == [
+        ("up.zip", "压缩包已损坏，无法打开（NotImplementedError）")
+    ]
 
 
 def test_a_zip_of_page_pictures_stays_one_scanned_report(tmp_path: Path) -> None:

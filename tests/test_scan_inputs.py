@@ -21,6 +21,7 @@ import etl.ocr
 from etl.errors import ExtractionError
 from etl.extract import extract_bytes
 from tests.conftest import CORPUS, ROOT, parsed
+from tests.hostile_files import zip_claiming_version
 from tests.scans import (
     enormous_png,
     figures_of,
@@ -179,6 +180,12 @@ def _damaged(data: bytes, cut: int, flips: list[int]) -> bytes:
 def test_damaged_picture_files_give_a_report_or_one_line(cut: int, flips: list[int]) -> None:
     page = Image.new("L", (300, 200), 240)
     _a_report_or_one_line(_damaged(_png(page) if cut % 2 else _jpeg(page), cut, flips), "x.png")
+
+
+def test_a_zip_of_pages_needing_an_unknown_zip_version_gives_one_line() -> None:
+    page = _png(Image.new("L", (120, 80), 240))
+    problem = _problem(zip_claiming_version(zip_of({"1.png": page, "2.png": page})), "p.zip")
+    assert "\n" not in problem
 
 
 def _jpeg(page: Image.Image) -> bytes:

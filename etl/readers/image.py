@@ -14,7 +14,6 @@ import io
 import re
 import warnings
 import zipfile
-import zlib
 from collections.abc import Callable
 from pathlib import Path
 
@@ -22,7 +21,7 @@ import numpy as np
 from PIL import Image, UnidentifiedImageError
 
 from etl.errors import ExtractionError
-from etl.files import MAX_INPUT_BYTES, read_bytes
+from etl.files import DAMAGED_ZIP_ERRORS, MAX_INPUT_BYTES, read_bytes
 from etl.ocr import (
     MAX_OCR_DPI,
     MAX_PAGE_PIXELS,
@@ -76,7 +75,7 @@ def is_page_archive(data: bytes) -> bool:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             names = _page_names(archive)
-    except (zipfile.BadZipFile, OSError, ValueError):
+    except DAMAGED_ZIP_ERRORS:
         return False
     return bool(names) and all(_is_image_name(name) for name in names)
 
@@ -90,14 +89,7 @@ def page_archive_to_text(data: bytes, file: str) -> LaidOutText:
             if sum(archive.getinfo(name).file_size for name in names) > MAX_INPUT_BYTES:
                 raise ExtractionError(file, "压缩包解压后过大，不像一份年度报告的扫描件")
             pages = [(name, archive.read(name)) for name in names]
-    except (
-        zipfile.BadZipFile,
-        zlib.error,
-        OSError,
-        ValueError,
-        EOFError,
-        NotImplementedError,
-    ) as error:
+    except DAMAGED_ZIP_ERRORS as error:
         raise ExtractionError(file, f"压缩包已损坏，无法打开（{type(error).__name__}）") from error
     return page_files_to_text(pages, file)
 
