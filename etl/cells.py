@@ -46,9 +46,11 @@ class Piece(NamedTuple):
 
 def pieces_between(text: str, start: int, end: int) -> list[Piece]:
     chunk = text[start:end]
-    if chunk.isascii() and chunk.replace("\n", "").isdigit():
-        return _digit_lines(chunk, start)  # the usual row of a PDF or Word table
-    pieces: list[Piece] = []
+    if chunk.isascii():
+        pieces = _marked_digit_lines(chunk, start)  # the usual row of any table
+        if pieces is not None:
+            return pieces
+    pieces = []
     for match in _PIECE.finditer(text, start, end):
         kind = match.lastgroup
         raw = match.group()
@@ -70,13 +72,22 @@ def is_figure(text: str) -> bool:
     return match.lastgroup in ("number", "unit", "dash") or match.group() in _DASH_WORDS
 
 
-def _digit_lines(chunk: str, start: int) -> list[Piece]:
-    """Pieces of a stretch holding only figures, one per line."""
+# A line of the token stream that is a piece by itself (see tokens.py).
+_MARKER_PIECES: dict[str, PieceKind] = {BLANK_CELL: "blank", ROW_BREAK: "row_break"}
+
+
+def _marked_digit_lines(chunk: str, start: int) -> list[Piece] | None:
+    """Pieces of an ASCII stretch whose every line is a figure of bare digits, a
+    blank cell or a row break, as _PIECE would read them; None for any other."""
     pieces = []
     offset = start
     for line in chunk.split("\n"):
-        if line:
+        if line.isdigit():
             pieces.append(Piece("number", line, offset))
+        elif line in _MARKER_PIECES:
+            pieces.append(Piece(_MARKER_PIECES[line], "", offset))  # a marker prints nothing
+        elif line:
+            return None
         offset += len(line) + 1
     return pieces
 

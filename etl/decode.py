@@ -71,24 +71,28 @@ def decode_text(data: bytes, file: str, charset: str | None = None) -> str:
     # A stray NUL or other control byte (from an editor or a transfer) is
     # spacing (_checked); only many make a binary file. No byte of a UTF-8 or
     # GB sequence is a control byte, so they are counted before decoding.
-    if len(data) - len(data.translate(None, _CONTROL_BYTES)) > _MAX_CONTROL_SHARE * len(data):
+    control_bytes = len(data) - len(data.translate(None, _CONTROL_BYTES))
+    if control_bytes > _MAX_CONTROL_SHARE * len(data):
         raise ExtractionError(file, _BINARY)
+    # Decoded from these bytes, the text has a control character only where they
+    # have a control byte: without one, only invisible characters are looked for.
+    spacing = _TO_SPACE_CHARACTERS if control_bytes else _INVISIBLE
     given = _codec(charset.encode("ascii", "replace")) if charset else None
     for declared, honoured in ((given, _HONOURED_OUTSIDE), (_declared_encoding(data), _HONOURED)):
         if declared in honoured:
             try:
-                return _checked(data.decode(_SUPERSETS.get(declared, declared)), file)
+                return _checked(data.decode(_SUPERSETS.get(declared, declared)), file, spacing)
             except UnicodeDecodeError:
                 pass  # a declaration the bytes do not bear out: read them as they are
     try:
-        return _checked(data.decode("utf-8"), file)
+        return _checked(data.decode("utf-8"), file, spacing)
     except UnicodeDecodeError:
         pass
     lines = data.split(b"\n")
     chinese_utf8 = [_chinese_utf8(line) for line in lines]
     if not any(chinese_utf8):  # no part in UTF-8: GBK, GB2312 or GB18030 throughout
         try:
-            return _checked(data.decode("gb18030"), file)
+            return _checked(data.decode("gb18030"), file, spacing)
         except UnicodeDecodeError:
             pass
     decoded = [
@@ -99,7 +103,7 @@ def decode_text(data: bytes, file: str, charset: str | None = None) -> str:
     # undecodable bytes marked with U+FFFD, rather than refusing the whole report.
     if sum(strays for _, strays in decoded) > _MAX_STRAY_BYTES:
         raise ExtractionError(file, "无法识别文字编码（既不是 UTF-8，也不是 GB18030/GBK）")
-    return _checked("\n".join(text for text, _ in decoded), file)
+    return _checked("\n".join(text for text, _ in decoded), file, spacing)
 
 
 def _declared_encoding(data: bytes) -> str | None:
@@ -176,12 +180,15 @@ def _gb2312_characters() -> frozenset[str]:
 _GB2312 = _gb2312_characters()
 
 
-def _checked(text: str, file: str) -> str:
+def _checked(text: str, file: str, spacing: str = _TO_SPACE_CHARACTERS) -> str:
+    """The text with line ends made "\\n" and control and invisible characters
+    made spaces; refused when it has too many controls to be text. ``spacing``:
+    the characters it may hold of those, when fewer are possible."""
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     # Most text has none: a search for each character (in C) is quicker than one
     # regular expression over the text.
-    if not any(character in text for character in _TO_SPACE_CHARACTERS):
+    if not any(character in text for character in spacing):
         return text
     controls = len(_CONTROL_PATTERN.findall(text))
     if controls > _MAX_CONTROL_SHARE * len(text):

@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from functools import partial
 
+from pydantic import TypeAdapter
+
 from etl import template
 from etl.cells import unit_of
 from etl.model import Cell, Finding, Report
@@ -17,6 +19,7 @@ from etl.stated import stated_figures
 from etl.uncertain import uncertain_figures
 
 EXTRACTION_RULE_PREFIX = "extract."
+_FINDINGS = TypeAdapter(list[Finding])
 _STATUS_WORDS = {"dash": "短横或“无”", "text": "文字"}
 
 
@@ -141,8 +144,9 @@ def _late(report: Report) -> Iterator[Finding]:
         )
 
 
-def _cells(report: Report) -> Iterator[Finding]:
+def _cells(report: Report) -> list[Finding]:
     """Per cell: not a number, a number of the wrong kind, a unit beside a figure."""
+    found: list[dict] = []  # validated at once: a report may have hundreds of blank cells
     with_units: list[str] = []
     for section, row, column, cell in _iter_cells(report):
         if _plain_count(cell, column):
@@ -150,49 +154,59 @@ def _cells(report: Report) -> Iterator[Finding]:
         path = f"{section}.{row}.{column}"
         label = partial(_cell_label, report, section, row, column)  # only built when needed
         if cell["status"] != "number":
-            yield Finding(
-                rule="cells.not_a_number",
-                severity="warning",
-                message=f"「{label()}」{_as_printed(cell)}，不是数字；汇总时按 0 计。",
-                cells=[path],
-                actual=cell["raw"],
+            found.append(
+                dict(
+                    rule="cells.not_a_number",
+                    severity="warning",
+                    message=f"「{label()}」{_as_printed(cell)}，不是数字；汇总时按 0 计。",
+                    cells=[path],
+                    actual=cell["raw"],
+                )
             )
             continue
         wanted = _kind_of_number(column, cell["value"])
         if wanted is not None:
-            yield Finding(
-                rule="cells.non_negative_integer",
-                severity="error",
-                message=f"「{label()}」为 {cell['raw']}，应为{wanted}。",
-                cells=[path],
-                actual=cell["value"],
+            found.append(
+                dict(
+                    rule="cells.non_negative_integer",
+                    severity="error",
+                    message=f"「{label()}」为 {cell['raw']}，应为{wanted}。",
+                    cells=[path],
+                    actual=cell["value"],
+                )
             )
         unit = unit_of(cell["raw"])
         if unit is None:
             continue
         with_units.append(path)
         if column == "amount_10k_yuan" and unit != "万元":
-            yield Finding(
-                rule="cells.unit_mismatch",
-                severity="warning",
-                message=(
-                    f"「{label()}」写作“{cell['raw']}”，单位与表头（万元）不符；"
-                    f"数值按原样读作 {cell['value']}，未换算。"
-                ),
-                cells=[path],
-                expected="万元",
-                actual=unit,
+            found.append(
+                dict(
+                    rule="cells.unit_mismatch",
+                    severity="warning",
+                    message=(
+                        f"「{label()}」写作“{cell['raw']}”，单位与表头（万元）不符；"
+                        f"数值按原样读作 {cell['value']}，未换算。"
+                    ),
+                    cells=[path],
+                    expected="万元",
+                    actual=unit,
+                )
             )
     if with_units:
-        yield Finding(
-            rule="cells.unit",
-            severity="warning",
-            message=(
-                f"{len(with_units)} 个单元格在数字后写了单位（如“0件”），按去掉单位后的数值读取。"
-            ),
-            cells=with_units,
-            actual=len(with_units),
+        found.append(
+            dict(
+                rule="cells.unit",
+                severity="warning",
+                message=(
+                    f"{len(with_units)} 个单元格在数字后写了单位（如“0件”），"
+                    "按去掉单位后的数值读取。"
+                ),
+                cells=with_units,
+                actual=len(with_units),
+            )
         )
+    return _FINDINGS.validate_python(found)
 
 
 def _plain_count(cell: Cell, column: str) -> bool:

@@ -23,12 +23,14 @@ from hypothesis import HealthCheck, Phase, assume, given, settings
 from hypothesis import strategies as st
 
 from etl import template
+from etl.cells import pieces_between
 from etl.decode import decode_text
 from etl.errors import ExtractionError
 from etl.extract import extract_bytes
 from etl.model import Report
 from etl.runsplit import Check, unique_split
 from etl.tables import review_groups_check, row_total_check
+from etl.tokens import BLANK_CELL, ROW_BREAK
 from tests.conftest import RAW
 from tests.documents import (
     document_from,
@@ -385,6 +387,24 @@ def test_unique_split_long_runs(runs: list[str], count: int, check: Check | None
 def test_unique_split_no_figures(runs: list[str], check: Check | None) -> None:
     """Asked for no figures at all, the splitter answers None or the empty cut."""
     assert_split(runs, 0, check)
+
+
+# A table region as the token stream lays it out: figures, blank cells and row
+# breaks a line each, now and then something else.
+table_region = st.lists(
+    st.sampled_from(["0", "17", "1234567890123456789", BLANK_CELL, ROW_BREAK, "", " 3", "无"]),
+    max_size=12,
+).map("\n".join)
+
+
+@fuzz_settings(300)
+@given(table_region)
+def test_pieces_of_a_plain_table_region_are_those_of_the_general_reading(region: str) -> None:
+    """The quick reading of lines of bare figures and markers gives the pieces
+    the general one does: a Chinese line after the region makes it take that one."""
+    general = pieces_between(region + "\n中", 0, len(region) + 2)
+    assert pieces_between(region, 0, len(region)) == general[:-1]
+    assert general[-1].raw == "中"
 
 
 # --- Damaged binary formats --------------------------------------------------

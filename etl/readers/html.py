@@ -229,11 +229,14 @@ class _PageText:
 
     def _column(self, cell: LexborNode) -> int:
         """The grid column of a cell that begins."""
+        if not self._grids:
+            return 1  # a cell outside any table is foreign content (<svg><td>)
         attributes = cell.attributes  # one dict: cheaper than two lookups through .attrs
+        if "colspan" not in attributes and "rowspan" not in attributes:
+            return self._grids[-1].place(1, 1)  # most cells
         colspan = _span(attributes.get("colspan"), "colspan", _MAX_COLSPAN)
         rowspan = _span(attributes.get("rowspan"), "rowspan", _MAX_ROWSPAN)
-        # A cell outside any table is foreign content (<svg><td>): column 1.
-        return self._grids[-1].place(colspan, rowspan) if self._grids else 1
+        return self._grids[-1].place(colspan, rowspan)
 
     def _read_plain_row(self, row: LexborNode) -> bool:
         """A table row whose cells hold only text, inline elements and blocks
