@@ -8,8 +8,8 @@ measures, per page, the time until its main element is drawn (a plotly
 chart's SVG, or the first table):
 
 * **in-app navigation** — in an open session, a click on the page's link in
-  the sidebar (round 1 meets the server's cold query cache, later rounds
-  show the cached path);
+  the sidebar once the page before has finished loading (round 1 meets the
+  server's cold query cache, later rounds show the cached path);
 * **opening a link** — a new browser tab on the page's URL with its
   parameters: a new Streamlit session, with the browser's cache of the app's
   scripts, as for an official opening a shared link.
@@ -51,6 +51,7 @@ from tests.browser import (
     new_page,
     screenshot,
     streamlit_server,
+    wait_until_idle,
 )
 from tests.proxy import nginx_in_front_of
 
@@ -112,7 +113,10 @@ def time_click(page: Page, path: str) -> float:
 
 def click_times(browser: Browser, base: str, starts: dict[str, str], rounds: int) -> dict:
     """Each round clicks through every page in one session. Pages that need
-    agencies get them from the sidebar filter the session was opened with."""
+    agencies get them from the sidebar filter the session was opened with.
+    Each click is made once the page before has finished loading, as an
+    official clicks after reading it: a click while it is still loading
+    would also time the rest of that page."""
     times: dict[str, list[float]] = {path: [] for path in PAGE_TITLES}
     for _ in range(rounds):
         sessions: dict[str, Page] = {}
@@ -122,6 +126,7 @@ def click_times(browser: Browser, base: str, starts: dict[str, str], rounds: int
                 sessions[start] = new_page(browser)
                 sessions[start].goto(base + start)
                 sessions[start].locator(CHART).first.wait_for(timeout=TIMEOUT_MS)
+            wait_until_idle(sessions[start], TIMEOUT_MS)
             times[path].append(time_click(sessions[start], path))
         for page in sessions.values():
             page.close()
