@@ -15,7 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from app.db import query
-from app.urlstate import parse_many, parse_one, url_number, url_widget
+from app.urlstate import parse_many, parse_one, url_flag, url_number, url_widget
 from etl.agency import KIND_LABELS, LEVEL_LABELS
 
 ALL = "全部"
@@ -301,12 +301,9 @@ REGION_HELP = (
 
 
 def _without_region() -> bool:
-    return url_widget(
+    return url_flag(
         "no_region",
-        default=False,
-        parse=parse_one(lambda value: True if value == "1" else None, "取值（应为 1）"),
-        encode=lambda value: ["1"],
-        render=lambda: st.sidebar.checkbox("不计区域汇总报告", key="no_region", help=REGION_HELP),
+        lambda: st.sidebar.checkbox("不计区域汇总报告", key="no_region", help=REGION_HELP),
         note=st.sidebar.warning,
     )
 

@@ -23,6 +23,7 @@ from collections.abc import Callable, Mapping
 from typing import TypeVar
 
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from app.plain import markdown_text
 
@@ -40,7 +41,7 @@ URL_KEYS: dict[str, str] = {
     "rev_min": "纠错率排名的最少案件数",
     "cmp_agency": "对比的机关", "cmp_mode": "对比方式", "cmp_measure": "对比的指标",
     "cmp_min": "对比的最少案件数", "cmp_peers": "同类机关范围",
-    "cmp_more": "并列的指标",
+    "cmp_more": "并列的指标", "cmp_side": "展开多指标并列",
     "prof_agency": "档案的机关", "prof_year": "档案的年度", "prof_finding": "档案的校验结果",
     "qa_rule": "校验规则", "qa_errors": "只看错误",
     "qa_report": "有校验结果的报告", "qa_finding": "校验结果",
@@ -203,6 +204,14 @@ def parse_one(allowed: Callable[[str], T | None], what: str) -> Callable[[list[s
     return parse
 
 
+def _on(value: str) -> bool | None:
+    return True if value == "1" else None
+
+
+# An on/off choice (a checkbox, an open section): "1" in the URL when on.
+parse_flag = parse_one(_on, "取值（应为 1）")
+
+
 def parse_many(allowed: Callable[[str], T | None], what: str) -> Callable[[list[str]], list[T]]:
     """Like :func:`parse_one` for a multi-select: every value must be valid."""
 
@@ -238,3 +247,32 @@ def url_choice(
             label, list(options), format_func=options.__getitem__, key=key, **widget_options
         ),
     )
+
+
+def url_flag(
+    key: str, render: Callable[[], bool], note: Callable[[str], object] = st.warning
+) -> bool:
+    """An on/off widget (off by default) kept in the URL as ``key=1`` when on."""
+    return url_widget(
+        key, default=False, parse=parse_flag, encode=lambda value: ["1"], render=render, note=note
+    )
+
+
+def lazy_section(key: str, label: str, *, opened_by: str) -> DeltaGenerator | None:
+    """A collapsed section whose content is built only while it is open — a
+    part of a page that costs a chart or a table the page can show without —
+    open or not kept in the URL under ``key``; a link carrying ``opened_by``
+    (the section's own choice) opens it. The section to draw into, or None
+    when closed; then ``opened_by`` is kept for its reopening, out of the link."""
+    if key not in st.session_state and st.query_params.get_all(opened_by):
+        st.session_state[key] = True
+    drawn: list[DeltaGenerator] = []
+
+    def render() -> bool:
+        drawn.append(st.expander(label, key=key, on_change="rerun"))
+        return bool(drawn[0].open)
+
+    if url_flag(key, render):
+        return drawn[0]
+    put_in_url(opened_by, [])
+    return None

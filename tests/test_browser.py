@@ -206,6 +206,26 @@ def test_the_peer_scope_is_chosen_on_the_page_and_kept_in_the_link(
     screenshot(page, ARTIFACTS / "compare-peer-scope.png")
 
 
+def test_several_measures_open_on_a_click_and_stay_open_in_the_link(
+    page: Page, app_url: str, browser: Browser
+) -> None:
+    """机关对比's 多指标并列 is closed at first (the page draws one chart); a click
+    opens it with its small multiples and table, and a copied link opens it."""
+    _open(page, f"{app_url}/compare{PAGE_LINKS['compare']}")
+    charts = page.get_by_test_id("stPlotlyChart")
+    expect(charts).to_have_count(1)
+    page.get_by_text("多指标并列：几个指标一起比较").click()
+    wait_until_idle(page)
+    expect(charts).to_have_count(2)
+    expect(page.get_by_test_id("stDataFrame").filter(has_text="分母").last).to_be_visible()
+    assert parse_qs(urlparse(page.url).query)["cmp_side"] == ["1"]
+    screenshot(page, ARTIFACTS / "compare-side-by-side.png")
+    copied = new_page(browser)
+    _open(copied, page.url)
+    expect(copied.get_by_test_id("stPlotlyChart")).to_have_count(2)
+    copied.close()
+
+
 def _grid_rows(page: Page, index: int) -> list[list[str]]:
     """The cells of the page's ``index``-th st.dataframe as the browser shows them."""
     return _rows_of(page.get_by_test_id("stDataFrame").nth(index))

@@ -503,6 +503,41 @@ def test_a_rate_below_the_minimum_is_listed_apart_with_its_cases(bundled_databas
 # --- Several measures side by side ---------------------------------------------------------
 
 
+def _drawn_charts(app: AppTest) -> list[str]:
+    return [element.proto.id.rsplit("chart-", 1)[-1] for element in app.get("plotly_chart")]
+
+
+def test_several_measures_are_built_only_when_their_section_is_opened(
+    bundled_database: Path,
+) -> None:
+    app = dashboard(bundled_database, PAGE, cmp_agency=some_agencies(bundled_database, 3)).run()
+    assert not app.exception
+    assert [e.label for e in app.expander if e.label.startswith("多指标并列")] != []
+    assert _drawn_charts(app) == ["compare-yearly"]  # no small multiples while closed
+    assert "cmp_side" not in app.query_params
+    app.session_state["cmp_side"] = True  # opened
+    app.run()
+    assert _drawn_charts(app) == ["compare-yearly", "compare-multiples"]
+    assert app.query_params["cmp_side"] == "1"  # a copied link opens it too
+    app.multiselect(key="cmp_more").set_value(["received", "granted"]).run()
+    assert app.query_params["cmp_more"] == ["received", "granted"]
+    app.session_state["cmp_side"] = False  # closed: its choice kept, out of the link
+    app.run()
+    assert _drawn_charts(app) == ["compare-yearly"]
+    assert "cmp_side" not in app.query_params and "cmp_more" not in app.query_params
+    app.session_state["cmp_side"] = True
+    app.run()
+    assert app.multiselect(key="cmp_more").value == ["received", "granted"]
+
+
+def test_a_link_with_measures_side_by_side_opens_their_section(bundled_database: Path) -> None:
+    chosen = some_agencies(bundled_database, 2)
+    for link in ({"cmp_more": ["received"]}, {"cmp_side": "1"}):
+        app = dashboard(bundled_database, PAGE, cmp_agency=chosen, **link).run()
+        assert not app.exception
+        assert _drawn_charts(app) == ["compare-yearly", "compare-multiples"], link
+
+
 def test_several_measures_side_by_side_equal_the_cells(database: Path, chosen: list[str]) -> None:
     keys = ["received", "review_correction_rate"]
     app = dashboard(database, PAGE, cmp_agency=chosen, cmp_more=keys).run()

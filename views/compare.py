@@ -1,12 +1,13 @@
 """机关对比 — agencies side by side on one measure, ranked, and against the
 median of their peers."""
 
+import pandas as pd
 import streamlit as st
 
 from app import aggregate, compare, minimum, multiples, plain, show
 from app.filters import AGENCY_LIST_LIMIT, Filters, agency_count, current, names_of
 from app.measures import MEASURE_BY_KEY
-from app.urlstate import put_in_url, url_choice, url_widget
+from app.urlstate import lazy_section, put_in_url, url_choice, url_widget
 
 AGENCY_KEY = "cmp_agency"
 
@@ -48,6 +49,44 @@ def keep_agencies_aside() -> None:
     if AGENCY_KEY in st.session_state:
         st.session_state[AGENCY_KEY] = st.session_state[AGENCY_KEY]
     put_in_url(AGENCY_KEY, [])
+
+
+def side_by_side(scope: Filters, drawn: pd.DataFrame, min_cases: int) -> None:
+    """The chosen agencies on several measures: small multiples and one table."""
+    side_keys = url_widget(
+        "cmp_more",
+        default=multiples.DEFAULT_MEASURES,
+        parse=multiples.parse_measures,
+        encode=list,
+        render=lambda: st.multiselect(
+            "并列的指标",
+            list(compare.MEASURE_CHOICES),
+            format_func=aggregate.label,
+            key="cmp_more",
+            max_selections=multiples.MAX_MEASURES,
+            placeholder="选择指标",
+            help=f"最多 {multiples.MAX_MEASURES} 个指标，每个指标一幅小图、表中一组列。",
+        ),
+    )
+    if side_keys:
+        # A rate beside the others is compared over the same minimum of cases as
+        # the ranking; asked for here when the page's own measure is a count.
+        with_rates = any(MEASURE_BY_KEY[key].is_rate for key in side_keys)
+        side_min = min_cases or (minimum.minimum_cases("cmp_min") if with_rates else 0)
+        side = multiples.table(
+            multiples.figures(scope, side_keys, list(drawn.agency_id)), drawn, side_keys, side_min
+        )
+        show.chart(multiples.figure(side, side_keys), side, "机关对比-多指标并列", scope,
+                   key="compare-multiples")  # fmt: skip
+        # height="content": all rows, in print too.
+        show.table(side, "机关对比-多指标并列", scope, key="compare-multiples-table",
+                   column_config=multiples.column_config(), height="content",
+                   opens=show.profile_queries(side[multiples.AGENCY_ID]))  # fmt: skip
+        rates = multiples.definitions(side_keys)
+        parts = f"（{rates}）" if rates else ""
+        least = f"；分母不足 {side_min:,} 件的比率不比较，图中不画" if with_rates else ""
+        st.caption("每行为一个机关的一个指标，均为所选年度的合计；计数列于“数值”，比率列于“比率”，"
+                   f"为合计后的分子 ÷ 分母{parts}{least}。")  # fmt: skip
 
 
 filters = current()
@@ -138,37 +177,9 @@ show.table(peers, peer_topic, scope, key="compare-peers",
            column_config=compare.column_config(peers, measure, peer_scope),
            opens=show.profile_queries(rows.agency_id))  # fmt: skip
 
-st.subheader("多指标并列")
-side_keys = url_widget(
-    "cmp_more",
-    default=multiples.DEFAULT_MEASURES,
-    parse=multiples.parse_measures,
-    encode=list,
-    render=lambda: st.multiselect(
-        "并列的指标",
-        list(compare.MEASURE_CHOICES),
-        format_func=aggregate.label,
-        key="cmp_more",
-        max_selections=multiples.MAX_MEASURES,
-        placeholder="选择指标",
-        help=f"最多 {multiples.MAX_MEASURES} 个指标，每个指标一幅小图、表中一组列。",
-    ),
-)
-if side_keys:
-    # A rate beside the others is compared over the same minimum of cases as
-    # the ranking; asked for here when the page's own measure is a count.
-    with_rates = any(MEASURE_BY_KEY[key].is_rate for key in side_keys)
-    side_min = min_cases or (minimum.minimum_cases("cmp_min") if with_rates else 0)
-    side = multiples.table(
-        multiples.figures(scope, side_keys, list(drawn.agency_id)), drawn, side_keys, side_min
-    )
-    show.chart(multiples.figure(side, side_keys), side, "机关对比-多指标并列", scope,
-               key="compare-multiples")  # fmt: skip
-    show.table(side, "机关对比-多指标并列", scope, key="compare-multiples-table",
-               column_config=multiples.column_config(), height="content",  # all rows, in print too
-               opens=show.profile_queries(side[multiples.AGENCY_ID]))  # fmt: skip
-    rates = multiples.definitions(side_keys)
-    parts = f"（{rates}）" if rates else ""
-    least = f"；分母不足 {side_min:,} 件的比率不比较，图中不画" if with_rates else ""
-    st.caption("每行为一个机关的一个指标，均为所选年度的合计；计数列于“数值”，比率列于“比率”，"
-               f"为合计后的分子 ÷ 分母{parts}{least}。")  # fmt: skip
+# Several measures at once cost the page a chart and a table of their own:
+# built only when the section is opened, so the comparison above comes first.
+side_section = lazy_section("cmp_side", "多指标并列：几个指标一起比较", opened_by="cmp_more")
+if side_section is not None:
+    with side_section:
+        side_by_side(scope, drawn, min_cases)

@@ -7,7 +7,7 @@ import streamlit as st
 from app import bulletin, notes, plain, profile, quality, show
 from app.filters import current, names_of, year_span
 from app.rules import rule_name
-from app.urlstate import InvalidParameter, parse_many, parse_one, url_number, url_widget
+from app.urlstate import InvalidParameter, parse_many, parse_one, url_flag, url_number, url_widget
 
 filters = current()
 st.title("数据质量")
@@ -37,12 +37,9 @@ rules = url_widget(
         help="可选多条规则；选定后，按年度、按机关和报告列表只计所选规则的校验结果。",
     ),
 )
-errors_only = url_widget(
+errors_only = url_flag(
     "qa_errors",
-    default=False,
-    parse=parse_one(lambda value: True if value == "1" else None, "取值（应为 1）"),
-    encode=lambda value: ["1"],
-    render=lambda: st.checkbox(
+    lambda: st.checkbox(
         "只看错误", key="qa_errors", help="只计严重程度为“错误”的校验结果，不计“提示”。"
     ),
 )
