@@ -81,8 +81,9 @@ div:has(> [data-testid=stMetricDeltaDescription]) { flex-wrap: wrap; row-gap: 0.
 @media print {{
   [data-testid=stSidebar], [data-testid=stSidebarCollapsedControl], [data-testid=stHeader],
   [data-testid=stToolbar], [data-testid=stDownloadButton], [data-testid=stDecoration],
-  [data-testid=stStatusWidget], [data-testid=stElementToolbar], .stSkipLink {{
-    display: none !important;
+  [data-testid=stStatusWidget], [data-testid=stElementToolbar], .stSkipLink,
+  [data-testid=stExpander]:has(> details:not([open])) {{
+    display: none !important;  /* a closed section would print as its label alone */
   }}
   [data-testid=stMain] {{ margin-left: 0 !important; }}
   [data-testid=stMainBlockContainer] {{

@@ -163,6 +163,7 @@ def test_a_page_prints_on_a4_without_the_sidebar(screen: Page, app_url: str, pat
     assert title in text
     for sidebar_word in ("起始年度", "截止年度", "筛选结果的全部单元格", "下载 CSV"):
         assert sidebar_word not in text
+    assert "多指标并列" not in text  # 机关对比's closed section: not a lone label on paper
     # Tables print whole, as text: no column cut at the paper's edge.
     flat_text = "".join(text.split())
     assert all("".join(cell.split()) in flat_text for cell in last_cells)
