@@ -95,9 +95,7 @@ class TableTextWriter:
     def cell(self, text: str, column: int, scan: ScannedText | None = None) -> None:
         """One table cell (empty text: a blank cell), at 1-based ``column``."""
         self._lines.append("\t" + (folded(text) if scan is None else scan.text))
-        # A web page's cells (thousands a page) have no page, line or scan.
-        unplaced = scan is None and self.page is None and self.line is None
-        place: Location = {} if unplaced else self._source_place(scan)
+        place = self._source_place(scan)
         if self._open:
             place["table"], place["row"] = self._open[-1]
         place["col"] = column

@@ -146,7 +146,12 @@ def _late(report: Report) -> Iterator[Finding]:
 
 def _cells(report: Report) -> list[Finding]:
     """Per cell: not a number, a number of the wrong kind, a unit beside a figure."""
-    found: list[dict] = []  # validated at once: a report may have hundreds of blank cells
+    # Validated at once: a report may have hundreds of blank cells.
+    return _FINDINGS.validate_python(list(_cell_problems(report)))
+
+
+def _cell_problems(report: Report) -> Iterator[dict]:
+    """The fields of each finding of _cells."""
     with_units: list[str] = []
     for section, row, column, cell in _iter_cells(report):
         if _plain_count(cell, column):
@@ -154,59 +159,49 @@ def _cells(report: Report) -> list[Finding]:
         path = f"{section}.{row}.{column}"
         label = partial(_cell_label, report, section, row, column)  # only built when needed
         if cell["status"] != "number":
-            found.append(
-                dict(
-                    rule="cells.not_a_number",
-                    severity="warning",
-                    message=f"「{label()}」{_as_printed(cell)}，不是数字；汇总时按 0 计。",
-                    cells=[path],
-                    actual=cell["raw"],
-                )
+            yield dict(
+                rule="cells.not_a_number",
+                severity="warning",
+                message=f"「{label()}」{_as_printed(cell)}，不是数字；汇总时按 0 计。",
+                cells=[path],
+                actual=cell["raw"],
             )
             continue
         wanted = _kind_of_number(column, cell["value"])
         if wanted is not None:
-            found.append(
-                dict(
-                    rule="cells.non_negative_integer",
-                    severity="error",
-                    message=f"「{label()}」为 {cell['raw']}，应为{wanted}。",
-                    cells=[path],
-                    actual=cell["value"],
-                )
+            yield dict(
+                rule="cells.non_negative_integer",
+                severity="error",
+                message=f"「{label()}」为 {cell['raw']}，应为{wanted}。",
+                cells=[path],
+                actual=cell["value"],
             )
         unit = unit_of(cell["raw"])
         if unit is None:
             continue
         with_units.append(path)
         if column == "amount_10k_yuan" and unit != "万元":
-            found.append(
-                dict(
-                    rule="cells.unit_mismatch",
-                    severity="warning",
-                    message=(
-                        f"「{label()}」写作“{cell['raw']}”，单位与表头（万元）不符；"
-                        f"数值按原样读作 {cell['value']}，未换算。"
-                    ),
-                    cells=[path],
-                    expected="万元",
-                    actual=unit,
-                )
-            )
-    if with_units:
-        found.append(
-            dict(
-                rule="cells.unit",
+            yield dict(
+                rule="cells.unit_mismatch",
                 severity="warning",
                 message=(
-                    f"{len(with_units)} 个单元格在数字后写了单位（如“0件”），"
-                    "按去掉单位后的数值读取。"
+                    f"「{label()}」写作“{cell['raw']}”，单位与表头（万元）不符；"
+                    f"数值按原样读作 {cell['value']}，未换算。"
                 ),
-                cells=with_units,
-                actual=len(with_units),
+                cells=[path],
+                expected="万元",
+                actual=unit,
             )
+    if with_units:
+        yield dict(
+            rule="cells.unit",
+            severity="warning",
+            message=(
+                f"{len(with_units)} 个单元格在数字后写了单位（如“0件”），按去掉单位后的数值读取。"
+            ),
+            cells=with_units,
+            actual=len(with_units),
         )
-    return _FINDINGS.validate_python(found)
 
 
 def _plain_count(cell: Cell, column: str) -> bool:
