@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import re
+from dataclasses import dataclass
 
 from etl.errors import ExtractionError
 
@@ -49,7 +50,22 @@ _HONOURED_OUTSIDE = _HONOURED | {"utf-8", "gb2312", "gbk", "gb18030"}
 _SUPERSETS = {"gb2312": "gb18030", "gbk": "gb18030"}
 
 
+@dataclass(frozen=True)
+class Decoded:
+    """A file's text, and the bytes it was decoded from when they are exactly its
+    UTF-8: a reader that parses UTF-8 (the HTML parser) then takes them as they
+    are instead of encoding the text again."""
+
+    text: str
+    utf8: bytes | None = None
+
+
 def decode_text(data: bytes, file: str, charset: str | None = None) -> str:
+    """The text of a report (see decode)."""
+    return decode(data, file, charset).text
+
+
+def decode(data: bytes, file: str, charset: str | None = None) -> Decoded:
     """The text of a report.
 
     ``charset`` is one given outside the bytes (a MIME part's header, which a
@@ -67,7 +83,7 @@ def decode_text(data: bytes, file: str, charset: str | None = None) -> str:
         raise ExtractionError(file, "文件为空，没有可读取的内容")
     for bom, encoding in _BOMS:
         if data.startswith(bom):
-            return _checked(data.decode(encoding, errors="replace"), file)
+            return Decoded(_checked(data.decode(encoding, errors="replace"), file))
     # A stray NUL or other control byte (from an editor or a transfer) is
     # spacing (_checked); only many make a binary file. No byte of a UTF-8 or
     # GB sequence is a control byte, so they are counted before decoding.
@@ -81,18 +97,18 @@ def decode_text(data: bytes, file: str, charset: str | None = None) -> str:
     for declared, honoured in ((given, _HONOURED_OUTSIDE), (_declared_encoding(data), _HONOURED)):
         if declared in honoured:
             try:
-                return _checked(data.decode(_SUPERSETS.get(declared, declared)), file, spacing)
+                return _decoded(data, _SUPERSETS.get(declared, declared), file, spacing)
             except UnicodeDecodeError:
                 pass  # a declaration the bytes do not bear out: read them as they are
     try:
-        return _checked(data.decode("utf-8"), file, spacing)
+        return _decoded(data, "utf-8", file, spacing)
     except UnicodeDecodeError:
         pass
     lines = data.split(b"\n")
     chinese_utf8 = [_chinese_utf8(line) for line in lines]
     if not any(chinese_utf8):  # no part in UTF-8: GBK, GB2312 or GB18030 throughout
         try:
-            return _checked(data.decode("gb18030"), file, spacing)
+            return _decoded(data, "gb18030", file, spacing)
         except UnicodeDecodeError:
             pass
     decoded = [
@@ -103,7 +119,15 @@ def decode_text(data: bytes, file: str, charset: str | None = None) -> str:
     # undecodable bytes marked with U+FFFD, rather than refusing the whole report.
     if sum(strays for _, strays in decoded) > _MAX_STRAY_BYTES:
         raise ExtractionError(file, "无法识别文字编码（既不是 UTF-8，也不是 GB18030/GBK）")
-    return _checked("\n".join(text for text, _ in decoded), file, spacing)
+    return Decoded(_checked("\n".join(text for text, _ in decoded), file, spacing))
+
+
+def _decoded(data: bytes, encoding: str, file: str, spacing: str) -> Decoded:
+    """The bytes decoded in ``encoding`` and checked; raises UnicodeDecodeError."""
+    text = data.decode(encoding)
+    checked = _checked(text, file, spacing)
+    # Nothing changed by the check: UTF-8 bytes are the text's own.
+    return Decoded(checked, data if encoding == "utf-8" and checked is text else None)
 
 
 def _declared_encoding(data: bytes) -> str | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from etl.decode import decode_text
+from etl.decode import decode, decode_text
 from etl.errors import ExtractionError
 from etl.extract import extract_bytes
 from etl.readers.html import html_to_text
@@ -166,6 +166,20 @@ def test_utf8_page_with_a_stale_gb2312_declaration_reads_as_utf8() -> None:
     declaration = '<meta http-equiv="content-type" content="text/html;charset=GB2312">'
     stale = page.replace(_UTF8_META, declaration)
     assert decode_text(stale.encode(), "stale.html") == stale
+
+
+def test_a_page_decoded_unchanged_is_parsed_from_its_own_bytes() -> None:
+    """UTF-8 bytes the decoding leaves as they are go to the parser as they
+    are; bytes it changes (line ends, invisible spacing) or that are no UTF-8
+    are parsed from the text, encoded again. Either way the page reads the same."""
+    name = "2023_shuyang_fagaiju.html"
+    data = (RAW / name).read_bytes()
+    decoded = decode(data, name)
+    assert decoded.utf8 is data
+    assert html_to_text(decoded.text, name, decoded.utf8) == html_to_text(decoded.text, name)
+    text = decoded.text
+    for changed in (data.replace(b"\n", b"\r\n"), data + "\u200b".encode(), text.encode("gbk")):
+        assert decode(changed, name).utf8 is None
 
 
 def test_declared_big5_page_is_decoded_as_big5() -> None:

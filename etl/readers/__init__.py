@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 
-from etl.decode import decode_text
+from etl.decode import Decoded, decode
 from etl.readers import docx, html, image, markdown, mht, office, pdf, portal_json
 from etl.table_text import LaidOutText
 
@@ -45,19 +45,27 @@ class TextFormat:
     media_type: str
     label: str
     recognises: Callable[[str], bool]
-    read: Callable[[str, str], LaidOutText]  # (text, file name) → laid-out text
+    read: Callable[[Decoded, str], LaidOutText]  # (decoded text, file name) → laid-out text
 
 
-def _plain_text(text: str, file: str) -> LaidOutText:
-    return LaidOutText(text)
+def _plain_text(decoded: Decoded, file: str) -> LaidOutText:
+    return LaidOutText(decoded.text)
 
 
 def _is_media(media_type: str, data: bytes) -> bool:
     return image.image_media_type(data) == media_type
 
 
-def _markdown(text: str, file: str) -> LaidOutText:
-    return markdown.markdown_to_text(text)
+def _markdown(decoded: Decoded, file: str) -> LaidOutText:
+    return markdown.markdown_to_text(decoded.text)
+
+
+def _html(decoded: Decoded, file: str) -> LaidOutText:
+    return html.html_to_text(decoded.text, file, decoded.utf8)
+
+
+def _portal_reply(decoded: Decoded, file: str) -> LaidOutText:
+    return portal_json.portal_reply_to_text(decoded.text, file)
 
 
 def _always(text: str) -> bool:
@@ -101,9 +109,9 @@ TEXT_FORMATS: tuple[TextFormat, ...] = (
         portal_json.PORTAL_JSON_MEDIA_TYPE,
         "网站接口 JSON",
         portal_json.is_portal_reply,
-        portal_json.portal_reply_to_text,
+        _portal_reply,
     ),
-    TextFormat(html.HTML_MEDIA_TYPE, "网页", html.is_html, html.html_to_text),
+    TextFormat(html.HTML_MEDIA_TYPE, "网页", html.is_html, _html),
     TextFormat(markdown.MARKDOWN_MEDIA_TYPE, "Markdown", markdown.is_markdown, _markdown),
     TextFormat("text/plain", "文本", _always, _plain_text),
 )
@@ -115,8 +123,8 @@ def read_document(data: bytes, file: str) -> Document:
     for binary in BINARY_FORMATS:
         if binary.recognises(data):
             return Document(binary.read(data, file), binary.media_type)
-    text = decode_text(data, file)
+    decoded = decode(data, file)
     for textual in TEXT_FORMATS:
-        if textual.recognises(text):
-            return Document(textual.read(text, file), textual.media_type)
+        if textual.recognises(decoded.text):
+            return Document(textual.read(decoded, file), textual.media_type)
     raise AssertionError("plain text recognises every text")  # pragma: no cover

@@ -293,9 +293,11 @@ def is_html(text: str) -> bool:
     return _FRAGMENT_START.match(text) is not None and _TABLE_TAG.search(text) is not None
 
 
-def html_to_text(html: str, file: str) -> LaidOutText:
-    """The text of a web page, tables laid out as Word-table text."""
-    encoded = html.encode("utf-8", "replace")  # what the parser reads: UTF-8 bytes
+def html_to_text(html: str, file: str, utf8: bytes | None = None) -> LaidOutText:
+    """The text of a web page, tables laid out as Word-table text. ``utf8``:
+    the page's text as UTF-8 bytes, if the caller has them."""
+    # What the parser reads: UTF-8 bytes.
+    encoded = utf8 if utf8 is not None else html.encode("utf-8", "replace")
     check_page_limits(encoded, file)
     page = _PageText()
     page.read(LexborHTMLParser(encoded).root)

@@ -22,7 +22,7 @@ import email.policy
 import re
 from email.message import Message
 
-from etl.decode import decode_text
+from etl.decode import decode
 from etl.errors import ExtractionError
 from etl.readers.html import html_to_text
 from etl.table_text import LaidOutText
@@ -56,8 +56,8 @@ def mht_to_text(data: bytes, file: str) -> LaidOutText:
         raise ExtractionError(file, "单一文件网页（.mht）已损坏：各部分嵌套过深") from error
     if page is None:
         raise ExtractionError(file, "单一文件网页（.mht）中没有网页部分（text/html）")
-    html = decode_text(_body(page, file), file, page.get_content_charset())
-    return html_to_text(html, file)
+    html = decode(_body(page, file), file, page.get_content_charset())
+    return html_to_text(html.text, file, html.utf8)
 
 
 def _page_part(message: Message) -> Message | None:
