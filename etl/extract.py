@@ -24,7 +24,7 @@ from etl.published import PublishedOn, published_on
 from etl.readers import image, read_document
 from etl.runsplit import clear_split_cache
 from etl.scope import report_scope
-from etl.script import as_printed, other_form_lines, recognition_text
+from etl.script import as_printed, recognition_copy
 from etl.table_text import LaidOutText, ScannedText
 from etl.tables import (
     Section,
@@ -134,12 +134,12 @@ def extract_text(source: SourceText) -> Report:
     # (etl/script.py: traditional forms of the template's characters replaced,
     # one for one); prose and the agency's name are taken as printed, at the
     # same offsets.
-    recognised = recognition_text(source.text)
+    recognised, changed_lines = recognition_copy(source.text)
     lines = recognised.split("\n")
     stream = tokenize(lines)
     title = find_title(lines)
     sections = find_sections(stream)
-    printed = _printed_stream(stream, sections, source.text)
+    printed = _printed_stream(stream, sections, source.text, changed_lines)
     _require_a_report(source, title, sections)
     assert title is not None and title.name is not None  # checked just above
 
@@ -341,12 +341,14 @@ def _require_a_report(
         )
 
 
-def _printed_stream(stream: TokenStream, sections: dict[str, Section], printed: str) -> TokenStream:
+def _printed_stream(
+    stream: TokenStream, sections: dict[str, Section], printed: str, changed: list[int]
+) -> TokenStream:
     """The token stream the narrative is taken from, as printed. The recognition
     copy's own stream serves unless an other form of a character stands in a
-    narrative section's lines: tokenizing the printed text would cost as much
-    again, for the few reports whose narrative prints one."""
-    changed = other_form_lines(printed)
+    narrative section's lines (``changed``: those that print one): tokenizing
+    the printed text would cost as much again, for the few reports whose
+    narrative prints one."""
     if not changed:
         return stream
     for key in NARRATIVE_SECTIONS:

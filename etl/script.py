@@ -68,21 +68,28 @@ _ANY_OTHER_FORM = re.compile("[" + re.escape("".join(_CHARACTER_OF)) + "]")
 def recognition_text(text: str) -> str:
     """``text`` with every other form of a vocabulary character replaced by the
     character itself: the same length, line for line and offset for offset."""
+    return recognition_copy(text)[0]
+
+
+def recognition_copy(text: str) -> tuple[str, list[int]]:
+    """The recognition text of ``text``, and the 1-based lines in which it
+    replaced an other form (none: the text itself, unchanged)."""
     # A report prints a few such forms if any: replacing them where the search
     # finds them is a fraction of str.translate's look-up of every character.
-    return _ANY_OTHER_FORM.sub(lambda match: _CHARACTER_OF[match.group()], text)
-
-
-def other_form_lines(text: str) -> list[int]:
-    """The 1-based lines of ``text`` that print an other form of a vocabulary character."""
+    pieces: list[str] = []
     lines: list[int] = []
-    line, counted_to = 1, 0
+    line, copied_to = 1, 0
     for match in _ANY_OTHER_FORM.finditer(text):
-        line += text.count("\n", counted_to, match.start())
-        counted_to = match.start()
+        start = match.start()
+        line += text.count("\n", copied_to, start)
         if not lines or lines[-1] != line:
             lines.append(line)
-    return lines
+        pieces += (text[copied_to:start], _CHARACTER_OF[match.group()])
+        copied_to = start + 1  # each form is one character
+    if not pieces:
+        return text, lines
+    pieces.append(text[copied_to:])
+    return "".join(pieces), lines
 
 
 def vocabulary_words() -> tuple[str, ...]:

@@ -14,7 +14,14 @@ from etl.errors import ExtractionError
 from etl.extract import NARRATIVE_SECTIONS, extract_bytes, extract_path, find_sections
 from etl.files import MAX_INPUT_BYTES, read_bytes
 from etl.narrative import section_text
-from etl.script import OTHER_FORMS, UNCHANGED, recognition_text, vocabulary, vocabulary_words
+from etl.script import (
+    OTHER_FORMS,
+    UNCHANGED,
+    recognition_copy,
+    recognition_text,
+    vocabulary,
+    vocabulary_words,
+)
 from etl.tokens import tokenize
 from tests.conftest import RAW, figures, parsed, raw_path, run_cli
 
@@ -191,6 +198,14 @@ def test_template_survives_traditional_and_back() -> None:
     assert _written_with(TRADITIONAL, "四、政府信息公开行政复议、行政诉讼情况") == (
         "四、政府信息公開行政復議、行政訴訟情況"
     )
+
+
+def test_the_recognition_copy_names_the_lines_it_changed() -> None:
+    text = "二、主动公開\n三、收到\n\n四、復議和訴訟"
+    assert recognition_copy(text) == ("二、主动公开\n三、收到\n\n四、复议和诉讼", [1, 4])
+    unchanged = "二、主动公开政府信息情况\n"
+    copy, changed = recognition_copy(unchanged)
+    assert copy is unchanged and changed == []
 
 
 @pytest.mark.parametrize("stem", ["2024_huaian_shi", "2021_zhenhai_jingxinju"])
