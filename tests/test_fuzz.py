@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 from types import FrameType
+from unittest.mock import patch
 
 import pytest
 from hypothesis import HealthCheck, Phase, assume, given, settings
@@ -28,6 +29,7 @@ from etl.decode import decode_text
 from etl.errors import ExtractionError
 from etl.extract import extract_bytes
 from etl.model import Report
+from etl.readers.html import _PageText, html_to_text
 from etl.runsplit import Check, unique_split
 from etl.tables import review_groups_check, row_total_check
 from etl.tokens import BLANK_CELL, ROW_BREAK
@@ -593,6 +595,38 @@ def test_random_web_page(body: str, declaration: str, encoding: str) -> None:
     """Tag soup of tables, cells with any spans, template words and figures."""
     page = f"<html><head>{declaration}<title>{TITLE}</title></head><body>{body}"
     assert_contract(page.encode(encoding, errors="replace"), "random.html")
+
+
+# What a row read in one flat pass must tell apart: text, inline elements,
+# blocks and comments in its cells, and (rarer) what makes it no plain row —
+# a table, foreign content, a script or a select in a cell, text between cells.
+# fmt: off
+CELL_PIECES = st.sampled_from((
+    "<span>", "</span>", "<font>", "</font>", "<o:p></o:p>", "<b>", "</b>", "<p>", "</p>",
+    "<br>", "<div>", "</div>", "<li>", "<h2>", "<!-- 注 -->", " ", "\n", "&nbsp;", "　",
+    "12", "0", "3", "无", "一、总体情况", "（一）", "申请人", "<svg><td>1</td></svg>",
+    "<table><tr><td>3", "<script>x</script>", "<select><option>x", "<math>", "</td>x",
+))
+CELLS = st.tuples(
+    st.sampled_from(("<td>", "<th>", '<td colspan="2">', '<td rowspan="2">', "\n<td>")),
+    st.lists(CELL_PIECES, max_size=8).map("".join),
+).map("".join)
+ROWS = st.lists(st.lists(CELLS, min_size=1, max_size=5).map("".join), max_size=6).map(
+    lambda rows: "".join(f"<tr>{row}</tr>\n" for row in rows)
+)
+# fmt: on
+
+
+@fuzz_settings(400)
+@given(ROWS)
+def test_a_row_read_in_one_pass_reads_as_the_walk_node_by_node(rows: str) -> None:
+    """The flat pass over plain rows is a shortcut of the general walk: with it
+    switched off, every page reads exactly the same."""
+    page = f"<p>{TITLE}<table>{rows}</table>后文"
+    flat = html_to_text(page, "rows.html")
+    with patch.object(_PageText, "_read_plain_row", lambda self, row: False):
+        node_by_node = html_to_text(page, "rows.html")
+    assert flat == node_by_node
 
 
 @cache

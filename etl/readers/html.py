@@ -74,6 +74,21 @@ _INLINE, _SKIP, _BLOCK, _LAYING_OUT = range(4)
 _TEXT_ID = LexborHTMLParser("x").body.first_child.tag_id  # a text node's tag number
 
 
+# What a node's tag makes it in a row read flat (see _PageText._read_plain_row).
+_HOLDS_TEXT, _BREAKS_LINE, _STARTS_CELL, _NOT_PLAIN = range(4)
+
+
+def _in_row(tag: str | None) -> int:
+    role, name = _role(tag)
+    if name in _FOREIGN:
+        return _NOT_PLAIN
+    if role == _BLOCK:
+        return _BREAKS_LINE
+    if name in _CELLS:
+        return _STARTS_CELL
+    return _HOLDS_TEXT if role == _INLINE or name == "-comment" else _NOT_PLAIN
+
+
 def _role(tag: str | None) -> tuple[int, str]:
     if tag is None or tag in _SKIPPED:
         return _SKIP, tag or ""
@@ -145,6 +160,7 @@ class _PageText:
         self._titles = 0  # the first <title> names the report; later ones are portal chrome
         self.sink = self._flow  # where text goes: the open data cell's text, or the flow
         self._roles: dict[int, tuple[int, str]] = {}  # tag number → (role, name)
+        self._in_rows: dict[int, int] = {}  # tag number → what it is in a plain row
 
     def read(self, root: LexborNode) -> None:
         """Every node under ``root``, depth first. The open elements are a list,
@@ -245,7 +261,7 @@ class _PageText:
         with an iterator of its own. False, with nothing read, when it holds
         anything else (a table in a cell, a script, foreign content …): the
         walk then enters it node by node."""
-        roles = self._roles
+        in_rows = self._in_rows
         cells: list[tuple[LexborNode, list[str]]] = []
         text: list[str] | None = None  # the open cell's text
         nodes = row.traverse(include_text=True)
@@ -259,15 +275,19 @@ class _PageText:
                 elif not content.isspace():
                     return False
                 continue
-            role, name = roles.get(number) or roles.setdefault(number, _role(node.tag))
-            if role == _BLOCK:
+            kind = in_rows.get(number)
+            if kind is None:
+                kind = in_rows[number] = _in_row(node.tag)
+            if kind == _HOLDS_TEXT:
+                continue
+            if kind == _BREAKS_LINE:
                 if text is None:
                     return False
                 text.append("\n")  # in a data cell a space: the cell is one line
-            elif name in _CELLS:
+            elif kind == _STARTS_CELL:
                 text = []
                 cells.append((node, text))
-            elif (role != _INLINE and name != "-comment") or name in _FOREIGN:
+            else:
                 return False
         for cell, text in cells:
             self.out.cell("".join(text), self._column(cell))
