@@ -118,6 +118,8 @@ def _extracted(
 
 def _check_line_lengths(source: SourceText) -> None:
     """A line longer than any report's is refused before the parser reads it."""
+    if len(source.text) <= MAX_LINE_CHARS:
+        return  # no line of it can be
     longest = max(source.text.split("\n"), key=len)
     if len(longest) > MAX_LINE_CHARS:
         number = source.text.split("\n").index(longest) + 1
