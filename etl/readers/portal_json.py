@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from functools import lru_cache
 
 from etl.agency import find_title
-from etl.decode import decode_text
+from etl.decode import Decoded, decode
 from etl.readers.html import html_to_text, is_html
 from etl.table_text import LaidOutText
 
@@ -49,9 +49,10 @@ def portal_reply_to_text(text: str, file: str) -> LaidOutText:
     assert found is not None, "read only once recognised"
     # JSON escapes can spell any character (\u0000, \u001e …): the strings are
     # checked and cleaned as any decoded text is.
-    page, title = (_as_text(string, file) if string else string for string in found)
-    assert page is not None
-    laid_out = html_to_text(page, file)
+    page_string, title_string = found  # the page is HTML: never empty
+    page = _as_text(page_string, file)
+    title = _as_text(title_string, file).text if title_string else title_string
+    laid_out = html_to_text(page.text, file, page.utf8)
     if title is None or _title_of(laid_out.text.split("\n")) == _title_of([title]):
         return laid_out
     # The title first; every line of the page one further down.
@@ -59,8 +60,8 @@ def portal_reply_to_text(text: str, file: str) -> LaidOutText:
     return LaidOutText(f"{title}\n{laid_out.text}", locations, laid_out.findings)
 
 
-def _as_text(string: str, file: str) -> str:
-    return decode_text(string.encode("utf-8", "replace"), file)
+def _as_text(string: str, file: str) -> Decoded:
+    return decode(string.encode("utf-8", "replace"), file)
 
 
 @lru_cache(maxsize=1)  # recognising a reply and reading it look once
