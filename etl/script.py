@@ -65,15 +65,10 @@ _CHARACTER_OF = {form: char for char, forms in OTHER_FORMS.items() for form in f
 _ANY_OTHER_FORM = re.compile("[" + re.escape("".join(_CHARACTER_OF)) + "]")
 
 
-def recognition_text(text: str) -> str:
-    """``text`` with every other form of a vocabulary character replaced by the
-    character itself: the same length, line for line and offset for offset."""
-    return recognition_copy(text)[0]
-
-
 def recognition_copy(text: str) -> tuple[str, list[int]]:
-    """The recognition text of ``text``, and the 1-based lines in which it
-    replaced an other form (none: the text itself, unchanged)."""
+    """``text`` with every other form of a vocabulary character replaced by the
+    character itself — the same length, line for line and offset for offset —
+    and the 1-based lines in which it replaced one (none: the text itself)."""
     # A report prints a few such forms if any: replacing them where the search
     # finds them is a fraction of str.translate's look-up of every character.
     pieces: list[str] = []

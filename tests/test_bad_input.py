@@ -18,7 +18,6 @@ from etl.script import (
     OTHER_FORMS,
     UNCHANGED,
     recognition_copy,
-    recognition_text,
     vocabulary,
     vocabulary_words,
 )
@@ -185,16 +184,20 @@ def test_every_recognised_character_is_in_the_table() -> None:
     assert not set(OTHER_FORMS) & set(UNCHANGED)
 
 
+def _recognition_text(text: str) -> str:
+    return recognition_copy(text)[0]
+
+
 def test_every_other_form_reads_as_its_character() -> None:
     for char, forms in OTHER_FORMS.items():
-        assert recognition_text(forms) == char * len(forms)
+        assert _recognition_text(forms) == char * len(forms)
         assert not set(forms) & vocabulary(), char  # no form is a character the template prints
 
 
 def test_template_survives_traditional_and_back() -> None:
     for word in vocabulary_words():
-        assert recognition_text(_written_with(TRADITIONAL, word)) == word
-        assert recognition_text(_written_with(RADICAL, word)) == word
+        assert _recognition_text(_written_with(TRADITIONAL, word)) == word
+        assert _recognition_text(_written_with(RADICAL, word)) == word
     assert _written_with(TRADITIONAL, "四、政府信息公开行政复议、行政诉讼情况") == (
         "四、政府信息公開行政復議、行政訴訟情況"
     )
@@ -214,7 +217,7 @@ def test_recognition_copy_keeps_every_token_in_place(stem: str) -> None:
     has the same tokens at the same offsets, from the same lines."""
     printed = _written_with(TRADITIONAL, raw_path(stem).read_text(encoding="utf-8"))
     original = tokenize(printed.split("\n"))
-    copy = tokenize(recognition_text(printed).split("\n"))
+    copy = tokenize(_recognition_text(printed).split("\n"))
     assert (copy.starts, copy.lines) == (original.starts, original.lines)
 
 
@@ -247,7 +250,7 @@ def test_prose_is_as_printed_wherever_an_other_form_stands() -> None:
     for index in range(len(lines)):
         printed = "\n".join([*lines[:index], "體" + lines[index], *lines[index + 1 :]])
         report = extract_bytes(printed.encode(), "one-form.txt")
-        sections = find_sections(tokenize(recognition_text(printed).split("\n")))
+        sections = find_sections(tokenize(_recognition_text(printed).split("\n")))
         own = tokenize(printed.split("\n")).text
         for key in NARRATIVE_SECTIONS:
             section = sections.get(key)
