@@ -11,13 +11,23 @@ DB := data/xxgk.duckdb
 
 .PHONY: run test lint bench bench-formats bench-pdf bench-ocr bench-hostile bench-load bench-large \
 	bench-pages clean \
-	ocr-libraries
+	ocr-libraries c-compiler
 
-$(STAMP): pyproject.toml constraints.txt
+# pip also builds the one C module, etl/readers/_pdfium_bulk.c (setup.py). Its
+# editable install warns that folders named like the package may shadow it:
+# this checkout is that folder, so the warning is silenced.
+$(STAMP): pyproject.toml constraints.txt setup.py etl/readers/_pdfium_bulk.c | c-compiler
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet pip==26.3
-	$(BIN)/pip install --quiet -c constraints.txt -e ".[dev]"
+	PYTHONWARNINGS="ignore:Editable installation" \
+		$(BIN)/pip install --quiet -c constraints.txt -e ".[dev]"
 	touch $(STAMP)
+
+# The C module needs a C compiler and Python's headers to build.
+c-compiler:
+	@command -v cc >/dev/null && \
+	test -f "$$($(PYTHON) -c 'import sysconfig; print(sysconfig.get_path("include"))')/Python.h" || \
+	{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gcc python3-dev; }
 
 # The bundled database: rebuilt from data/reports when missing or older than
 # the reports or the loader, built beside the old one and moved over it whole.
@@ -114,3 +124,4 @@ bench-pages: $(STAMP) $(CHROMIUM) $(NGINX) $(STATIC) $(PAGES_DB)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -f etl/readers/*.so

@@ -15,7 +15,8 @@ core, and prints CPU time a report (median and fastest of the rounds,
   nothing else; and that with the pdfium calls the reader cannot do without
   (for each character its text object, origin, matrix, font size and font;
   for each object its address; for each path segment its type and point),
-  their answers thrown away.
+  asked as the reader asks them, through etl/readers/_pdfium_bulk.c, their
+  answers thrown away.
 
 The floor is what no change to the Python around pdfium can go below.
 """
@@ -29,7 +30,7 @@ import statistics
 import time
 from collections import defaultdict
 from collections.abc import Callable
-from ctypes import byref, c_double, c_float, c_void_p
+from ctypes import c_void_p
 
 import pypdfium2.raw as pdfium_c
 
@@ -54,44 +55,32 @@ def _pages_only(data: bytes) -> None:
 
 
 def _pages_and_calls(data: bytes) -> None:
-    """The pages, text pages and the pdfium calls the reader needs."""
+    """The pages, text pages and the pdfium calls the reader needs (through
+    the C module, as the reader makes them), their answers thrown away."""
     document = pdfium_c.FPDF_LoadMemDocument64(data, len(data), None)
     for index in range(pdfium_c.FPDF_GetPageCount(document)):
         page = pdfium_c.FPDF_LoadPage(document, index)
         text_page = pdfium_c.FPDFText_LoadPage(page)
-        _character_calls(c_void_p(ctypes.cast(text_page, c_void_p).value))
-        _object_calls(pdf_pdfium.Handle(ctypes.cast(page, c_void_p).value))
+        _character_calls(c_void_p(pdf_pdfium.address(text_page)))
+        _object_calls(pdf_pdfium.address(page))
         pdfium_c.FPDFText_ClosePage(text_page)
         pdfium_c.FPDF_ClosePage(page)
     pdfium_c.FPDF_CloseDocument(document)
 
 
 def _character_calls(text_page: c_void_p) -> None:
-    x, y, matrix = c_double(), c_double(), pdfium_c.FS_MATRIX()
-    x_ref, y_ref, matrix_ref = byref(x), byref(y), byref(matrix)
     count = pdf_pdfium.count_chars(text_page)
     pdf_pdfium.get_text(text_page, 0, count, (ctypes.c_ushort * (count + 1))())
-    for index in range(count):
-        text_object = pdf_pdfium.get_text_object(text_page, index)
-        if text_object is not None:
-            pdf_pdfium.get_char_origin(text_page, index, x_ref, y_ref)
-            pdf_pdfium.get_char_matrix(text_page, index, matrix_ref)
-            pdf_pdfium.get_font_size(text_page, index)
-            pdf_pdfium.get_font(text_object)
+    for _ in pdf_pdfium.drawn_chars(text_page.value or 0, count, ""):
+        pass
 
 
-def _object_calls(page: pdf_pdfium.Handle) -> None:
-    x, y, matrix = c_float(), c_float(), pdfium_c.FS_MATRIX()
-    x_ref, y_ref = byref(x), byref(y)
-    for index in range(pdf_pdfium.count_objects(page)):
-        obj = pdf_pdfium.Handle(pdf_pdfium.get_object(page, index))
-        if pdf_pdfium.object_type(obj) != _PATH:
-            continue
-        pdf_pdfium.object_matrix(obj, byref(matrix))
-        for number in range(pdf_pdfium.count_segments(obj)):
-            segment = pdf_pdfium.get_segment(obj, number)
-            pdf_pdfium.segment_type(segment)
-            pdf_pdfium.segment_point(segment, x_ref, y_ref)
+def _object_calls(page: int) -> None:
+    count = pdf_pdfium.object_count(page, False)
+    for obj, kind, *_ in pdf_pdfium.page_objects(page, False, count, set()):
+        if kind == _PATH:
+            for _ in pdf_pdfium.path_segments(obj, pdf_pdfium.segment_count(obj)):
+                pass
 
 
 class _Steps:

@@ -8,7 +8,7 @@ reader before this one (pdfplumber, on pdfminer) read them.
 from __future__ import annotations
 
 import ctypes
-from ctypes import byref, c_double, c_float, c_ushort, c_void_p
+from ctypes import byref, c_float, c_ushort, c_void_p
 from typing import NamedTuple
 
 import pypdfium2 as pdfium
@@ -19,20 +19,14 @@ from etl.readers.pdf_pdfium import (
     THOUSAND,
     PageSpace,
     count_chars,
-    four_floats,
+    drawn_chars,
     get_base_name,
-    get_char_matrix,
-    get_char_origin,
     get_descent,
-    get_font,
-    get_font_size,
     get_glyph_width,
     get_loose_box,
     get_text,
-    get_text_object,
     get_unicode,
     has_map_error,
-    is_generated,
     is_hyphen,
 )
 
@@ -81,9 +75,7 @@ def read_chars(textpage: pdfium.PdfTextPage, space: PageSpace) -> tuple[list[Cha
     if count > MAX_PAGE_CHARS:
         raise PageTooBusy("characters", MAX_PAGE_CHARS)
     text = _page_text(page_text, count)
-    characters = text or (_character(get_unicode(page_text, i)) for i in range(count))
-    x, y, matrix = c_double(), c_double(), pdfium_c.FS_MATRIX()
-    x_ref, y_ref, matrix_ref = byref(x), byref(y), byref(matrix)
+    characters = text or [_character(get_unicode(page_text, i)) for i in range(count)]
     fonts: dict[int, Font] = {}
     chars: list[Char] = []
     owners: list[int] = []
@@ -91,29 +83,18 @@ def read_chars(textpage: pdfium.PdfTextPage, space: PageSpace) -> tuple[list[Cha
     # On an unturned page, x is shifted and y flipped: (x + x_add, y_flip - y).
     plain_page = (space.a, space.b, space.c, space.d) == (1, 0, 0, 1)
     x_add, y_flip = space.e + space.x_shift, space.y_flip - space.f
-    get_object, get_origin, generated = get_text_object, get_char_origin, is_generated
-    last_object = last_x = last_y = last_font = last_drawing = last_size = None
-    for index, unicode in enumerate(characters):
-        if unicode in _MAYBE_GENERATED and generated(page_text, index) == 1:
-            continue
-        text_object = get_object(page_text, index)
-        if text_object is None:  # nothing drawn: no place to give it
-            continue
-        get_origin(page_text, index, x_ref, y_ref)
-        ox, oy = x.value, y.value
-        if text_object != last_object:
-            last_object = text_object
-            get_char_matrix(page_text, index, matrix_ref)
-            drawing = four_floats(matrix)
-            size = get_font_size(page_text, index)
-            font_key = get_font(text_object)
+    last_x = last_y = last_font = last_drawing = last_size = None
+    for record in drawn_chars(page_text.value or 0, count, text):
+        index, new_object, text_object, ox, oy, ma, mb, mc, md, size, font_key = record
+        unicode = characters[index]
+        if new_object:
+            drawing = (ma, mb, mc, md)
             # WPS (the originals) draws every character as an object of its own, most
             # in the font, size and matrix of the one before.
             if font_key != last_font or drawing != last_drawing or size != last_size:
                 last_font, last_drawing, last_size = font_key, drawing, size
                 font = fonts.get(font_key) or font_of(font_key, fonts)
                 font_glyphs = font.glyphs
-                ma, mb, mc, md = drawing
                 # The usual text: unturned, unmirrored, on an unturned page.
                 plain = plain_page and mb == 0 and mc == 0 and ma > 0 and md > 0
                 width_scale, height = ma * size / 1000, md * size

@@ -8,9 +8,7 @@ way (and kept, when asked for).
 
 from __future__ import annotations
 
-import ctypes
 import itertools
-from ctypes import byref, c_float, c_void_p
 from typing import NamedTuple
 
 import pypdfium2 as pdfium
@@ -22,18 +20,11 @@ from etl.readers.pdf_pdfium import (
     Matrix,
     PageSpace,
     Point,
-    count_form_objects,
-    count_objects,
-    count_segments,
-    get_form_object,
-    get_object,
-    get_segment,
-    object_matrix,
-    object_type,
-    segment_closes,
-    segment_point,
-    segment_type,
-    six_floats,
+    address,
+    object_count,
+    page_objects,
+    path_segments,
+    segment_count,
     times,
 )
 
@@ -57,8 +48,7 @@ class Walk(NamedTuple):
 def read_edges(page: pdfium.PdfPage, walk: Walk) -> None:
     """The straight edges of every path the page paints, forms included, and
     the text objects in the order they are drawn."""
-    handle = Handle(ctypes.cast(page.raw, c_void_p).value)
-    _walk(handle, count_objects, get_object, walk.space.device, walk, 0)
+    _walk(address(page.raw), False, walk.space.device, walk, 0)
 
 
 _TEXT, _PATH, _FORM = (
@@ -66,32 +56,31 @@ _TEXT, _PATH, _FORM = (
     pdfium_c.FPDF_PAGEOBJ_PATH,
     pdfium_c.FPDF_PAGEOBJ_FORM,
 )
+_KNOWN = -1  # the type of a text object known from its characters: not asked
 
 
-def _walk(container, count_objects, get_object, to_device: Matrix, walk: Walk, depth: int) -> None:
+def _walk(container: int, is_form: bool, to_device: Matrix, walk: Walk, depth: int) -> None:
     """The objects of the page or form ``container``, in the order drawn."""
-    count = max(count_objects(container), 0)
+    count = max(object_count(container, is_form), 0)
     walk.budget[0] -= count
     if walk.budget[0] < 0:
         raise PageTooBusy("objects", MAX_PAGE_OBJECTS)
-    matrix = pdfium_c.FS_MATRIX()
-    texts, kind_of, known = walk.texts, object_type, walk.known_texts
+    texts = walk.texts
     text_count = 0
-    for index in range(count):
-        address = get_object(container, index)
+    for obj, kind, has_matrix, *matrix in page_objects(container, is_form, count, walk.known_texts):
         # Most objects are text, known from their characters: counted (and
         # kept, if asked for) without asking pdfium anything more.
-        if address in known or (kind := kind_of(obj := Handle(address))) == _TEXT:
+        if kind in (_KNOWN, _TEXT):
             text_count += 1
             if texts is not None:
-                texts.append((Handle(address), to_device))
+                texts.append((Handle(obj), to_device))
             continue
-        if (kind != _PATH and kind != _FORM) or not object_matrix(obj, byref(matrix)):
+        if (kind != _PATH and kind != _FORM) or not has_matrix:
             continue
-        own = times(six_floats(matrix), to_device)
+        own = times(matrix, to_device)
         if kind == _FORM:
             if depth < MAX_FORM_DEPTH:
-                _walk(obj, count_form_objects, get_form_object, own, walk, depth + 1)
+                _walk(obj, True, own, walk, depth + 1)
             continue
         for subpath in _subpaths(obj, own, walk.budget):
             walk.edges.extend(_shape_edges(subpath, walk.space))
@@ -106,32 +95,26 @@ _MOVE, _LINE, _BEZIER, _UNKNOWN = (
 )
 
 
-def _subpaths(path, to_device: Matrix, budget: list[int]) -> list[tuple[str, list[Point]]]:
+def _subpaths(path: int, to_device: Matrix, budget: list[int]) -> list[tuple[str, list[Point]]]:
     """A path's subpaths as pdfminer sees them: the letters of their operators
     (m, l, c, h) and the point each ends at, on the device (a closing h is
     back at the subpath's start)."""
-    count = count_segments(path)
-    budget[0] -= max(count, 0)
+    count = max(segment_count(path), 0)
+    budget[0] -= count
     if budget[0] < 0:
         raise PageTooBusy("objects", MAX_PAGE_OBJECTS)
     a, b, c, d, e, f = to_device
-    x, y = c_float(), c_float()
-    x_ref, y_ref = byref(x), byref(y)
     subpaths: list[tuple[str, list[Point]]] = []
     letters: list[str] = []
     points: list[Point] = []
     bezier_points = 0
-    for index in range(max(count, 0)):
-        segment = get_segment(path, index)
-        kind = segment_type(segment)
+    for kind, closes, u, v in path_segments(path, count):
         if kind == _UNKNOWN:  # no segment: a path pdfium cannot describe is drawn by no one
             return []
         if kind == _BEZIER:
             bezier_points += 1
             if bezier_points % 3:
                 continue  # control points: a curve is known by where it ends
-        segment_point(segment, x_ref, y_ref)
-        u, v = x.value, y.value
         point = (a * u + c * v + e, b * u + d * v + f)
         if kind == _MOVE:
             if letters:
@@ -141,7 +124,7 @@ def _subpaths(path, to_device: Matrix, budget: list[int]) -> list[tuple[str, lis
             return []  # pdfminer ignores a path that does not begin with a move
         elif kind == _LINE:
             # pdfium closes a subpath with a line back to its start: pdfminer's h.
-            letters.append("h" if point == points[0] and segment_closes(segment) else "l")
+            letters.append("h" if point == points[0] and closes else "l")
             points.append(point)
             continue
         elif kind == _BEZIER:
@@ -149,8 +132,8 @@ def _subpaths(path, to_device: Matrix, budget: list[int]) -> list[tuple[str, lis
             points.append(point)
         else:
             return []
-        if segment_closes(segment):  # a closed curve or move: pdfminer's h goes back
-            letters.append("h")  # to the start
+        if closes:  # a closed curve or move: pdfminer's h goes back to the start
+            letters.append("h")
             points.append(points[0])
     if letters:
         subpaths.append(("".join(letters), points))

@@ -1,11 +1,15 @@
-"""pdfium as the PDF reader calls it: lean prototypes of pypdfium2's functions,
-and the page's coordinate space.
+"""pdfium as the PDF reader calls it: its answers about a page's characters,
+objects and path segments gathered in C, lean prototypes of pypdfium2's other
+functions, and the page's coordinate space.
 
-A handful of pdfium calls are made for every character and path segment; they
-go through prototypes of pypdfium2's own function pointers without argument
-conversion, a third of the cost of its raw API, since they are most of the
-time a PDF takes to read. Arguments must then be ctypes objects, or ints
-that fit a C int.
+A handful of pdfium calls are made for every character and path segment, and
+one ctypes call costs more than pdfium's answer: they are asked by a small C
+module (etl/readers/_pdfium_bulk.c, built by ``pip install``), one call a page
+or path, which packs the answers as records read here with ``struct``. It is
+given pypdfium2's own function pointers, so it needs no pdfium of its own.
+The rarer calls go through prototypes of those pointers without argument
+conversion, a third of the cost of pypdfium2's raw API: their arguments must
+be ctypes objects, or ints that fit a C int.
 
 Coordinates are those the table and text layout works in (pdfplumber's, the
 reader before this one): points from the page's top-left corner, ``top``
@@ -17,11 +21,14 @@ from __future__ import annotations
 
 import ctypes
 import struct
-from ctypes import c_double, c_float, c_int, c_uint, c_void_p
+from collections.abc import Iterator
+from ctypes import c_float, c_int, c_uint, c_void_p
 from typing import NamedTuple
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
+
+from etl.readers import _pdfium_bulk
 
 _FunctionPointer = type(pdfium_c.FPDF_GetPageCount)  # the library's ctypes function class
 
@@ -45,34 +52,83 @@ class Handle(c_void_p):
 count_chars = lean(pdfium_c.FPDFText_CountChars)
 get_text = lean(pdfium_c.FPDFText_GetText)
 get_unicode = lean(pdfium_c.FPDFText_GetUnicode, c_uint)
-is_generated = lean(pdfium_c.FPDFText_IsGenerated)
 is_hyphen = lean(pdfium_c.FPDFText_IsHyphen)
 has_map_error = lean(pdfium_c.FPDFText_HasUnicodeMapError)
-# A text object's address, an int: fewer objects made for the most called function.
-get_text_object = lean(pdfium_c.FPDFText_GetTextObject, c_void_p)
-get_char_origin = lean(pdfium_c.FPDFText_GetCharOrigin)
-get_char_matrix = lean(pdfium_c.FPDFText_GetMatrix)
-get_font_size = lean(pdfium_c.FPDFText_GetFontSize, c_double)
 get_loose_box = lean(pdfium_c.FPDFText_GetLooseCharBox)
 get_font = lean(pdfium_c.FPDFTextObj_GetFont, c_void_p, [c_void_p])
 get_glyph_width = lean(pdfium_c.FPDFFont_GetGlyphWidth)
 get_descent = lean(pdfium_c.FPDFFont_GetDescent)
 get_base_name = lean(pdfium_c.FPDFFont_GetBaseFontName, ctypes.c_size_t)
-
-
-count_objects = lean(pdfium_c.FPDFPage_CountObjects)
-get_object = lean(pdfium_c.FPDFPage_GetObject, c_void_p)  # an address: most are only looked up
-count_form_objects = lean(pdfium_c.FPDFFormObj_CountObjects)
-get_form_object = lean(pdfium_c.FPDFFormObj_GetObject, c_void_p)
-object_type = lean(pdfium_c.FPDFPageObj_GetType)
 object_matrix = lean(pdfium_c.FPDFPageObj_GetMatrix)
 object_bounds = lean(pdfium_c.FPDFPageObj_GetBounds)
 text_size = lean(pdfium_c.FPDFTextObj_GetFontSize)
-count_segments = lean(pdfium_c.FPDFPath_CountSegments)
-get_segment = lean(pdfium_c.FPDFPath_GetPathSegment, Handle)
-segment_point = lean(pdfium_c.FPDFPathSegment_GetPoint)
-segment_type = lean(pdfium_c.FPDFPathSegment_GetType)
-segment_closes = lean(pdfium_c.FPDFPathSegment_GetClose)
+
+# The functions the C module calls, in the order its bind() takes them.
+_pdfium_bulk.bind(
+    *(
+        ctypes.cast(function, c_void_p).value
+        for function in (
+            pdfium_c.FPDFText_GetUnicode,
+            pdfium_c.FPDFText_IsGenerated,
+            pdfium_c.FPDFText_GetTextObject,
+            pdfium_c.FPDFText_GetCharOrigin,
+            pdfium_c.FPDFText_GetMatrix,
+            pdfium_c.FPDFText_GetFontSize,
+            pdfium_c.FPDFTextObj_GetFont,
+            pdfium_c.FPDFPage_CountObjects,
+            pdfium_c.FPDFPage_GetObject,
+            pdfium_c.FPDFFormObj_CountObjects,
+            pdfium_c.FPDFFormObj_GetObject,
+            pdfium_c.FPDFPageObj_GetType,
+            pdfium_c.FPDFPageObj_GetMatrix,
+            pdfium_c.FPDFPath_CountSegments,
+            pdfium_c.FPDFPath_GetPathSegment,
+            pdfium_c.FPDFPathSegment_GetPoint,
+            pdfium_c.FPDFPathSegment_GetType,
+            pdfium_c.FPDFPathSegment_GetClose,
+        )
+    )
+)
+
+
+def address(handle) -> int:
+    """A pypdfium2 handle's address, as the C module takes it."""
+    return ctypes.cast(handle, c_void_p).value or 0
+
+
+def drawn_chars(page_text: int, count: int, text: str) -> Iterator[tuple]:
+    """The page's drawn characters (neither a space or line break pdfium
+    generated, nor one without a text object), each as (index, new object?,
+    text object, origin x, y, the object's matrix a b c d, font size, font);
+    the matrix, size and font asked only of a new object. ``text``: the page's
+    characters, one for each, or "" to have their codes asked."""
+    return _CHAR_RECORD.iter_unpack(_pdfium_bulk.chars(page_text, count, text))
+
+
+def object_count(container: int, is_form: bool) -> int:
+    return _pdfium_bulk.object_count(container, is_form)
+
+
+def page_objects(container: int, is_form: bool, count: int, known: set[int]) -> Iterator[tuple]:
+    """The page's or form's first ``count`` objects, each as (address, type,
+    matrix read?, matrix a…f); type -1, nothing asked, for an address in ``known``;
+    the matrix only of a path or form."""
+    return _OBJECT_RECORD.iter_unpack(_pdfium_bulk.objects(container, is_form, count, known))
+
+
+def segment_count(path: int) -> int:
+    return _pdfium_bulk.segment_count(path)
+
+
+def path_segments(path: int, count: int) -> Iterator[tuple[int, int, float, float]]:
+    """The path's first ``count`` segments, each as (type, closes?, x, y)."""
+    return _SEGMENT_RECORD.iter_unpack(_pdfium_bulk.segments(path, count))
+
+
+# The C module's records (etl/readers/_pdfium_bulk.c).
+_CHAR_RECORD = struct.Struct("=iiQdd4fdQ")
+_OBJECT_RECORD = struct.Struct("=Qii6f")
+_SEGMENT_RECORD = struct.Struct("=iiff")
 
 # An FS_MATRIX's fields read at once: a third of the cost of reading them one by one.
 four_floats = struct.Struct("4f").unpack_from
