@@ -185,8 +185,20 @@ def test_damaged_picture_files_give_a_report_or_one_line(cut: int, flips: list[i
 def test_a_zip_of_pages_needing_an_unknown_zip_version_gives_one_line() -> None:
     page = _png(Image.new("L", (120, 80), 240))
     problem = _problem(zip_claiming_version(zip_of({"1.png": page, "2.png": page})), "p.zip")
-    # No format opens it, so it is refused as no report file at all, in one line.
-    assert "\n" not in problem and problem.startswith("这是二进制文件，不是文本")
+    # No format opens it: refused as the damaged zip it is, not as binary, no text.
+    assert problem == (
+        "文件已损坏：它是 ZIP 格式（压缩包，或 .docx 等 Office 文档），但无法打开"
+        "（NotImplementedError）"
+    )
+
+
+@pytest.mark.parametrize("cut", [4, 30, 300])
+def test_a_zip_cut_short_is_refused_as_damaged(cut: int) -> None:
+    page = _png(Image.new("L", (120, 80), 240))
+    problem = _problem(zip_of({"1.png": page, "2.png": page})[:cut], "p.zip")
+    assert problem == (
+        "文件已损坏：它是 ZIP 格式（压缩包，或 .docx 等 Office 文档），但无法打开（BadZipFile）"
+    )
 
 
 def _jpeg(page: Image.Image) -> bytes:

@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from functools import partial
 
 from etl.decode import Decoded, decode
+from etl.errors import ExtractionError
+from etl.files import damaged_zip
 from etl.readers import docx, html, image, markdown, mht, office, pdf, portal_json
 from etl.table_text import LaidOutText
 
@@ -123,6 +125,10 @@ def read_document(data: bytes, file: str) -> Document:
     for binary in BINARY_FORMATS:
         if binary.recognises(data):
             return Document(binary.read(data, file), binary.media_type)
+    # A zip no format could open is damaged, not "binary, no text": say so.
+    problem = damaged_zip(data)
+    if problem is not None:
+        raise ExtractionError(file, problem)
     decoded = decode(data, file)
     for textual in TEXT_FORMATS:
         if textual.recognises(decoded.text):

@@ -19,11 +19,11 @@ from docx.oxml.ns import qn
 from docx.shared import Twips
 
 from etl.errors import ExtractionError
+from etl.files import ZIP_SIGNATURE
 from etl.published import from_file_properties
 from etl.table_text import LaidOutText, TableTextWriter
 
 DOCX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-_ZIP_MAGIC = b"PK\x03\x04"
 # A report's document.xml is a few hundred KB; far more unpacked is a zip bomb.
 # Sizes are counted by unpacking (a zip's directory can claim any size), and
 # XML far past this takes python-docx a minute and gigabytes to parse.
@@ -37,7 +37,7 @@ _SLIVER = Twips(20)
 
 
 def is_docx(data: bytes) -> bool:
-    return data.startswith(_ZIP_MAGIC) and b"word/" in data[:65536]
+    return data.startswith(ZIP_SIGNATURE) and b"word/" in data[:65536]
 
 
 def docx_to_text(data: bytes, file: str) -> LaidOutText:

@@ -21,7 +21,7 @@ import numpy as np
 from PIL import Image, UnidentifiedImageError
 
 from etl.errors import ExtractionError
-from etl.files import DAMAGED_ZIP_ERRORS, MAX_INPUT_BYTES, read_bytes
+from etl.files import DAMAGED_ZIP_ERRORS, MAX_INPUT_BYTES, ZIP_SIGNATURE, read_bytes
 from etl.ocr import (
     MAX_OCR_DPI,
     MAX_PAGE_PIXELS,
@@ -70,7 +70,7 @@ def image_to_text(data: bytes, file: str) -> LaidOutText:
 
 def is_page_archive(data: bytes) -> bool:
     """A zip whose files are all pictures (a Word or OpenDocument file is a zip too)."""
-    if not data.startswith(b"PK\x03\x04"):
+    if not data.startswith(ZIP_SIGNATURE):
         return False
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:

@@ -22,12 +22,12 @@ from dataclasses import dataclass
 
 import olefile
 
+from etl.files import ZIP_SIGNATURE
 from etl.readers import libreoffice
 from etl.readers.docx import docx_to_text
 from etl.table_text import LaidOutText
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_ZIP_MAGIC = b"PK\x03\x04"
 _ODT_MIMETYPE = b"application/vnd.oasis.opendocument.text"
 _WORKS_STREAMS = ("MatOST", "CONTENTS")
 
@@ -60,7 +60,7 @@ def is_rtf(data: bytes) -> bool:
 
 
 def is_odt(data: bytes) -> bool:
-    if not data.startswith(_ZIP_MAGIC):
+    if not data.startswith(ZIP_SIGNATURE):
         return False
     if _first_zip_entry(data) == (b"mimetype", _ODT_MIMETYPE):
         return True  # as ODF writes it: read even if the rest of the zip is damaged
