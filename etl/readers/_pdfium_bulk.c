@@ -80,6 +80,14 @@ static int bound(void) {
     return 1;
 }
 
+/* A bytes object of room for ``count`` records of ``size`` bytes (none for a
+ * negative count, which pdfium gives on failure); NULL with the error set. */
+static PyObject *record_buffer(size_t size, int *count) {
+    if (*count < 0)
+        *count = 0;
+    return PyBytes_FromStringAndSize(NULL, (Py_ssize_t)size * *count);
+}
+
 /* One drawn character (see chars() below). */
 typedef struct {
     int32_t index;      /* in pdfium's text of the page */
@@ -103,8 +111,6 @@ static PyObject *chars(PyObject *self, PyObject *args) {
     PyObject *text;
     if (!PyArg_ParseTuple(args, "KiU", &page_text_address, &count, &text) || !bound())
         return NULL;
-    if (count < 0)
-        count = 0;
     const int from_text = PyUnicode_GET_LENGTH(text) > 0;
     if (from_text && PyUnicode_GET_LENGTH(text) != count) {
         PyErr_SetString(PyExc_ValueError, "the text must have one character for each");
@@ -113,7 +119,7 @@ static PyObject *chars(PyObject *self, PyObject *args) {
     const int kind = PyUnicode_KIND(text);
     const void *characters = PyUnicode_DATA(text);
     Handle page_text = (Handle)(uintptr_t)page_text_address;
-    PyObject *result = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)sizeof(CharRecord) * count);
+    PyObject *result = record_buffer(sizeof(CharRecord), &count);
     if (result == NULL)
         return NULL;
     CharRecord *records = (CharRecord *)PyBytes_AS_STRING(result);
@@ -169,9 +175,7 @@ static PyObject *objects(PyObject *self, PyObject *args) {
         !bound())
         return NULL;
     Handle container = (Handle)(uintptr_t)container_address;
-    if (count < 0)
-        count = 0;
-    PyObject *result = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)sizeof(ObjectRecord) * count);
+    PyObject *result = record_buffer(sizeof(ObjectRecord), &count);
     if (result == NULL)
         return NULL;
     ObjectRecord *records = (ObjectRecord *)PyBytes_AS_STRING(result);
@@ -223,9 +227,7 @@ static PyObject *segments(PyObject *self, PyObject *args) {
     if (!PyArg_ParseTuple(args, "Ki", &path_address, &count) || !bound())
         return NULL;
     Handle path = (Handle)(uintptr_t)path_address;
-    if (count < 0)
-        count = 0;
-    PyObject *result = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)sizeof(SegmentRecord) * count);
+    PyObject *result = record_buffer(sizeof(SegmentRecord), &count);
     if (result == NULL)
         return NULL;
     SegmentRecord *records = (SegmentRecord *)PyBytes_AS_STRING(result);

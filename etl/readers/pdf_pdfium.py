@@ -131,7 +131,6 @@ _OBJECT_RECORD = struct.Struct("=Qii6f")
 _SEGMENT_RECORD = struct.Struct("=iiff")
 
 # An FS_MATRIX's fields read at once: a third of the cost of reading them one by one.
-four_floats = struct.Struct("4f").unpack_from
 six_floats = struct.Struct("6f").unpack_from
 
 THOUSAND = c_float(1000.0)  # font metrics are asked for in thousandths of the font size
