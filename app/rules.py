@@ -37,7 +37,9 @@ RULE_DESCRIPTIONS: dict[str, str] = {
         "第四部分逐类：总计 应等于 结果维持 + 结果纠正 + 其他结果 + 尚未审结"
     ),
     "cells.non_negative_integer": "件数应为非负整数（万元金额可有小数，2019 版“本年增/减”可为负）",
-    "cells.not_a_number": "单元格为空白、短横或文字，不是数字（汇总时按 0 计）",
+    "cells.not_a_number": (
+        "单元格为空白、短横或文字，不是数字（汇总时按 0 计）；同一行写法相同的合为一条"
+    ),
     "cells.unit": "数字后写了单位（如“0件”），按去掉单位后的数值读取",
     "cells.unit_mismatch": "收费金额的单位与表头（万元）不符，按原样读取、未换算",
     "cells.ocr_uncertain": (

@@ -76,22 +76,33 @@ def _application_label(row: str, column: str | None = None) -> str:
     return label if column is None else f"{label}·{template.APPLICANT_COLUMN_LABELS[column]}"
 
 
-def _cell_label(report: Report, section: str, row: str, column: str) -> str:
-    """A cell's printed row and column labels, for messages."""
+def _row_label(report: Report, section: str, row: str) -> str:
+    """A row's printed label, for messages."""
     if section == "proactive":
         items = {item.key: item.label for item in template.PROACTIVE_ITEMS[report.format]}
-        return f"{items[row]}·{template.PROACTIVE_COLUMN_LABELS[column]}"
+        return items[row]
     if section == "applications":
-        return _application_label(row, column)
-    return f"{template.REVIEW_GROUP_LABELS[row]}·{template.REVIEW_COLUMN_LABELS[column]}"
+        return _application_label(row)
+    return template.REVIEW_GROUP_LABELS[row]
 
 
-def _iter_cells(report: Report) -> Iterator[tuple[str, str, str, Cell]]:
-    """Every table cell with its section, row and column keys."""
+_COLUMN_LABELS = {
+    "proactive": template.PROACTIVE_COLUMN_LABELS,
+    "applications": template.APPLICANT_COLUMN_LABELS,
+    "review_litigation": template.REVIEW_COLUMN_LABELS,
+}
+
+
+def _cell_label(report: Report, section: str, row: str, column: str) -> str:
+    """A cell's printed row and column labels, for messages."""
+    return f"{_row_label(report, section, row)}·{_COLUMN_LABELS[section][column]}"
+
+
+def _iter_rows(report: Report) -> Iterator[tuple[str, str, dict[str, Cell]]]:
+    """Every table row with its section and row keys."""
     for section in ("proactive", "applications", "review_litigation"):
         for row, cells in getattr(report, section).items():
-            for column, cell in cells.items():
-                yield section, row, column, cell
+            yield section, row, cells
 
 
 # --- rules ------------------------------------------------------------------
@@ -146,52 +157,26 @@ def _late(report: Report) -> Iterator[Finding]:
 
 def _cells(report: Report) -> list[Finding]:
     """Per cell: not a number, a number of the wrong kind, a unit beside a figure."""
-    # Validated at once: a report may have hundreds of blank cells.
+    # Validated at once: a report may have dozens of rows of blank cells.
     return _FINDINGS.validate_python(list(_cell_problems(report)))
 
 
 def _cell_problems(report: Report) -> Iterator[dict]:
     """The fields of each finding of _cells."""
     with_units: list[str] = []
-    for section, row, column, cell in _iter_cells(report):
-        if _plain_count(cell, column):
-            continue  # the common case, checked first: a bare whole number
-        path = f"{section}.{row}.{column}"
-        label = partial(_cell_label, report, section, row, column)  # only built when needed
-        if cell["status"] != "number":
-            yield dict(
-                rule="cells.not_a_number",
-                severity="warning",
-                message=f"「{label()}」{_as_printed(cell)}，不是数字；汇总时按 0 计。",
-                cells=[path],
-                actual=cell["raw"],
-            )
-            continue
-        wanted = _kind_of_number(column, cell["value"])
-        if wanted is not None:
-            yield dict(
-                rule="cells.non_negative_integer",
-                severity="error",
-                message=f"「{label()}」为 {cell['raw']}，应为{wanted}。",
-                cells=[path],
-                actual=cell["value"],
-            )
-        unit = unit_of(cell["raw"])
-        if unit is None:
-            continue
-        with_units.append(path)
-        if column == "amount_10k_yuan" and unit != "万元":
-            yield dict(
-                rule="cells.unit_mismatch",
-                severity="warning",
-                message=(
-                    f"「{label()}」写作“{cell['raw']}”，单位与表头（万元）不符；"
-                    f"数值按原样读作 {cell['value']}，未换算。"
-                ),
-                cells=[path],
-                expected="万元",
-                actual=unit,
-            )
+    for section, row, cells in _iter_rows(report):
+        # A row's cells left blank (or dashed, or worded) alike are one finding:
+        # a report that leaves columns empty would otherwise list every cell.
+        not_numbers: dict[tuple[str, str], list[str]] = {}
+        for column, cell in cells.items():
+            if _plain_count(cell, column):
+                continue  # the common case, checked first: a bare whole number
+            if cell["status"] != "number":
+                not_numbers.setdefault((cell["status"], cell["raw"]), []).append(column)
+            else:
+                yield from _number_problems(report, (section, row, column), cell, with_units)
+        for columns in not_numbers.values():
+            yield _not_a_number(report, section, row, columns)
     if with_units:
         yield dict(
             rule="cells.unit",
@@ -202,6 +187,57 @@ def _cell_problems(report: Report) -> Iterator[dict]:
             cells=with_units,
             actual=len(with_units),
         )
+
+
+def _number_problems(
+    report: Report, keys: tuple[str, str, str], cell: Cell, with_units: list[str]
+) -> Iterator[dict]:
+    """A figure of the wrong kind or with a unit; its path joins ``with_units`` if it has one."""
+    section, row, column = keys
+    path = f"{section}.{row}.{column}"
+    label = partial(_cell_label, report, section, row, column)  # only built when needed
+    wanted = _kind_of_number(column, cell["value"])
+    if wanted is not None:
+        yield dict(
+            rule="cells.non_negative_integer",
+            severity="error",
+            message=f"「{label()}」为 {cell['raw']}，应为{wanted}。",
+            cells=[path],
+            actual=cell["value"],
+        )
+    unit = unit_of(cell["raw"])
+    if unit is None:
+        return
+    with_units.append(path)
+    if column == "amount_10k_yuan" and unit != "万元":
+        yield dict(
+            rule="cells.unit_mismatch",
+            severity="warning",
+            message=(
+                f"「{label()}」写作“{cell['raw']}”，单位与表头（万元）不符；"
+                f"数值按原样读作 {cell['value']}，未换算。"
+            ),
+            cells=[path],
+            expected="万元",
+            actual=unit,
+        )
+
+
+def _not_a_number(report: Report, section: str, row: str, columns: list[str]) -> dict:
+    """The finding on cells of one row printed alike and not as a number."""
+    cell = getattr(report, section)[row][columns[0]]
+    if len(columns) == 1:
+        where = f"「{_cell_label(report, section, row, columns[0])}」"
+    else:
+        names = "、".join(_COLUMN_LABELS[section][column] for column in columns)
+        where = f"「{_row_label(report, section, row)}」一行的{names} {len(columns)} 格"
+    return dict(
+        rule="cells.not_a_number",
+        severity="warning",
+        message=f"{where}{_as_printed(cell)}，不是数字；汇总时按 0 计。",
+        cells=[f"{section}.{row}.{column}" for column in columns],
+        actual=cell["raw"],
+    )
 
 
 def _plain_count(cell: Cell, column: str) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from etl import template
 from etl.decode import decode, decode_text
 from etl.errors import ExtractionError
 from etl.extract import extract_bytes
@@ -27,9 +28,17 @@ def test_portal_page_every_cell_exact() -> None:
     assert figures(report.applications) == want["applications"]
     review = figures(report.review_litigation)
     assert review == want["review_litigation"]
-    # The page leaves the five 法人或其他组织 columns empty: blank cells, each flagged.
+    # The page leaves the five 法人或其他组织 columns empty: blank cells, flagged a row at a time.
     assert {f.rule for f in report.findings} == {"cells.not_a_number"}
-    assert len(report.findings) == 25 * 5
+    legal_persons = template.APPLICANT_COLUMNS[1:6]
+    assert [f.cells for f in report.findings] == [
+        [f"applications.{row}.{column}" for column in legal_persons]
+        for row in template.application_row_keys(single_other_row=False)
+    ]
+    assert report.findings[0].message == (
+        "「一、本年新收政府信息公开申请数量」一行的商业企业、科研机构、社会公益组织、"
+        "法律服务机构、其他 5 格留空，不是数字；汇总时按 0 计。"
+    )
     assert report.narrative.other.startswith("2023年度，县发展和改革局政府信息公开未发生收费情况")
 
 

@@ -87,7 +87,7 @@ def test_findings_by_rule_are_the_stored_ones(bundled_page: AppTest, bundled_dat
     assert not bundled_page.exception
     assert shown_rule_counts(bundled_page) == rule_counts(bundled_database)
     assert shown_rule_counts(bundled_page) == [
-        ("cells.not_a_number", "提示", 125, 1),
+        ("cells.not_a_number", "提示", 25, 1),
         ("narrative.received_differs", "提示", 1, 1),  # 洪泽区 2024: 17 in the text, 95 in 三
         ("review_litigation.total", "错误", 2, 1),
     ]
@@ -107,7 +107,7 @@ def test_reports_with_errors_come_first(bundled_page: AppTest, bundled_database:
     order = [(-errors, -warnings) for _, _, errors, warnings, *_ in rows]
     assert order == sorted(order)
     assert rows[0][:4] == ("淮安市洪泽区人民政府", 2023, 2, 0)
-    assert rows[1][:5] == ("沭阳县发展和改革局", 2023, 0, 125, 125)
+    assert rows[1][:5] == ("沭阳县发展和改革局", 2023, 0, 25, 125)
 
 
 def test_the_coverage_matrix_marks_missing_years(bundled_page: AppTest) -> None:
@@ -145,10 +145,10 @@ def test_a_rule_kept_in_the_url_filters_the_reports(bundled_database: Path) -> N
     assert app.multiselect(key="qa_rule").value == ["cells.not_a_number"]
     shown = table(app, "quality-reports")
     assert list(shown.itertuples(index=False, name=None)) == [
-        ("沭阳县发展和改革局", 2023, 0, 125, 125, 0, 0, SHUYANG)
+        ("沭阳县发展和改革局", 2023, 0, 25, 125, 0, 0, SHUYANG)
     ]
     years = table(app, "quality-years").set_index("年度")
-    assert years.loc[2023, "提示"] == 125 and years.loc[2023, "错误"] == 0
+    assert years.loc[2023, "提示"] == 25 and years.loc[2023, "错误"] == 0
     assert link_params(app) == {"prof_agency": SHUYANG, "prof_year": "2023", "prof_finding": "3"}
     # Another rule: the report list follows it, the URL keeps it.
     app.multiselect(key="qa_rule").set_value(["review_litigation.total"]).run()
@@ -167,7 +167,7 @@ def test_several_rules_and_errors_only_narrow_the_lists_and_stay_in_the_link(
     shown = table(app, "quality-reports")
     assert list(zip(shown["机关"], shown["错误"], shown["提示"], strict=True)) == [
         ("淮安市洪泽区人民政府", 2, 0),
-        ("沭阳县发展和改革局", 0, 125),
+        ("沭阳县发展和改革局", 0, 25),
     ]
     app.checkbox(key="qa_errors").check().run()
     assert app.query_params["qa_errors"] == "1"
@@ -252,7 +252,7 @@ def bundled(bundled_database: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def test_counts_by_rule_year_and_agency(bundled: Path) -> None:
     everything = Filters(2021, 2024)
-    assert list(quality.by_rule(everything)["条数"]) == [125, 2, 1]
+    assert list(quality.by_rule(everything)["条数"]) == [25, 2, 1]
     assert list(quality.by_rule(Filters(2024, 2024))["规则代码"]) == ["narrative.received_differs"]
     years = quality.by_year(everything, Counted(("review_litigation.total",))).set_index("年度")
     assert years.loc[2023, "错误"] == 2 and years.loc[2023, "提示"] == 0
@@ -278,10 +278,10 @@ def test_the_report_list_with_and_without_a_rule(bundled: Path) -> None:
     assert len(quality.reports(everything, limit=2)) == 2
     assert len(quality.reports(everything, limit=None)) == 5  # the download: the list whole
     ruled = quality.reports(everything, Counted(("cells.not_a_number",)))
-    assert list(ruled.agency_id) == [SHUYANG] and int(ruled.warnings.iloc[0]) == 125
+    assert list(ruled.agency_id) == [SHUYANG] and int(ruled.warnings.iloc[0]) == 25
     two = quality.reports(everything, Counted(("cells.not_a_number", "narrative.received_differs")))
     assert list(zip(two.agency_id, two.year, two.warnings, strict=True)) == [
-        (SHUYANG, 2023, 125),
+        (SHUYANG, 2023, 25),
         (HONGZE, 2024, 1),
     ]
     assert quality.reports(everything, Counted(("cells.not_a_number",), errors_only=True)).empty
