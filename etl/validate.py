@@ -71,9 +71,8 @@ def _number(total: int | float) -> int | float:
 # --- labels for messages ----------------------------------------------------
 
 
-def _application_label(row: str, column: str | None = None) -> str:
-    label = template.APPLICATION_ROW_BY_KEY[row].label
-    return label if column is None else f"{label}·{template.APPLICANT_COLUMN_LABELS[column]}"
+def _application_label(row: str) -> str:
+    return template.APPLICATION_ROW_BY_KEY[row].label
 
 
 def _row_label(report: Report, section: str, row: str) -> str:
@@ -176,7 +175,7 @@ def _cell_problems(report: Report) -> Iterator[dict]:
             else:
                 yield from _number_problems(report, (section, row, column), cell, with_units)
         for columns in not_numbers.values():
-            yield _not_a_number(report, section, row, columns)
+            yield _not_a_number(report, (section, row), cells[columns[0]], columns)
     if with_units:
         yield dict(
             rule="cells.unit",
@@ -223,9 +222,9 @@ def _number_problems(
         )
 
 
-def _not_a_number(report: Report, section: str, row: str, columns: list[str]) -> dict:
-    """The finding on cells of one row printed alike and not as a number."""
-    cell = getattr(report, section)[row][columns[0]]
+def _not_a_number(report: Report, keys: tuple[str, str], cell: Cell, columns: list[str]) -> dict:
+    """The finding on ``columns`` of one row, each printed as ``cell`` is, not as a number."""
+    section, row = keys
     if len(columns) == 1:
         where = f"「{_cell_label(report, section, row, columns[0])}」"
     else:
