@@ -95,7 +95,9 @@ class TableTextWriter:
     def cell(self, text: str, column: int, scan: ScannedText | None = None) -> None:
         """One table cell (empty text: a blank cell), at 1-based ``column``."""
         self._lines.append("\t" + (folded(text) if scan is None else scan.text))
-        place = self._source_place(scan)
+        # A web page's cells, hundreds a page, have no page, line or scan to note.
+        unplaced = scan is None and self.page is None and self.line is None
+        place: Location = {} if unplaced else self._source_place(scan)
         if self._open:
             place["table"], place["row"] = self._open[-1]
         place["col"] = column

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 
 from etl import template
 from etl.cells import CellData, Piece, make_cell, pieces_between
@@ -20,7 +21,9 @@ from etl.runsplit import Check, unique_split
 from etl.tokens import TokenStream
 
 
-@dataclass(frozen=True)
+# Compared by identity, which hashes fastest: a table's specs are built once and
+# remembered, and each is looked up in sets of them several times a report.
+@dataclass(frozen=True, eq=False)
 class RowSpec:
     """A data row to read: where to store it, how to find it, what it holds."""
 
@@ -72,6 +75,12 @@ def read_applications(section: Section, flat: bool) -> tuple[Rows, list[Finding]
     """The application table, with the （六） rows of whichever template variant it uses."""
     text = section.stream.text
     has_sub_rows = any(m.search(text, section.start, section.end) for m in _SUB_ROW_MARKERS)
+    return read_rows(section, _application_specs(has_sub_rows), _APPLICATION_VOCABULARY, flat)
+
+
+@cache
+def _application_specs(has_sub_rows: bool) -> tuple[RowSpec, ...]:
+    """The rows of the application table, for either variant of its （六） rows."""
     specs = []
     for key in template.application_row_keys(single_other_row=not has_sub_rows):
         row = template.APPLICATION_ROW_BY_KEY[key]
@@ -89,7 +98,7 @@ def read_applications(section: Section, flat: bool) -> tuple[Rows, list[Finding]
                 row_total_check,
             )
         )  # fmt: skip
-    return read_rows(section, specs, _APPLICATION_VOCABULARY, flat)
+    return tuple(specs)
 
 
 # --- Section 二 -------------------------------------------------------------
@@ -114,12 +123,17 @@ def detect_format(section: Section | None, year: int) -> str:
 
 
 def read_proactive(section: Section, report_format: str, flat: bool) -> tuple[Rows, list[Finding]]:
+    return read_rows(section, _proactive_specs(report_format), _PROACTIVE_VOCABULARY, flat)
+
+
+@cache
+def _proactive_specs(report_format: str) -> tuple[RowSpec, ...]:
     specs = []
     for item in template.PROACTIVE_ITEMS[report_format]:
         # 规范性文件 is also the tail of 行政规范性文件: accept either printed form.
         anchor = item.label if item.key != "normative_documents" else "规范性文件"
         specs.append(RowSpec(f"proactive.{item.key}", item.label, anchor, item.columns))
-    return read_rows(section, specs, _PROACTIVE_VOCABULARY, flat)
+    return tuple(specs)
 
 
 # --- Section 四 -------------------------------------------------------------
