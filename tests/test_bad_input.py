@@ -194,6 +194,14 @@ def test_every_other_form_reads_as_its_character() -> None:
         assert not set(forms) & vocabulary(), char  # no form is a character the template prints
 
 
+def test_a_compatibility_ideograph_that_is_no_form_stays_as_printed() -> None:
+    """Forms beyond the Basic Multilingual Plane are looked for as one range;
+    the range's other characters are left alone."""
+    assert "\U0002f812" not in {form for forms in OTHER_FORMS.values() for form in forms}
+    text = "申请人\U0002f812情况\n其他\U0002f811"  # U+2F811 is a form of 具
+    assert recognition_copy(text) == ("申请人\U0002f812情况\n其他具", [2])
+
+
 def test_template_survives_traditional_and_back() -> None:
     for word in vocabulary_words():
         assert _recognition_text(_written_with(TRADITIONAL, word)) == word
