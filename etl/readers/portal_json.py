@@ -17,6 +17,7 @@ it is never taken for a reply.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from functools import lru_cache
 
@@ -29,11 +30,19 @@ PORTAL_JSON_MEDIA_TYPE = "application/json"
 _LONGEST_TITLE = 200
 # A page in JSON has tags: "<" as itself or escaped (Gson and others write \u003c).
 _TAG_MARKS = ("<", "\\u003c", "\\u003C")
+_JSON_START = re.compile(r"\s*[{\[]")
 
 
 def is_portal_reply(text: str) -> bool:
     """Whether the text is JSON with a web page in one of its strings."""
-    return _page_and_title(text) is not None
+    # Most texts are no JSON, and are told so before they are remembered: the
+    # remembering hashes the whole text.
+    return _may_be_a_reply(text) and _page_and_title(text) is not None
+
+
+def _may_be_a_reply(text: str) -> bool:
+    """A JSON object or array with a tag somewhere in it."""
+    return _JSON_START.match(text) is not None and any(mark in text for mark in _TAG_MARKS)
 
 
 def holds_a_page(data: bytes) -> bool:
@@ -67,8 +76,6 @@ def _as_text(string: str, file: str) -> Decoded:
 @lru_cache(maxsize=1)  # recognising a reply and reading it look once
 def _page_and_title(text: str) -> tuple[str, str | None] | None:
     """The reply's page and, if a string of it is a report title, that title."""
-    if not text.lstrip().startswith(("{", "[")) or not any(m in text for m in _TAG_MARKS):
-        return None
     try:
         reply = json.loads(text)
     except (ValueError, RecursionError):  # not JSON, or nested past Python's limit
