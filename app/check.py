@@ -69,14 +69,6 @@ CROSS_YEAR_RULES = (
 )
 # The previous report's rows copied into the scratch database.
 COPIED_TABLES = ("reports", "narratives", "cells")
-# Rows tall enough for three lines: long texts (a finding's explanation, a
-# row label) wrap instead of being cut off; st.dataframe wraps text only in
-# rows taller than 4rem.
-WRAPPING_ROW_HEIGHT = 76
-TABLE_HEADER_HEIGHT = 38  # st.dataframe's header row and borders
-# The findings table shows this many rows and a half (a hint that it scrolls)
-# instead of st.dataframe's default 400 px: five tall rows.
-FINDINGS_SHOWN = 7.5
 # The carry-over rows' long labels wrap over two lines instead of pushing 总计
 # off a laptop screen.
 CARRY_OVER_LABEL_WIDTH = 300
@@ -232,23 +224,6 @@ def rule_summary(found: pd.DataFrame) -> pd.DataFrame:
             "说明": [RULE_DESCRIPTIONS.get(rule, "") for _, rule in counts.index],
         }
     )
-
-
-def findings_height(count: int) -> int | str:
-    """The findings table's height: all of them, or FINDINGS_SHOWN and a scroll bar."""
-    if count <= FINDINGS_SHOWN:
-        return "content"
-    return TABLE_HEADER_HEIGHT + int(FINDINGS_SHOWN * WRAPPING_ROW_HEIGHT)
-
-
-def finding_columns() -> dict[str, object]:
-    """Room for the explanation of a finding, the column an official reads."""
-    return {
-        "序号": st.column_config.NumberColumn(width=48),
-        "级别": st.column_config.TextColumn(width=48),
-        "说明": st.column_config.TextColumn(width="large"),
-        "涉及单元格": st.column_config.TextColumn(width="medium"),
-    }
 
 
 def source_columns(sources: pd.DataFrame) -> dict[str, object]:

@@ -8,7 +8,7 @@ import pandas as pd
 from app.db import query
 from app.filters import KIND_LABELS, LEVEL_LABELS, Filters
 from app.rules import rule_name
-from etl.db.cellkeys import cell_headings, cell_keys
+from etl.db.cellkeys import cell_keys, cells_named
 
 # An Excel sheet holds 1,048,576 rows; a workbook this size also takes
 # minutes to write, so larger selections are pointed to the Parquet export.
@@ -69,10 +69,7 @@ def findings(filters: Filters) -> pd.DataFrame:
         params,
     )
     rows.insert(3, "规则", rows["规则代码"].map(rule_name))
-    headings = cell_headings()
-    rows["涉及单元格"] = rows["涉及单元格"].map(
-        lambda paths: "、".join(headings.get(path, path) for path in paths)
-    )
+    rows["涉及单元格"] = rows["涉及单元格"].map(cells_named)
     codes = ["机关编号", "规则代码", "单元格代码"]
     return rows[[column for column in rows.columns if column not in codes] + codes]
 

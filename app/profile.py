@@ -29,7 +29,7 @@ from app.plain import markdown_text
 from app.rules import SEVERITY_LABELS, rule_name
 from app.urlstate import url_number
 from etl import template
-from etl.db.cellkeys import cell_headings
+from etl.db.cellkeys import cell_headings, cells_named
 from etl.readers import FORMAT_LABELS
 
 SERIES_KEYS = (
@@ -65,6 +65,14 @@ ERROR_CSS = "background-color: #f8d7da; color: #842029"
 WARNING_CSS = "background-color: #fff3cd; color: #664d03"
 PICKED_CSS = "background-color: #c62828; color: #ffffff"
 NOT_READ_CSS = "color: #9e9e9e"
+
+# A list of findings: rows tall enough for three lines, so a finding's
+# explanation wraps instead of being cut off (st.dataframe wraps text only in
+# rows taller than 4rem); this many rows and a half are shown (a hint that the
+# list scrolls) instead of st.dataframe's default 400 px.
+WRAPPING_ROW_HEIGHT = 76
+TABLE_HEADER_HEIGHT = 38  # st.dataframe's header row and borders
+FINDINGS_SHOWN = 7.5
 
 
 # --- Which agency -------------------------------------------------------------
@@ -299,26 +307,40 @@ def finding_label(finding: pd.Series) -> str:
 def findings_table(findings_: pd.DataFrame) -> pd.DataFrame:
     """The list of findings as the page shows it, each cell named from the
     template (a cell the report did not print, 未读出, too)."""
-    labels = _cell_names()
+    narrative = _narrative_names()
     return pd.DataFrame(
         {
             "序号": findings_.number,
             "级别": findings_.severity.map(SEVERITY_LABELS),
             "规则": findings_.rule.map(rule_name),
             "说明": findings_.message,
-            "涉及单元格": findings_.cells.map(
-                lambda paths: "；".join(labels.get(path, path) for path in paths)
-            ),
+            "涉及单元格": findings_.cells.map(lambda paths: cells_named(paths, narrative)),
         }
     )
 
 
-def _cell_names() -> dict[str, str]:
-    names = cell_headings() | {"narrative.problems": template.SECTION_HEADINGS["problems"][0]}
-    names |= {
-        f"narrative.{key}": template.SECTION_HEADINGS[key][0] for key in ("overview", "other")
+def show_findings(table: pd.DataFrame, topic: str, filters: Filters, *, key: str) -> None:
+    """A list of findings (findings_table) and its CSV, with room for the
+    explanation, the column an official reads: all of them, or FINDINGS_SHOWN
+    and a scroll bar."""
+    tall = TABLE_HEADER_HEIGHT + int(FINDINGS_SHOWN * WRAPPING_ROW_HEIGHT)
+    height = "content" if len(table) <= FINDINGS_SHOWN else tall
+    columns = {
+        "序号": st.column_config.NumberColumn(width=48),
+        "级别": st.column_config.TextColumn(width=48),
+        "说明": st.column_config.TextColumn(width="large"),
+        "涉及单元格": st.column_config.TextColumn(width="medium"),
     }
-    return names
+    show.table(table, topic, filters, key=key, column_config=columns,
+               row_height=WRAPPING_ROW_HEIGHT, height=height)  # fmt: skip
+
+
+def _narrative_names() -> dict[str, str]:
+    """The parts of the report's text a finding may name, by their headings."""
+    return {
+        f"narrative.{key}": template.SECTION_HEADINGS[key][0]
+        for key in ("overview", "problems", "other")
+    }
 
 
 def cell_marks(findings_: pd.DataFrame, picked: int | None) -> dict[str, str]:

@@ -282,7 +282,8 @@ def test_filtered_cells_as_one_workbook(bundled_database: Path, monkeypatch) -> 
                                    "规则代码", "单元格代码"]  # fmt: skip
     review = found[found["规则代码"] == "review_litigation.total"].iloc[0]
     assert review["规则"] == "复议诉讼总计不符"
-    assert review["涉及单元格"].split("、")[-1] == "行政复议·总计"
+    # Each row named once, before its columns.
+    assert review["涉及单元格"] == "行政复议·结果维持、结果纠正、其他结果、尚未审结、总计"
     assert review["单元格代码"].split("、")[-1] == "review_litigation.administrative_review.total"
     assert "主动公开政府信息条数（正文）" in sheets["正文数字"].columns  # no header ends in ·
     assert not [name for sheet in sheets.values() for name in sheet.columns if name.endswith("·")]

@@ -185,6 +185,11 @@ def test_the_findings_are_listed_and_marked_on_their_cells(hongze_2023: AppTest)
     assert list(listed["级别"]) == ["错误", "错误"]
     assert all("总计栏为 0" in message for message in listed["说明"])
     assert list(listed["序号"]) == [1, 2]
+    # Each row named once, before its columns.
+    assert list(listed["涉及单元格"]) == [
+        "行政复议·结果维持、结果纠正、其他结果、尚未审结、总计",
+        "行政诉讼·复议后起诉·结果维持、结果纠正、其他结果、尚未审结、总计",
+    ]
     # Finding 1 (行政复议) is the one the link picked; finding 2 (复议后起诉) is
     # an error too; 未经复议直接起诉 is fine.
     (review,) = tables(app)["profile-review"]
@@ -307,6 +312,29 @@ def test_the_sidebars_one_agency_is_the_default_and_a_finding_by_rule(
     (applications,) = tables(app)["profile-applications"]
     styles = set(cell_styles(applications).values())
     assert profile.PICKED_CSS in styles and profile.WARNING_CSS in styles
+    listed = table(app, "profile-findings")
+    assert listed["涉及单元格"].iloc[0] == (
+        "一、本年新收政府信息公开申请数量·商业企业、科研机构、社会公益组织、法律服务机构、其他"
+    )
+
+
+def test_a_findings_cells_are_named_row_by_row() -> None:
+    """Rows apart by "；", a row's columns after it by "、"; a headline figure and
+    a part of the text by their own names."""
+    cells = [
+        "applications.withheld_state_secret.natural_person",
+        "applications.withheld_state_secret.total",
+        "applications.total_processed.total",
+        "headline.proactive_items",
+        "narrative.overview",
+    ]
+    one = pd.DataFrame(
+        {"number": [1], "severity": ["warning"], "rule": ["x"], "message": ["…"], "cells": [cells]}
+    )
+    assert profile.findings_table(one)["涉及单元格"].iloc[0] == (
+        "（三）不予公开·1.属于国家秘密·自然人、总计；（七）总计·总计；"
+        "主动公开政府信息条数（正文）；一、总体情况"
+    )
 
 
 def test_an_empty_selection_says_so(bundled_database: Path) -> None:

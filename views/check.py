@@ -74,10 +74,8 @@ if found.empty:
     st.success(profile.NO_FINDINGS)
 else:
     show.table(check.rule_summary(found), f"{topic}-校验结果汇总", scope, key="check-rules")
-    show.table(profile.findings_table(found), f"{topic}-校验结果", scope,
-               key="check-findings", column_config=check.finding_columns(),
-               row_height=check.WRAPPING_ROW_HEIGHT,
-               height=check.findings_height(len(found)))  # fmt: skip
+    profile.show_findings(profile.findings_table(found), f"{topic}-校验结果", scope,
+                          key="check-findings")  # fmt: skip
     st.caption(
         "序号：本报告校验结果的编号（错误在前）；级别：错误为违反模板勾稽关系、缺项或无法读取，"
         "提示为需要留意但不一定有误。"
@@ -113,10 +111,8 @@ else:
     if cross_year.empty:
         st.success("与上年比对的规则均未发现问题。")
     else:
-        show.table(profile.findings_table(cross_year), f"{topic}-与上年比对",
-                   scope, key="check-cross-year", column_config=check.finding_columns(),
-                   row_height=check.WRAPPING_ROW_HEIGHT,
-                   height=check.findings_height(len(cross_year)))  # fmt: skip
+        profile.show_findings(profile.findings_table(cross_year), f"{topic}-与上年比对", scope,
+                              key="check-cross-year")  # fmt: skip
     st.caption(
         "；".join(
             f"{rule_name(rule)}：{RULE_DESCRIPTIONS[rule]}" for rule in check.CROSS_YEAR_RULES

@@ -155,8 +155,8 @@ picked = url_widget(
 if found.empty:
     st.success(profile.NO_FINDINGS)
 else:
-    show.table(profile.findings_table(found), f"{topic}-校验结果", report_scope,
-               key="profile-findings")  # fmt: skip
+    profile.show_findings(profile.findings_table(found), f"{topic}-校验结果", report_scope,
+                          key="profile-findings")  # fmt: skip
     st.caption(
         "序号：本报告校验结果的编号（错误在前）；级别：错误为违反模板勾稽关系、缺项或无法读取，"
         "提示为需要留意但不一定有误；规则：校验规则的名称，说明见「数据质量」页。"

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 
@@ -40,9 +41,14 @@ class CellKey:
     def heading(self) -> str:
         """The cell's name, one in the template: a numbered sub-row of 三 under
         its group, then the column — "（三）不予公开·1.属于国家秘密·自然人"."""
+        return "·".join(part for part in (self.row_heading, self.col_label) if part)
+
+    @property
+    def row_heading(self) -> str:
+        """The name of the cell's row: "（三）不予公开·1.属于国家秘密"."""
         in_three = self.section == "applications"
         group = template.SUB_ROW_GROUP_LABELS.get(self.row) if in_three else None
-        return "·".join(part for part in (group, self.row_label, self.col_label) if part)
+        return "·".join(part for part in (group, self.row_label) if part)
 
     @property
     def column(self) -> str:
@@ -110,6 +116,29 @@ def _proactive_rows() -> list[tuple[str, str, str, str, str, str]]:
 def cell_headings() -> dict[str, str]:
     """Each cell's path → its heading."""
     return {key.path: key.heading for key in cell_keys()}
+
+
+def cells_named(paths: Iterable[str], other_names: Mapping[str, str] | None = None) -> str:
+    """A finding's cells in words, each row named once before its columns —
+    "一、本年新收政府信息公开申请数量·商业企业、科研机构"; rows apart by "；".
+    A path that is no table cell is named from ``other_names``, else as it is."""
+    keys = _keys_by_path()
+    runs: list[tuple[str, list[str]]] = []  # a row's name, and its columns in the order given
+    for path in paths:
+        key = keys.get(path)
+        if key is None or not key.col_label:  # no cell, or a headline figure: a name alone
+            name = key.heading if key is not None else (other_names or {}).get(path, path)
+            runs.append((name, []))
+        elif runs and runs[-1][1] and runs[-1][0] == key.row_heading:
+            runs[-1][1].append(key.col_label)
+        else:
+            runs.append((key.row_heading, [key.col_label]))
+    return "；".join(f"{row}·{'、'.join(columns)}" if columns else row for row, columns in runs)
+
+
+@cache
+def _keys_by_path() -> dict[str, CellKey]:
+    return {key.path: key for key in cell_keys()}
 
 
 @cache
