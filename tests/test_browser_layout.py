@@ -162,7 +162,11 @@ def test_the_uploader_speaks_chinese(screen: Page, app_url: str) -> None:
 def test_a_page_prints_on_a4_without_the_sidebar(screen: Page, app_url: str, path: str) -> None:
     _open(screen, app_url + LINKS[path])
     expect(main_chart(screen)).to_be_visible()
-    # Every table's last column, as its print copy (app/show.py) writes it.
+    # The tables are drawn after the chart: their print copies (app/show.py),
+    # hidden on screen, are read once there.
+    last_column = screen.locator(".print-copy tr td:last-child", has_text="320813-人民政府")
+    last_column.first.wait_for(state="attached")
+    # Every table's last column, as its print copy writes it.
     last_cells = screen.evaluate(
         "() => [...document.querySelectorAll('.print-copy tr td:last-child')]"
         ".map(cell => cell.textContent)"
